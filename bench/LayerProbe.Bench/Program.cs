@@ -1,0 +1,1 @@
+Console.WriteLine("layerprobe-bench: no benchmarks yet");

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the embedded demo (ResNet-18 ImageNet on Fashion-MNIST).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec dotnet src/LayerProbe.Cli/bin/Release/net10.0/layerprobe.dll demo "$@"

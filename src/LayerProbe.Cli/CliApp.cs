@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace LayerProbe.Cli;
+
+/// <summary>The <c>layerprobe</c> command line: a thin shell over the library. Each verb lives in its own file.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("LayerProbe: layer-wise analysis of convolutional networks (Agrawal, Girshick & Malik, ECCV 2014).");
+        foreach (var command in Commands()) root.Subcommands.Add(command);
+        return root.Parse(args).Invoke();
+    }
+
+    static IEnumerable<Command> Commands()
+    {
+        yield break;
+    }
+}

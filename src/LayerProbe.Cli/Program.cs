@@ -1,0 +1,3 @@
+using LayerProbe.Cli;
+
+return CliApp.Run(args);
