@@ -14,6 +14,6 @@ public static class CliApp
 
     static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return LayersCommand.Create();
     }
 }
