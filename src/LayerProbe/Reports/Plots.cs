@@ -1,0 +1,53 @@
+using ScottPlot;
+
+namespace LayerProbe.Reports;
+
+/// <summary>Plots of results (PNG and SVG, written atomically): bars per layer, curves over layers or iterations.</summary>
+public static class Plots
+{
+    /// <summary>One bar per label (e.g. mAP per layer in network order).</summary>
+    public static void Bars(string title, string yLabel, IReadOnlyList<string> labels, IReadOnlyList<double> values, string pathStem)
+    {
+        var plot = new Plot();
+        var bars = plot.Add.Bars(values.ToArray());
+        bars.Color = Colors.SteelBlue;
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 8 ? -45 : 0;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 8 ? Alignment.MiddleRight : Alignment.UpperCenter;
+        plot.Axes.Margins(bottom: 0);
+        Finish(plot, title, yLabel, pathStem, width: Math.Max(640, 48 * labels.Count));
+    }
+
+    /// <summary>Several named series over shared x positions with tick labels (e.g. mAP vs depth per network).</summary>
+    public static void Lines(string title, string yLabel, IReadOnlyList<string> xLabels,
+        IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string pathStem)
+    {
+        var plot = new Plot();
+        double[] xs = Enumerable.Range(0, xLabels.Count).Select(i => (double)i).ToArray();
+        foreach (var (name, values) in series)
+        {
+            var line = plot.Add.Scatter(xs, values.ToArray());
+            line.LegendText = name;
+        }
+        plot.Axes.Bottom.SetTicks(xs, xLabels.ToArray());
+        if (series.Count > 1) plot.ShowLegend(Alignment.LowerRight);
+        Finish(plot, title, yLabel, pathStem, width: Math.Max(640, 48 * xLabels.Count));
+    }
+
+    static void Finish(Plot plot, string title, string yLabel, string pathStem, int width)
+    {
+        plot.Title(title);
+        plot.YLabel(yLabel);
+        const int height = 420;
+        Save(pathStem + ".png", temp => plot.SavePng(temp, width, height));
+        Save(pathStem + ".svg", temp => plot.SaveSvg(temp, width, height));
+    }
+
+    static void Save(string path, Action<string> save)
+    {
+        string temp = path + ".tmp" + Path.GetExtension(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        save(temp);
+        File.Move(temp, path, overwrite: true);
+    }
+}

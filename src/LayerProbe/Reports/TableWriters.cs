@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace LayerProbe.Reports;
+
+/// <summary>Writes a <see cref="ResultTable"/> as Markdown, CSV or JSON (each file atomically).</summary>
+public static class TableWriters
+{
+    /// <summary>Markdown pipe table with the title as a bold caption.</summary>
+    public static string Markdown(ResultTable table)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"**{table.Title}**").AppendLine();
+        sb.AppendLine($"| {table.RowHeader} | {string.Join(" | ", table.Columns)} |");
+        sb.AppendLine($"|---|{string.Concat(table.Columns.Select(_ => "---:|"))}");
+        foreach (var (label, values) in table.Rows)
+            sb.AppendLine($"| {label} | {string.Join(" | ", values.Select(table.Cell))} |");
+        return sb.ToString();
+    }
+
+    /// <summary>CSV (RFC 4180 quoting), full precision, empty cells for missing values.</summary>
+    public static string Csv(ResultTable table)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join(",", new[] { table.RowHeader }.Concat(table.Columns).Select(Quote)));
+        foreach (var (label, values) in table.Rows)
+            sb.AppendLine(string.Join(",", new[] { Quote(label) }.Concat(values.Select(v =>
+                v is null || double.IsNaN(v.Value) ? "" : v.Value.ToString("R", CultureInfo.InvariantCulture)))));
+        return sb.ToString();
+    }
+
+    /// <summary>JSON: { title, rowHeader, columns, rows: [{ label, values }] } with nulls for missing cells.</summary>
+    public static string Json(ResultTable table) => JsonSerializer.Serialize(new
+    {
+        title = table.Title,
+        rowHeader = table.RowHeader,
+        columns = table.Columns,
+        rows = table.Rows.Select(r => new { label = r.Label, values = r.Values.Select(v => v is null || double.IsNaN(v.Value) ? null : v) }),
+    }, new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>Writes <c>{stem}.md</c>, <c>{stem}.csv</c> and <c>{stem}.json</c> in <paramref name="directory"/>.</summary>
+    public static void WriteAll(ResultTable table, string directory, string stem)
+    {
+        AtomicFile.WriteText(Path.Combine(directory, stem + ".md"), Markdown(table));
+        AtomicFile.WriteText(Path.Combine(directory, stem + ".csv"), Csv(table));
+        AtomicFile.WriteText(Path.Combine(directory, stem + ".json"), Json(table));
+    }
+
+    static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
+}
