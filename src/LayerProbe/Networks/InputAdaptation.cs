@@ -1,0 +1,59 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace LayerProbe.Networks;
+
+/// <summary>
+/// Re-declares a network's input as [N, C, H, W] with a dynamic batch and a chosen image size. Average pools whose
+/// kernel covers the whole map at the declared size (a CNTK/Caffe-style "global" pool written as a fixed 7×7
+/// AveragePool) become GlobalAveragePool, so the network stays a feature extractor at any size. Stale shape
+/// annotations are dropped; the result is a new network with its own hash, so its features never mix with the
+/// original's.
+/// </summary>
+public static class InputAdaptation
+{
+    /// <summary>The network with dynamic batch and input size <paramref name="height"/>×<paramref name="width"/> (null: keep declared).</summary>
+    public static OnnxNetwork WithInput(this OnnxNetwork network, int? height = null, int? width = null)
+    {
+        var declared = network.InputSize;
+        int h = height ?? declared?.Height ?? throw LayerProbeException.For(network.Path, "input size is dynamic; give --size");
+        int w = width ?? declared?.Width ?? throw LayerProbeException.For(network.Path, "input size is dynamic; give --size");
+        var globalPools = declared is null ? [] : WholeMapAveragePools(network);
+
+        var model = network.Model.Clone();
+        var input = model.Graph.Input.First(i => i.Name == network.InputName);
+        var dims = input.Type.TensorType.Shape.Dim;
+        dims.Clear();
+        dims.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
+        dims.Add(new TensorShapeProto.Types.Dimension { DimValue = network.InputChannels });
+        dims.Add(new TensorShapeProto.Types.Dimension { DimValue = h });
+        dims.Add(new TensorShapeProto.Types.Dimension { DimValue = w });
+        model.Graph.ValueInfo.Clear();
+        foreach (var output in model.Graph.Output) output.Type = null;
+        foreach (var node in model.Graph.Node.Where(n => globalPools.Contains(n.Name)))
+        {
+            node.OpType = "GlobalAveragePool";
+            node.Attribute.Clear();
+        }
+        string label = declared == (h, w) ? $"{network.Path}@batched" : $"{network.Path}@{h}x{w}";
+        return OnnxNetwork.FromBytes(model.ToByteArray(), label);
+    }
+
+    /// <summary>Names of AveragePool nodes whose kernel equals their input map at the declared input size.</summary>
+    static HashSet<string> WholeMapAveragePools(OnnxNetwork network)
+    {
+        var pools = network.Model.Graph.Node.Where(n => n.OpType == "AveragePool").ToList();
+        if (pools.Count == 0) return [];
+        var shapes = LayerTable.Read(network).ToDictionary(r => r.Value, r => r.Shape);
+        var result = new HashSet<string>();
+        foreach (var pool in pools)
+        {
+            var kernel = pool.Attribute.FirstOrDefault(a => a.Name == "kernel_shape")?.Ints;
+            var inputShape = shapes.GetValueOrDefault(pool.Input[0]);
+            if (kernel is { Count: 2 } && inputShape is { Length: 3 } && kernel[0] == inputShape[1] && kernel[1] == inputShape[2]
+                && pool.Attribute.All(a => a.Name != "pads" || a.Ints.All(p => p == 0)))
+                result.Add(pool.Name);
+        }
+        return result;
+    }
+}
