@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec dotnet src/LayerProbe.Cli/bin/Release/net10.0/layerprobe.dll demo "$@"
+exec scripts/layerprobe demo "$@"

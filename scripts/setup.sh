@@ -15,5 +15,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
 
+if command -v cc >/dev/null && [ ! -f out/native/libmkl_cpu_dispatch.so ]; then
+  mkdir -p out/native
+  cc -shared -fPIC -O2 -o out/native/libmkl_cpu_dispatch.so native/mkl_cpu_dispatch.c
+fi
+
 echo "setup: building (Release)"
 dotnet build LayerProbe.slnx -c Release -v q -nologo -clp:ErrorsOnly

@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
+source scripts/env.sh
 results=$(mktemp -d)
 dotnet test tests/LayerProbe.Tests -c Release --no-build -nologo \
   --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
