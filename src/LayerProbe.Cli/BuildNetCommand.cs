@@ -26,6 +26,9 @@ static class BuildNetCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string name = parse.GetValue(kind)!;
+            var miniOnly = new Option[] { size, channels, divisor, fc, kernel, stride }.Where(o => parse.GetResult(o) is { Implicit: false }).ToList();
+            if (name.Equals("caffenet", StringComparison.OrdinalIgnoreCase) && miniOnly.Count > 0)
+                throw new LayerProbeException($"build-net caffenet: {string.Join(", ", miniOnly.Select(o => o.Name))} only apply to caffenet-mini");
             var spec = name.ToLowerInvariant() switch
             {
                 "caffenet" => CaffeNetSpec.Full(parse.GetValue(classes) ?? 1000, parse.GetValue(seed)),

@@ -44,6 +44,7 @@ public class CaffeNetBuilderTests
             string path = Path.Combine(dir.FullName, "x.onnx");
             Assert.Equal(2, CliApp.Run(["build-net", "vgg16", "--out", path]));
             Assert.Equal(2, CliApp.Run(["build-net", "caffenet-mini", "--size", "16", "--out", path]));
+            Assert.Equal(2, CliApp.Run(["build-net", "caffenet", "--fc", "256", "--out", path]));
             Assert.Empty(Directory.GetFiles(dir.FullName));
         }
         finally { dir.Delete(true); }
