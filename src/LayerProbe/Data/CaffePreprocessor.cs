@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace LayerProbe.Data;
 
 /// <summary>
@@ -45,6 +48,7 @@ public sealed class CaffePreprocessor : IPreprocessor
     {
         int plane = cropSize * cropSize;
         if (destination.Length != 3 * plane) throw new ArgumentException($"destination must hold 3x{cropSize}x{cropSize} floats");
+        if (mean.Length != 3 * plane) throw new ArgumentException($"mean must hold 3x{cropSize}x{cropSize} floats");
         destination.Clear();
         var warp = RcnnWarp.Compute(region, image.Width, image.Height, cropSize, padding);
         int tw = warp.TargetWidth, th = warp.TargetHeight;
@@ -60,23 +64,29 @@ public sealed class CaffePreprocessor : IPreprocessor
         BilinearTaps.Compute(sh, th, ya, yb, wy);
         for (int x = 0; x < tw; x++) { xa[x] = 3 * (x0 + xa[x]); xb[x] = 3 * (x0 + xb[x]); }
 
-        ReadOnlySpan<byte> pixels = image.Pixels;
+        ref byte pixels = ref MemoryMarshal.GetArrayDataReference(image.Pixels);
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        ref float meanBase = ref MemoryMarshal.GetReference(mean);
         int stride = 3 * image.Width;
+        // bounds: every tap index is inside the clipped source rectangle (BilinearTaps clamps), every output inside the canvas
         for (int y = 0; y < th; y++)
         {
-            var rowA = pixels.Slice((y0 + ya[y]) * stride, stride);
-            var rowB = pixels.Slice((y0 + yb[y]) * stride, stride);
+            ref byte rowA = ref Unsafe.Add(ref pixels, (y0 + ya[y]) * stride);
+            ref byte rowB = ref Unsafe.Add(ref pixels, (y0 + yb[y]) * stride);
             float v = wy[y], u = 1 - v;
             int o = (warp.PadY + y) * cropSize + warp.PadX;
-            var outB = destination.Slice(o, tw); var outG = destination.Slice(plane + o, tw); var outR = destination.Slice(2 * plane + o, tw);
-            var meanB = mean.Slice(o, tw); var meanG = mean.Slice(plane + o, tw); var meanR = mean.Slice(2 * plane + o, tw);
             for (int x = 0; x < tw; x++)
             {
                 int a = xa[x], b = xb[x];
                 float s = wx[x], r = 1 - s;
-                outR[x] = u * (r * rowA[a] + s * rowA[b]) + v * (r * rowB[a] + s * rowB[b]) - meanR[x];
-                outG[x] = u * (r * rowA[a + 1] + s * rowA[b + 1]) + v * (r * rowB[a + 1] + s * rowB[b + 1]) - meanG[x];
-                outB[x] = u * (r * rowA[a + 2] + s * rowA[b + 2]) + v * (r * rowB[a + 2] + s * rowB[b + 2]) - meanB[x];
+                float ur = u * r, us = u * s, vr = v * r, vs = v * s;
+                for (int c = 0; c < 3; c++)
+                {
+                    float value = ur * Unsafe.Add(ref rowA, a + c) + us * Unsafe.Add(ref rowA, b + c)
+                                + vr * Unsafe.Add(ref rowB, a + c) + vs * Unsafe.Add(ref rowB, b + c);
+                    int at = (2 - c) * plane + o + x; // RGB source → BGR planes
+                    Unsafe.Add(ref output, at) = value - Unsafe.Add(ref meanBase, at);
+                }
             }
         }
     }

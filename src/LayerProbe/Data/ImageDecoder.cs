@@ -1,3 +1,4 @@
+using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -10,14 +11,25 @@ namespace LayerProbe.Data;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>Decodes <paramref name="path"/>.</summary>
+    /// <summary>Decodes <paramref name="path"/>; the file is read into a pooled buffer.</summary>
     public static RgbImage Decode(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        byte[]? buffer = null;
+        try
+        {
+            int length;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            {
+                if (file.Length > Array.MaxLength) throw LayerProbeException.For(path, "image file is too large");
+                length = (int)file.Length;
+                buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+                file.ReadExactly(buffer, 0, length);
+            }
+            return Decode(buffer.AsSpan(0, length), path);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw LayerProbeException.For(path, $"cannot read image: {e.Message}", e); }
-        return Decode(bytes, path);
+        finally { if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     /// <summary>Decodes encoded <paramref name="bytes"/>; <paramref name="source"/> names them in errors.</summary>
@@ -31,7 +43,7 @@ public static class ImageDecoder
         { throw LayerProbeException.For(source, $"cannot decode image: {e.Message}", e); }
         using (image)
         {
-            var pixels = new byte[3 * image.Width * image.Height];
+            var pixels = GC.AllocateUninitializedArray<byte>(3 * image.Width * image.Height); // fully overwritten below
             image.CopyPixelDataTo(pixels);
             return new RgbImage(image.Width, image.Height, pixels);
         }
