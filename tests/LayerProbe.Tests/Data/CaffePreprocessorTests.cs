@@ -65,20 +65,25 @@ public class CaffePreprocessorTests
     [OpenCvFact]
     public void Resize_matches_opencv_inter_linear()
     {
-        foreach (var (w, h) in new[] { (37, 23), (500, 375), (454, 454), (227, 300) })
+        (int W, int H)[] sizes = [(37, 23), (500, 375), (454, 454), (227, 300)]; // up, down, exactly 2×, mixed
+        var images = sizes.Select(s =>
         {
-            var rng = new Random(w * 1000 + h);
-            var pixels = new byte[3 * w * h];
-            rng.NextBytes(pixels);
-            var ours = new float[3 * 227 * 227];
-            new CaffePreprocessor(MeanImage.FromPixel(0, 0, 0, 227), 227, 0).Fill(new RgbImage(w, h, pixels), null, ours);
-            var reference = OpenCv.ResizeLinear(pixels, w, h, 227, 227); // H×W×3 RGB, float32 input
+            var pixels = new byte[3 * s.W * s.H];
+            new Random(s.W * 1000 + s.H).NextBytes(pixels);
+            return new RgbImage(s.W, s.H, pixels);
+        }).ToArray();
+        var references = OpenCv.ResizeLinear(images, 227, 227); // H×W×3 RGB each, from float32 input
+        var pre = new CaffePreprocessor(MeanImage.FromPixel(0, 0, 0, 227), 227, 0);
+        var ours = new float[3 * 227 * 227];
+        for (int k = 0; k < images.Length; k++)
+        {
+            pre.Fill(images[k], null, ours);
             double worst = 0;
             for (int y = 0; y < 227; y++)
                 for (int x = 0; x < 227; x++)
                     for (int c = 0; c < 3; c++)
-                        worst = Math.Max(worst, Math.Abs(ours[((2 - c) * 227 + y) * 227 + x] - reference[(y * 227 + x) * 3 + c]));
-            Assert.True(worst <= 1e-3, $"{w}x{h}: max |ours − cv2| = {worst}");
+                        worst = Math.Max(worst, Math.Abs(ours[((2 - c) * 227 + y) * 227 + x] - references[k][(y * 227 + x) * 3 + c]));
+            Assert.True(worst <= 1e-3, $"{sizes[k]}: max |ours − cv2| = {worst}");
         }
     }
 }
@@ -102,23 +107,30 @@ static class OpenCv
         catch (System.ComponentModel.Win32Exception e) { return e.Message; }
     }
 
-    public static float[] ResizeLinear(byte[] rgb, int w, int h, int outW, int outH)
+    /// <summary>cv2.resize(INTER_LINEAR) of each image (as float32) to <paramref name="outW"/>×<paramref name="outH"/>, one Python run.</summary>
+    public static float[][] ResizeLinear(RgbImage[] images, int outW, int outH)
     {
         var dir = Directory.CreateTempSubdirectory("layerprobe-cv2-").FullName;
         try
         {
-            string input = Path.Combine(dir, "in.raw"), output = Path.Combine(dir, "out.raw");
-            File.WriteAllBytes(input, rgb);
-            var script = $"import cv2, numpy as np; a = np.fromfile('{input}', np.uint8).reshape({h}, {w}, 3).astype(np.float32); " +
-                         $"cv2.resize(a, ({outW}, {outH}), interpolation=cv2.INTER_LINEAR).astype(np.float32).tofile('{output}')";
-            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", script]) { RedirectStandardError = true })!;
+            var lines = new List<string> { "import cv2, numpy as np" };
+            for (int k = 0; k < images.Length; k++)
+            {
+                File.WriteAllBytes(Path.Combine(dir, $"{k}.in"), images[k].Pixels);
+                lines.Add($"a = np.fromfile('{dir}/{k}.in', np.uint8).reshape({images[k].Height}, {images[k].Width}, 3).astype(np.float32)");
+                lines.Add($"cv2.resize(a, ({outW}, {outH}), interpolation=cv2.INTER_LINEAR).astype(np.float32).tofile('{dir}/{k}.out')");
+            }
+            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", string.Join("\n", lines)]) { RedirectStandardError = true })!;
             var err = p.StandardError.ReadToEnd();
             p.WaitForExit();
             if (p.ExitCode != 0) throw new InvalidOperationException(err);
-            var bytes = File.ReadAllBytes(output);
-            var result = new float[bytes.Length / 4];
-            Buffer.BlockCopy(bytes, 0, result, 0, bytes.Length);
-            return result;
+            return [.. Enumerable.Range(0, images.Length).Select(k =>
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(dir, $"{k}.out"));
+                var result = new float[bytes.Length / 4];
+                Buffer.BlockCopy(bytes, 0, result, 0, bytes.Length);
+                return result;
+            })];
         }
         finally { Directory.Delete(dir, true); }
     }
