@@ -61,7 +61,7 @@ public class ImageItemsTests
         var items = new ImageFolderItems(dir.Path);
         Assert.Equal(["cat/a.jpg", "cat/b.png", "dog/z.PNG"], Enumerable.Range(0, items.Count).Select(items.Id));
         Assert.Equal(["cat", "dog"], items.Labels.Classes);
-        Assert.Equal([0, 0, 1], items.Labels.ClassIndex);
+        Assert.Equal([0, 0, 1], items.Labels.ClassIndex!);
         Assert.Equal((5, 6), (items.Load(2).Image.Width, items.Load(2).Image.Height));
         Assert.Throws<LayerProbeException>(() => new ImageFolderItems(dir.Combine("cat")));
     }

@@ -67,7 +67,7 @@ public class VocAnnotationTests
         var voc = new VocDevkit(dir.Path);
         var all = new VocGtBoxes(voc, "test");
         Assert.Equal(["000005/gt/0", "000005/gt/1", "000007/gt/0", "000007/gt/1"], Enumerable.Range(0, 4).Select(all.Id));
-        Assert.Equal([8, 8, 6, 6], all.Labels.ClassIndex);
+        Assert.Equal([8, 8, 6, 6], all.Labels.ClassIndex!);
         Assert.True(all.Difficult(1));
         var easy = new VocGtBoxes(voc, "test", includeDifficult: false);
         Assert.Equal(["000005/gt/0", "000007/gt/0"], Enumerable.Range(0, easy.Count).Select(easy.Id));
