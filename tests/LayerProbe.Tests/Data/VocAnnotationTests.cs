@@ -38,6 +38,22 @@ public class VocAnnotationTests
         Assert.Equal(PixelBox.WholeImage(500, 375), a.Objects[1].Box);
     }
 
+    [Fact]
+    public void Person_layout_parts_are_not_objects()
+    {
+        using var dir = new TempDir();
+        var a = VocAnnotationReader.Read(Write(dir, """
+            <annotation><size><width>100</width><height>80</height><depth>3</depth></size><segmented>0</segmented>
+              <object><name>person</name><pose>Frontal</pose><truncated>0</truncated><difficult>0</difficult>
+                <bndbox><xmin>10</xmin><ymin>5</ymin><xmax>60</xmax><ymax>80</ymax></bndbox>
+                <part><name>head</name><bndbox><xmin>20</xmin><ymin>5</ymin><xmax>40</xmax><ymax>25</ymax></bndbox></part>
+              </object>
+            </annotation>
+            """));
+        var person = Assert.Single(a.Objects);
+        Assert.Equal(("person", new PixelBox(10, 5, 60, 80)), (person.ClassName, person.Box));
+    }
+
     [Theory]
     [InlineData("<annotation><size>", "malformed XML")]
     [InlineData("<annotation><size><width>10</width><height>10</height></size><object><name>zebra</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object></annotation>", "unknown class name 'zebra'")]
