@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_apt+=(dataset-fashion-mnist)
 command -v liblinear-train >/dev/null || need_apt+=(liblinear-tools)
+[ -d /usr/share/doc/labelme-examples/examples/bbox_detection ] || need_apt+=(labelme-examples)
+/usr/bin/python3 -c "import cv2, numpy" 2>/dev/null || need_apt+=(python3-opencv python3-numpy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace LayerProbe.Data;
+
+/// <summary>
+/// CaffeNet input (METHOD.md §1.1, §6.1): the R-CNN warp of the region (whole image when null) to
+/// <see cref="CropSize"/>² with <see cref="Padding"/> pixels of context, bilinear without antialiasing, BGR, 0–255,
+/// minus the mean image at the pasted offsets, pasted into a zero canvas (pixels beyond the image are therefore 0,
+/// i.e. the mean colour). Padding 0 is the plain anisotropic warp of the region.
+/// </summary>
+public sealed class CaffePreprocessor : IPreprocessor
+{
+    readonly MeanImage _mean;
+
+    /// <summary>A warp preprocessor; <paramref name="mean"/> must have side <paramref name="cropSize"/>.</summary>
+    public CaffePreprocessor(MeanImage mean, int cropSize = 227, int padding = 16)
+    {
+        if (mean.Size != cropSize) throw new ArgumentException($"mean image side {mean.Size} differs from the crop size {cropSize}");
+        _ = RcnnWarp.Compute(new PixelBox(1, 1, 1, 1), 1, 1, cropSize, padding); // validates the settings
+        _mean = mean;
+        CropSize = cropSize;
+        Padding = padding;
+    }
+
+    /// <summary>Side of the square network input.</summary>
+    public int CropSize { get; }
+    /// <summary>Context padding in output pixels (R-CNN: 16).</summary>
+    public int Padding { get; }
+    /// <inheritdoc/>
+    public int Channels => 3;
+    /// <inheritdoc/>
+    public int Height => CropSize;
+    /// <inheritdoc/>
+    public int Width => CropSize;
+    /// <inheritdoc/>
+    public string Description => $"caffe-warp(crop={CropSize},padding={Padding},mode=warp,resize=bilinear-noaa,order=BGR,scale=0-255,mean={_mean.Description})";
+
+    /// <inheritdoc/>
+    public void Fill(RgbImage image, PixelBox? region, Span<float> destination) =>
+        WarpInto(image, region ?? PixelBox.WholeImage(image.Width, image.Height), CropSize, Padding, _mean.Values, destination);
+
+    /// <summary>
+    /// The one warp of the toolkit: writes planar BGR (region resized, minus <paramref name="mean"/>) into a zeroed
+    /// 3×<paramref name="cropSize"/>² <paramref name="destination"/>.
+    /// </summary>
+    internal static void WarpInto(RgbImage image, PixelBox region, int cropSize, int padding, ReadOnlySpan<float> mean, Span<float> destination)
+    {
+        int plane = cropSize * cropSize;
+        if (destination.Length != 3 * plane) throw new ArgumentException($"destination must hold 3x{cropSize}x{cropSize} floats");
+        if (mean.Length != 3 * plane) throw new ArgumentException($"mean must hold 3x{cropSize}x{cropSize} floats");
+        destination.Clear();
+        var warp = RcnnWarp.Compute(region, image.Width, image.Height, cropSize, padding);
+        int tw = warp.TargetWidth, th = warp.TargetHeight;
+        if (tw == 0 || th == 0) return;
+        int x0 = (int)warp.Source.X1 - 1, y0 = (int)warp.Source.Y1 - 1;
+        int sw = (int)warp.Source.Width, sh = (int)warp.Source.Height;
+
+        Span<int> xa = stackalloc int[tw], xb = stackalloc int[tw];
+        Span<float> wx = stackalloc float[tw];
+        Span<int> ya = stackalloc int[th], yb = stackalloc int[th];
+        Span<float> wy = stackalloc float[th];
+        BilinearTaps.Compute(sw, tw, xa, xb, wx);
+        BilinearTaps.Compute(sh, th, ya, yb, wy);
+        for (int x = 0; x < tw; x++) { xa[x] = 3 * (x0 + xa[x]); xb[x] = 3 * (x0 + xb[x]); }
+
+        ref byte pixels = ref MemoryMarshal.GetArrayDataReference(image.Pixels);
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        ref float meanBase = ref MemoryMarshal.GetReference(mean);
+        int stride = 3 * image.Width;
+        // bounds: every tap index is inside the clipped source rectangle (BilinearTaps clamps), every output inside the canvas
+        for (int y = 0; y < th; y++)
+        {
+            ref byte rowA = ref Unsafe.Add(ref pixels, (y0 + ya[y]) * stride);
+            ref byte rowB = ref Unsafe.Add(ref pixels, (y0 + yb[y]) * stride);
+            float v = wy[y], u = 1 - v;
+            int o = (warp.PadY + y) * cropSize + warp.PadX;
+            for (int x = 0; x < tw; x++)
+            {
+                int a = xa[x], b = xb[x];
+                float s = wx[x], r = 1 - s;
+                float ur = u * r, us = u * s, vr = v * r, vs = v * s;
+                for (int c = 0; c < 3; c++)
+                {
+                    float value = ur * Unsafe.Add(ref rowA, a + c) + us * Unsafe.Add(ref rowA, b + c)
+                                + vr * Unsafe.Add(ref rowB, a + c) + vs * Unsafe.Add(ref rowB, b + c);
+                    int at = (2 - c) * plane + o + x; // RGB source → BGR planes
+                    Unsafe.Add(ref output, at) = value - Unsafe.Add(ref meanBase, at);
+                }
+            }
+        }
+    }
+}

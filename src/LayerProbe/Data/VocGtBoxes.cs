@@ -1,0 +1,75 @@
+namespace LayerProbe.Data;
+
+/// <summary>
+/// PASCAL-DET-GT items: one item per ground-truth object of a VOC split (METHOD.md §2.2), id
+/// <c>&lt;imageid&gt;/gt/&lt;k&gt;</c> (k = 0-based object index in the annotation), label = the object's class,
+/// with its difficult flag. Difficult objects are included by default (METHOD.md §2.2 [CHOICE]).
+/// </summary>
+public sealed class VocGtBoxes : ILabelledItemSet
+{
+    readonly VocDevkit _devkit;
+    readonly List<(string ImageId, int K, VocObject Object)> _items = [];
+    readonly Lazy<string> _fingerprint;
+    readonly Lock _cacheLock = new();
+    (string? Path, RgbImage? Image) _last;
+
+    /// <summary>GT boxes of <paramref name="split"/>, images in split order, objects in annotation order.</summary>
+    public VocGtBoxes(VocDevkit devkit, string split, bool includeDifficult = true)
+    {
+        _devkit = devkit;
+        Split = split;
+        IncludeDifficult = includeDifficult;
+        foreach (var id in devkit.ImageIds(split))
+        {
+            var annotation = devkit.Annotation(id);
+            for (int k = 0; k < annotation.Objects.Count; k++)
+                if (includeDifficult || !annotation.Objects[k].Difficult) _items.Add((id, k, annotation.Objects[k]));
+        }
+        Labels = ItemLabels.SingleLabel(devkit.Classes, _items.Select(i => i.Object.ClassIndex).ToArray());
+        _fingerprint = new(() =>
+        {
+            var f = new Fingerprints().Add(Name);
+            string? previous = null;
+            foreach (var (imageId, k, obj) in _items)
+            {
+                if (imageId != previous) f.AddFile(devkit.ImagePath(imageId));
+                previous = imageId;
+                f.Add(Id(imageId, k)).Add(obj.Box);
+            }
+            return f.Finish();
+        });
+    }
+
+    /// <summary>The split.</summary>
+    public string Split { get; }
+    /// <summary>Whether difficult objects are items.</summary>
+    public bool IncludeDifficult { get; }
+    /// <inheritdoc/>
+    public string Name => $"voc/{Split}/gt-boxes" + (IncludeDifficult ? "" : "-nondifficult");
+    /// <inheritdoc/>
+    public int Count => _items.Count;
+    /// <inheritdoc/>
+    public string Fingerprint => _fingerprint.Value;
+    /// <inheritdoc/>
+    public ItemLabels Labels { get; }
+    /// <summary>The annotated object behind item <paramref name="index"/> (class, box, difficult flag).</summary>
+    public VocObject Object(int index) => _items[index].Object;
+    /// <summary>Whether item <paramref name="index"/> is marked difficult.</summary>
+    public bool Difficult(int index) => _items[index].Object.Difficult;
+    /// <summary>Image id of item <paramref name="index"/>.</summary>
+    public string ImageId(int index) => _items[index].ImageId;
+    /// <inheritdoc/>
+    public string Id(int index) => Id(_items[index].ImageId, _items[index].K);
+
+    /// <inheritdoc/>
+    public (RgbImage Image, PixelBox? Region) Load(int index)
+    {
+        var path = _devkit.ImagePath(_items[index].ImageId);
+        lock (_cacheLock) { if (_last.Path == path) return (_last.Image!, _items[index].Object.Box); }
+        var image = ImageDecoder.Decode(path); // consecutive boxes of one image decode it once
+        lock (_cacheLock) _last = (path, image);
+        return (image, _items[index].Object.Box);
+    }
+
+    static string Id(string imageId, int k) => $"{imageId}/gt/{k}";
+}

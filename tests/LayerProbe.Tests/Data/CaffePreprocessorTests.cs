@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using LayerProbe.Data;
+
+namespace LayerProbe.Tests.Data;
+
+/// <summary>The Caffe/R-CNN preprocessor: colour handling, mean subtraction, zero canvas, and the resize against OpenCV.</summary>
+public class CaffePreprocessorTests
+{
+    static RgbImage Constant(int w, int h, byte r, byte g, byte b)
+    {
+        var p = new byte[3 * w * h];
+        for (int i = 0; i < p.Length; i += 3) { p[i] = r; p[i + 1] = g; p[i + 2] = b; }
+        return new RgbImage(w, h, p);
+    }
+
+    [Fact]
+    public void Constant_image_gives_colour_minus_mean_inside_the_pasted_region_and_zero_outside()
+    {
+        var pre = new CaffePreprocessor(MeanImage.FromPixel(10, 20, 30, 227));
+        var output = new float[3 * 227 * 227];
+        pre.Fill(Constant(500, 375, 200, 100, 50), new PixelBox(1, 1, 50, 40), output);
+        var warp = RcnnWarp.Compute(new PixelBox(1, 1, 50, 40), 500, 375); // pads 15,14, size 212×213
+        float[] expected = [50 - 10, 100 - 20, 200 - 30]; // BGR
+        int inside = 0;
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 227; y++)
+                for (int x = 0; x < 227; x++)
+                {
+                    bool pasted = x >= warp.PadX && x < warp.PadX + warp.TargetWidth && y >= warp.PadY && y < warp.PadY + warp.TargetHeight;
+                    float v = output[(c * 227 + y) * 227 + x];
+                    if (pasted) { Assert.Equal(expected[c], v, 1e-4f); inside++; }
+                    else Assert.Equal(0f, v);
+                }
+        Assert.Equal(3 * 212 * 213, inside);
+    }
+
+    [Fact]
+    public void Mean_image_is_taken_at_the_canvas_position()
+    {
+        var source = new float[3 * 256 * 256];
+        for (int i = 0; i < source.Length; i++) source[i] = i % 251;
+        var mean = MeanImage.CenterCrop(source, 256, 227);
+        Assert.Equal(source[(0 * 256 + 14) * 256 + 14], mean.Values[0]); // offset 14
+        Assert.Equal(source[(2 * 256 + 14 + 226) * 256 + 14 + 5], mean.Values[(2 * 227 + 226) * 227 + 5]);
+        var output = new float[3 * 227 * 227];
+        new CaffePreprocessor(mean).Fill(Constant(100, 100, 7, 7, 7), new PixelBox(1, 1, 30, 30), output);
+        var warp = RcnnWarp.Compute(new PixelBox(1, 1, 30, 30), 100, 100);
+        int at = (1 * 227 + warp.PadY + 3) * 227 + warp.PadX + 9;
+        Assert.Equal(7 - mean.Values[at], output[at], 1e-4f);
+    }
+
+    [Fact]
+    public void Whole_image_with_padding_zero_keeps_corner_pixels_and_swaps_to_bgr()
+    {
+        var img = Constant(40, 30, 0, 0, 0);
+        img.Pixels[0] = 255; // top-left R
+        img.Pixels[3 * (30 * 40) - 1] = 99; // bottom-right B
+        var output = new float[3 * 227 * 227];
+        new CaffePreprocessor(MeanImage.FromPixel(0, 0, 0, 227), 227, 0).Fill(img, null, output);
+        Assert.Equal(255f, output[2 * 227 * 227]); // R plane, (0,0): source coordinate clamps to pixel 0
+        Assert.Equal(99f, output[227 * 227 - 1]); // B plane, (226,226)
+        Assert.Equal(0f, output[0]);
+    }
+
+    [OpenCvFact]
+    public void Resize_matches_opencv_inter_linear()
+    {
+        (int W, int H)[] sizes = [(37, 23), (500, 375), (454, 454), (227, 300)]; // up, down, exactly 2×, mixed
+        var images = sizes.Select(s =>
+        {
+            var pixels = new byte[3 * s.W * s.H];
+            new Random(s.W * 1000 + s.H).NextBytes(pixels);
+            return new RgbImage(s.W, s.H, pixels);
+        }).ToArray();
+        var references = OpenCv.ResizeLinear(images, 227, 227); // H×W×3 RGB each, from float32 input
+        var pre = new CaffePreprocessor(MeanImage.FromPixel(0, 0, 0, 227), 227, 0);
+        var ours = new float[3 * 227 * 227];
+        for (int k = 0; k < images.Length; k++)
+        {
+            pre.Fill(images[k], null, ours);
+            double worst = 0;
+            for (int y = 0; y < 227; y++)
+                for (int x = 0; x < 227; x++)
+                    for (int c = 0; c < 3; c++)
+                        worst = Math.Max(worst, Math.Abs(ours[((2 - c) * 227 + y) * 227 + x] - references[k][(y * 227 + x) * 3 + c]));
+            Assert.True(worst <= 1e-3, $"{sizes[k]}: max |ours − cv2| = {worst}");
+        }
+    }
+}
+
+/// <summary>cv2.resize through Debian python3-opencv (/usr/bin/python3).</summary>
+static class OpenCv
+{
+    public const string Python = "/usr/bin/python3";
+
+    public static string? Unavailable { get; } = Probe();
+
+    static string? Probe()
+    {
+        if (!File.Exists(Python)) return "no /usr/bin/python3";
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", "import cv2, numpy"]) { RedirectStandardError = true })!;
+            p.WaitForExit();
+            return p.ExitCode == 0 ? null : "python3-opencv not installed (apt-get install -y python3-opencv)";
+        }
+        catch (System.ComponentModel.Win32Exception e) { return e.Message; }
+    }
+
+    /// <summary>cv2.resize(INTER_LINEAR) of each image (as float32) to <paramref name="outW"/>×<paramref name="outH"/>, one Python run.</summary>
+    public static float[][] ResizeLinear(RgbImage[] images, int outW, int outH)
+    {
+        var dir = Directory.CreateTempSubdirectory("layerprobe-cv2-").FullName;
+        try
+        {
+            var lines = new List<string> { "import cv2, numpy as np" };
+            for (int k = 0; k < images.Length; k++)
+            {
+                File.WriteAllBytes(Path.Combine(dir, $"{k}.in"), images[k].Pixels);
+                lines.Add($"a = np.fromfile('{dir}/{k}.in', np.uint8).reshape({images[k].Height}, {images[k].Width}, 3).astype(np.float32)");
+                lines.Add($"cv2.resize(a, ({outW}, {outH}), interpolation=cv2.INTER_LINEAR).astype(np.float32).tofile('{dir}/{k}.out')");
+            }
+            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", string.Join("\n", lines)]) { RedirectStandardError = true })!;
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new InvalidOperationException(err);
+            return [.. Enumerable.Range(0, images.Length).Select(k =>
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(dir, $"{k}.out"));
+                var result = new float[bytes.Length / 4];
+                Buffer.BlockCopy(bytes, 0, result, 0, bytes.Length);
+                return result;
+            })];
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
+
+/// <summary>Skipped, with the reason, when OpenCV for Python is not available.</summary>
+sealed class OpenCvFactAttribute : FactAttribute
+{
+    public OpenCvFactAttribute() { if (OpenCv.Unavailable is { } why) Skip = why; }
+}
