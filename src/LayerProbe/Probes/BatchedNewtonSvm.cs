@@ -1,0 +1,170 @@
+namespace LayerProbe.Probes;
+
+/// <summary>
+/// All K one-vs-rest SVMs of a task trained together in the primal: for each class k minimise
+/// f_k(w) = ½‖ŵ‖² + Σᵢ c_ik·max(0, 1 − y_ik·ŵ·x̂ᵢ)² (squared hinge, liblinear type 2's objective; x̂ = [x, B],
+/// c_ik = C·w1 for positives, C for negatives, 0 for label 0) by Newton's method with conjugate gradient and an exact
+/// backtracking line search. Each CG step needs H_k·p_k = p_k + 2·Xᵀ D_k X·p_k for every class: these are computed
+/// for all classes in one pass over X as X·Pᵀ (N×K) and Xᵀ·U (K×D) (<see cref="BatchedProducts"/>), skipping rows
+/// that are inside the margin for every class. Stops class k when ‖∇f_k‖ ≤ Tolerance·‖∇f_k(0)‖ (default 5e-4:
+/// ENVIRONMENT.md §3 found looser tolerances lose AP). RAM: a few K×D and N×K arrays, never a copy of X.
+/// </summary>
+public static class BatchedNewtonSvm
+{
+    /// <summary>Default relative gradient-norm tolerance.</summary>
+    public const double DefaultTolerance = 5e-4;
+
+    /// <summary>Settings with this solver's defaults: squared hinge, tolerance 5e-4, other values as given.</summary>
+    public static SvmSettings Defaults(double c = 0.001, double positiveWeight = 2, double biasFeature = 10) =>
+        new(SvmLoss.SquaredHinge, c, positiveWeight, biasFeature, DefaultTolerance, MaxIterations: 100);
+
+    /// <summary>Diagnostics of one training run.</summary>
+    public sealed record Report(int NewtonIterations, int HessianProducts, bool Converged);
+
+    /// <summary>Trains one model per class; <see cref="SvmSettings.Loss"/> must be squared hinge.</summary>
+    public static LinearModel[] Train(IFeatureRows x, OneVsRestLabels labels, SvmSettings settings) => Train(x, labels, settings, out _);
+
+    /// <summary>As <see cref="Train(IFeatureRows, OneVsRestLabels, SvmSettings)"/>, with diagnostics.</summary>
+    public static LinearModel[] Train(IFeatureRows x, OneVsRestLabels labels, SvmSettings settings, out Report report)
+    {
+        if (settings.Loss != SvmLoss.SquaredHinge) throw new ArgumentException("BatchedNewtonSvm solves the squared-hinge primal only");
+        if (labels.Count != x.Count) throw new ArgumentException($"{labels.Count} labels for {x.Count} rows");
+        int n = x.Count, d = x.Dimensions, k = labels.Classes;
+        double bias = settings.BiasFeature > 0 ? settings.BiasFeature : 0;
+        var y = new sbyte[n * k];
+        var cost = new double[n * k];
+        for (int c = 0; c < k; c++)
+        {
+            var l = labels.Of(c);
+            for (int i = 0; i < n; i++)
+            {
+                y[i * k + c] = l[i];
+                cost[i * k + c] = l[i] == 0 ? 0 : settings.C * (l[i] > 0 ? settings.PositiveWeight : 1);
+            }
+        }
+        var allRows = Enumerable.Range(0, n).ToArray();
+        var w = new float[k * d]; var wb = new double[k];
+        var z = new double[n * k];
+        var g = new float[k * d]; var gb = new double[k];
+        var s = new float[k * d]; var sb = new double[k];
+        var r = new float[k * d]; var rb = new double[k];
+        var p = new float[k * d]; var pb = new double[k];
+        var hp = new float[k * d]; var hpb = new double[k];
+        var u = new double[n * k];
+        var coef = new float[n * k];
+        var zs = new double[n * k];
+        var activeRows = new int[n];
+        var gNorm0 = new double[k];
+        var done = new bool[k];
+        int newton = 0, products = 0;
+        bool converged = false;
+        for (; newton < settings.MaxIterations; newton++)
+        {
+            // Gradient: g = w + 2·Xᵀ(c·(z − y)) over margin violators; D = 2c on the same set.
+            int active = 0;
+            for (int i = 0; i < n; i++)
+            {
+                bool any = false;
+                for (int c = 0; c < k; c++)
+                {
+                    int ic = i * k + c;
+                    bool violates = cost[ic] > 0 && y[ic] * z[ic] < 1;
+                    u[ic] = violates ? 2 * cost[ic] * (z[ic] - y[ic]) : 0;
+                    coef[ic] = violates ? (float)(2 * cost[ic]) : 0;
+                    any |= violates;
+                }
+                if (any) activeRows[active++] = i;
+            }
+            BatchedProducts.Backward(x, activeRows, active, u, bias, k, g, gb);
+            products++;
+            bool all = true;
+            for (int c = 0; c < k; c++)
+            {
+                AddInto(g, w, c, d); gb[c] += wb[c];
+                double gn = Math.Sqrt(Norm2(g, c, d) + gb[c] * gb[c]);
+                if (newton == 0) gNorm0[c] = gn;
+                done[c] = gn <= settings.Tolerance * gNorm0[c];
+                all &= done[c];
+            }
+            if (all) { converged = true; break; }
+
+            // Conjugate gradient on H_k s_k = −g_k for every class not yet done, in lockstep.
+            Array.Clear(s); Array.Clear(sb);
+            var rr = new double[k]; var cgDone = new bool[k]; var rStop = new double[k];
+            for (int c = 0; c < k; c++)
+            {
+                for (int j = c * d; j < (c + 1) * d; j++) { r[j] = -g[j]; p[j] = r[j]; }
+                rb[c] = -gb[c]; pb[c] = rb[c];
+                rr[c] = Norm2(r, c, d) + rb[c] * rb[c];
+                rStop[c] = 0.1 * 0.1 * rr[c];
+                cgDone[c] = done[c];
+                if (done[c]) { ClearClass(p, c, d); pb[c] = 0; }
+            }
+            for (int cg = 0; cg < 250 && cgDone.Contains(false); cg++)
+            {
+                BatchedProducts.ForwardBackward(x, activeRows, active, p, pb, bias, k, coef, hp, hpb);
+                products++;
+                for (int c = 0; c < k; c++)
+                {
+                    if (cgDone[c]) continue;
+                    AddInto(hp, p, c, d); hpb[c] += pb[c];
+                    double pHp = DotClass(p, hp, c, d) + pb[c] * hpb[c];
+                    double alpha = rr[c] / pHp;
+                    int o = c * d;
+                    for (int j = o; j < o + d; j++) { s[j] += (float)(alpha * p[j]); r[j] -= (float)(alpha * hp[j]); }
+                    sb[c] += alpha * pb[c]; rb[c] -= alpha * hpb[c];
+                    double rrNew = Norm2(r, c, d) + rb[c] * rb[c];
+                    if (rrNew <= rStop[c]) { cgDone[c] = true; ClearClass(p, c, d); pb[c] = 0; continue; }
+                    double beta = rrNew / rr[c];
+                    rr[c] = rrNew;
+                    for (int j = o; j < o + d; j++) p[j] = r[j] + (float)(beta * p[j]);
+                    pb[c] = rb[c] + beta * pb[c];
+                }
+            }
+
+            // Line search along s: f is a cheap function of t once X·s is known.
+            BatchedProducts.Forward(x, allRows, n, s, sb, bias, k, zs);
+            products++;
+            for (int c = 0; c < k; c++)
+            {
+                if (done[c]) continue;
+                double ww = Norm2(w, c, d) + wb[c] * wb[c];
+                double ws = DotClass(w, s, c, d) + wb[c] * sb[c];
+                double ss = Norm2(s, c, d) + sb[c] * sb[c];
+                double gs = DotClass(g, s, c, d) + gb[c] * sb[c];
+                double f0 = Objective(0, c);
+                double t = 1;
+                while (t > 1e-10 && Objective(t, c) > f0 + 0.01 * t * gs) t *= 0.5;
+                int o = c * d;
+                for (int j = o; j < o + d; j++) w[j] += (float)(t * s[j]);
+                wb[c] += t * sb[c];
+                for (int i = 0; i < n; i++) z[i * k + c] += t * zs[i * k + c];
+
+                double Objective(double step, int cls)
+                {
+                    double f = 0.5 * (ww + 2 * step * ws + step * step * ss);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int ic = i * k + cls;
+                        if (cost[ic] == 0) continue;
+                        double m = 1 - y[ic] * (z[ic] + step * zs[ic]);
+                        if (m > 0) f += cost[ic] * m * m;
+                    }
+                    return f;
+                }
+            }
+        }
+        report = new Report(newton, products, converged);
+        var models = new LinearModel[k];
+        for (int c = 0; c < k; c++) models[c] = new LinearModel(w.AsSpan(c * d, d).ToArray(), wb[c] * bias);
+        return models;
+    }
+
+    static double Norm2(float[] a, int c, int d) => DotClass(a, a, c, d);
+    static double DotClass(float[] a, float[] b, int c, int d) => VectorMath.Dot(a.AsSpan(c * d, d), b.AsSpan(c * d, d));
+    static void ClearClass(float[] a, int c, int d) => Array.Clear(a, c * d, d);
+    static void AddInto(float[] target, float[] source, int c, int d)
+    {
+        for (int j = c * d; j < (c + 1) * d; j++) target[j] += source[j];
+    }
+}

@@ -1,0 +1,216 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace LayerProbe.Probes;
+
+/// <summary>
+/// The two products behind <see cref="BatchedNewtonSvm"/>, for all K classes in one pass over the rows:
+/// forward Z = X·Vᵀ (N×K, V class-major K×D) and backward G = Xᵀ·U (K×D). Register-blocked Vector512 kernels over
+/// blocks of 4 rows × 4 classes; rows are split into contiguous ranges, one per thread, each with its own G.
+/// Rows are read through <see cref="IFeatureRows"/> (never copied); the bias feature B is handled separately.
+/// </summary>
+internal static class BatchedProducts
+{
+    const int R = 4;
+
+    /// <summary>Z[r·K + k] = x_{rows[r]}·V_k + B·vb_k for every listed row.</summary>
+    public static void Forward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k, double[] z)
+    {
+        int d = x.Dimensions;
+        ForRanges(rowCount, (start, end) =>
+        {
+            Span<float> zb = stackalloc float[R * k];
+            for (int r = start; r < end; r += R)
+            {
+                int n = Math.Min(R, end - r);
+                Forward4(Rows(x, rows, r, n, 0), Rows(x, rows, r, n, 1), Rows(x, rows, r, n, 2), Rows(x, rows, r, n, 3), v, d, k, zb);
+                for (int q = 0; q < n; q++)
+                    for (int c = 0; c < k; c++) z[(r + q) * k + c] = zb[q * k + c] + bias * vb[c];
+            }
+        });
+    }
+
+    /// <summary>
+    /// Hessian-style product for all classes: G = Xᵀ·(coef ⊙ (X·Vᵀ + B·vb)), gb = B·Σ coef ⊙ (…), over the listed rows,
+    /// in one pass (each block of rows is used for both products while it is in cache).
+    /// <paramref name="coef"/> is indexed by item (row id) × K.
+    /// </summary>
+    public static void ForwardBackward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k,
+        float[] coef, float[] g, double[] gb)
+    {
+        int d = x.Dimensions;
+        Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
+        {
+            Span<float> zb = stackalloc float[R * k];
+            for (int r = start; r < end; r += R)
+            {
+                int n = Math.Min(R, end - r);
+                var x0 = Rows(x, rows, r, n, 0); var x1 = Rows(x, rows, r, n, 1);
+                var x2 = Rows(x, rows, r, n, 2); var x3 = Rows(x, rows, r, n, 3);
+                Forward4(x0, x1, x2, x3, v, d, k, zb);
+                for (int q = 0; q < R; q++)
+                {
+                    int item = q < n ? rows[r + q] : -1;
+                    for (int c = 0; c < k; c++)
+                    {
+                        float u = item < 0 ? 0 : coef[item * k + c] * (float)(zb[q * k + c] + bias * vb[c]);
+                        zb[q * k + c] = u;
+                        gbLocal[c] += bias * u;
+                    }
+                }
+                Backward4(x0, x1, x2, x3, zb, d, k, gLocal);
+            }
+        });
+    }
+
+    /// <summary>G = Xᵀ·U, gb = B·Σ U over the listed rows; <paramref name="u"/> is indexed by item (row id) × K.</summary>
+    public static void Backward(IFeatureRows x, int[] rows, int rowCount, double[] u, double bias, int k, float[] g, double[] gb)
+    {
+        int d = x.Dimensions;
+        Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
+        {
+            Span<float> ub = stackalloc float[R * k];
+            for (int r = start; r < end; r += R)
+            {
+                int n = Math.Min(R, end - r);
+                for (int q = 0; q < R; q++)
+                    for (int c = 0; c < k; c++)
+                    {
+                        double val = q < n ? u[rows[r + q] * k + c] : 0;
+                        ub[q * k + c] = (float)val;
+                        gbLocal[c] += bias * val;
+                    }
+                Backward4(Rows(x, rows, r, n, 0), Rows(x, rows, r, n, 1), Rows(x, rows, r, n, 2), Rows(x, rows, r, n, 3), ub, d, k, gLocal);
+            }
+        });
+    }
+
+    static ReadOnlySpan<float> Rows(IFeatureRows x, int[] rows, int r, int n, int q) => x.Row(rows[r + Math.Min(q, n - 1)]);
+
+    delegate void RangeWork(int start, int end);
+    delegate void AccumulateWork(int start, int end, float[] g, double[] gb);
+
+    static int Threads(int rowCount) => Math.Max(1, Math.Min(Environment.ProcessorCount, rowCount / (8 * R)));
+
+    static void ForRanges(int rowCount, RangeWork work)
+    {
+        int t = Threads(rowCount);
+        if (t == 1) { work(0, rowCount); return; }
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t }, i => work(Split(rowCount, t, i), Split(rowCount, t, i + 1)));
+    }
+
+    // Block boundaries are multiples of R so every range but the last is made of full blocks.
+    static int Split(int rowCount, int t, int i) => i == t ? rowCount : (int)((long)rowCount * i / t / R * R);
+
+    static void Accumulate(int rowCount, int k, int d, float[] g, double[] gb, AccumulateWork work)
+    {
+        Array.Clear(g, 0, k * d);
+        Array.Clear(gb, 0, k);
+        int t = Threads(rowCount);
+        if (t == 1) { work(0, rowCount, g, gb); return; }
+        var gs = new float[t][];
+        var gbs = new double[t][];
+        gs[0] = g; gbs[0] = gb;
+        for (int i = 1; i < t; i++) { gs[i] = new float[k * d]; gbs[i] = new double[k]; }
+        Parallel.For(0, t, new ParallelOptions { MaxDegreeOfParallelism = t },
+            i => work(Split(rowCount, t, i), Split(rowCount, t, i + 1), gs[i], gbs[i]));
+        for (int i = 1; i < t; i++)
+        {
+            var src = gs[i].AsSpan(0, k * d);
+            var dst = g.AsSpan(0, k * d);
+            int j = 0;
+            for (; j + 16 <= src.Length; j += 16)
+                (Vector512.Create(dst.Slice(j, 16)) + Vector512.Create(src.Slice(j, 16))).CopyTo(dst.Slice(j, 16));
+            for (; j < src.Length; j++) dst[j] += src[j];
+            for (int c = 0; c < k; c++) gb[c] += gbs[i][c];
+        }
+    }
+
+    /// <summary>z[q·K + c] = x_q·V_c for 4 rows and all classes (4 classes at a time: 16 vector accumulators).</summary>
+    static void Forward4(ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3,
+        float[] v, int d, int k, Span<float> z)
+    {
+        ref float p0 = ref MemoryMarshal.GetReference(x0); ref float p1 = ref MemoryMarshal.GetReference(x1);
+        ref float p2 = ref MemoryMarshal.GetReference(x2); ref float p3 = ref MemoryMarshal.GetReference(x3);
+        ref float pv = ref MemoryMarshal.GetArrayDataReference(v);
+        int dv = d / 16 * 16;
+        int c = 0;
+        for (; c + 4 <= k; c += 4)
+        {
+            ref float v0 = ref Unsafe.Add(ref pv, c * d); ref float v1 = ref Unsafe.Add(ref v0, d);
+            ref float v2 = ref Unsafe.Add(ref v1, d); ref float v3 = ref Unsafe.Add(ref v2, d);
+            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default,
+                a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+            for (nuint j = 0; j < (nuint)dv; j += 16)
+            {
+                var r0 = Vector512.LoadUnsafe(ref p0, j); var r1 = Vector512.LoadUnsafe(ref p1, j);
+                var r2 = Vector512.LoadUnsafe(ref p2, j); var r3 = Vector512.LoadUnsafe(ref p3, j);
+                var b = Vector512.LoadUnsafe(ref v0, j);
+                a00 = Vector512.FusedMultiplyAdd(r0, b, a00); a10 = Vector512.FusedMultiplyAdd(r1, b, a10);
+                a20 = Vector512.FusedMultiplyAdd(r2, b, a20); a30 = Vector512.FusedMultiplyAdd(r3, b, a30);
+                b = Vector512.LoadUnsafe(ref v1, j);
+                a01 = Vector512.FusedMultiplyAdd(r0, b, a01); a11 = Vector512.FusedMultiplyAdd(r1, b, a11);
+                a21 = Vector512.FusedMultiplyAdd(r2, b, a21); a31 = Vector512.FusedMultiplyAdd(r3, b, a31);
+                b = Vector512.LoadUnsafe(ref v2, j);
+                a02 = Vector512.FusedMultiplyAdd(r0, b, a02); a12 = Vector512.FusedMultiplyAdd(r1, b, a12);
+                a22 = Vector512.FusedMultiplyAdd(r2, b, a22); a32 = Vector512.FusedMultiplyAdd(r3, b, a32);
+                b = Vector512.LoadUnsafe(ref v3, j);
+                a03 = Vector512.FusedMultiplyAdd(r0, b, a03); a13 = Vector512.FusedMultiplyAdd(r1, b, a13);
+                a23 = Vector512.FusedMultiplyAdd(r2, b, a23); a33 = Vector512.FusedMultiplyAdd(r3, b, a33);
+            }
+            z[0 * k + c] = Vector512.Sum(a00); z[0 * k + c + 1] = Vector512.Sum(a01); z[0 * k + c + 2] = Vector512.Sum(a02); z[0 * k + c + 3] = Vector512.Sum(a03);
+            z[1 * k + c] = Vector512.Sum(a10); z[1 * k + c + 1] = Vector512.Sum(a11); z[1 * k + c + 2] = Vector512.Sum(a12); z[1 * k + c + 3] = Vector512.Sum(a13);
+            z[2 * k + c] = Vector512.Sum(a20); z[2 * k + c + 1] = Vector512.Sum(a21); z[2 * k + c + 2] = Vector512.Sum(a22); z[2 * k + c + 3] = Vector512.Sum(a23);
+            z[3 * k + c] = Vector512.Sum(a30); z[3 * k + c + 1] = Vector512.Sum(a31); z[3 * k + c + 2] = Vector512.Sum(a32); z[3 * k + c + 3] = Vector512.Sum(a33);
+        }
+        for (; c < k; c++)
+        {
+            ref float v0 = ref Unsafe.Add(ref pv, c * d);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (nuint j = 0; j < (nuint)dv; j += 16)
+            {
+                var b = Vector512.LoadUnsafe(ref v0, j);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p0, j), b, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p1, j), b, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p2, j), b, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref p3, j), b, a3);
+            }
+            z[c] = Vector512.Sum(a0); z[k + c] = Vector512.Sum(a1); z[2 * k + c] = Vector512.Sum(a2); z[3 * k + c] = Vector512.Sum(a3);
+        }
+        for (int j = dv; j < d; j++)
+            for (c = 0; c < k; c++)
+            {
+                float vj = v[c * d + j];
+                z[c] += x0[j] * vj; z[k + c] += x1[j] * vj; z[2 * k + c] += x2[j] * vj; z[3 * k + c] += x3[j] * vj;
+            }
+    }
+
+    /// <summary>G_c += Σ_q u[q·K + c]·x_q for 4 rows and all classes; the 4 row chunks stay in registers.</summary>
+    static void Backward4(ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, ReadOnlySpan<float> x2, ReadOnlySpan<float> x3,
+        ReadOnlySpan<float> u, int d, int k, float[] g)
+    {
+        ref float p0 = ref MemoryMarshal.GetReference(x0); ref float p1 = ref MemoryMarshal.GetReference(x1);
+        ref float p2 = ref MemoryMarshal.GetReference(x2); ref float p3 = ref MemoryMarshal.GetReference(x3);
+        ref float pg = ref MemoryMarshal.GetArrayDataReference(g);
+        int dv = d / 16 * 16;
+        for (nuint j = 0; j < (nuint)dv; j += 16)
+        {
+            var r0 = Vector512.LoadUnsafe(ref p0, j); var r1 = Vector512.LoadUnsafe(ref p1, j);
+            var r2 = Vector512.LoadUnsafe(ref p2, j); var r3 = Vector512.LoadUnsafe(ref p3, j);
+            for (int c = 0; c < k; c++)
+            {
+                ref float gc = ref Unsafe.Add(ref pg, c * d);
+                var acc = Vector512.LoadUnsafe(ref gc, j);
+                acc = Vector512.FusedMultiplyAdd(r0, Vector512.Create(u[c]), acc);
+                acc = Vector512.FusedMultiplyAdd(r1, Vector512.Create(u[k + c]), acc);
+                acc = Vector512.FusedMultiplyAdd(r2, Vector512.Create(u[2 * k + c]), acc);
+                acc = Vector512.FusedMultiplyAdd(r3, Vector512.Create(u[3 * k + c]), acc);
+                acc.StoreUnsafe(ref gc, j);
+            }
+        }
+        for (int j = dv; j < d; j++)
+            for (int c = 0; c < k; c++)
+                g[c * d + j] += x0[j] * u[c] + x1[j] * u[k + c] + x2[j] * u[2 * k + c] + x3[j] * u[3 * k + c];
+    }
+}
