@@ -14,7 +14,7 @@ internal static class BatchedProducts
 {
     const int R = 4;
 
-    /// <summary>Z[r·K + k] = x_{rows[r]}·V_k + B·vb_k for every listed row.</summary>
+    /// <summary>Z[i·K + k] = x_i·V_k + B·vb_k for every listed row i (Z indexed by item, like the other products).</summary>
     public static void Forward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k, double[] z)
     {
         int d = x.Dimensions;
@@ -26,7 +26,7 @@ internal static class BatchedProducts
                 int n = Math.Min(R, end - r);
                 Forward4(Rows(x, rows, r, n, 0), Rows(x, rows, r, n, 1), Rows(x, rows, r, n, 2), Rows(x, rows, r, n, 3), v, d, k, zb);
                 for (int q = 0; q < n; q++)
-                    for (int c = 0; c < k; c++) z[(r + q) * k + c] = zb[q * k + c] + bias * vb[c];
+                    for (int c = 0; c < k; c++) z[rows[r + q] * k + c] = zb[q * k + c] + bias * vb[c];
             }
         });
     }
