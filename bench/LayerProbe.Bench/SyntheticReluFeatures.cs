@@ -4,14 +4,14 @@ namespace LayerProbe.Bench;
 
 /// <summary>
 /// Seeded CNN-like features for solver benchmarks: non-negative, about three quarters zeros, correlated through a
-/// low-rank latent factor (x = ReLU(z·L/√r + 0.7·ε − 0.8)); single-label classes chosen as the argmax over K noisy
-/// linear scores, each depending on 64 random features.
+/// low-rank latent factor (x = ReLU(z·L/√r + 0.3·ε − 0.6)); single-label classes chosen as the argmax over K noisy
+/// linear scores, each depending on d/8 random features.
 /// </summary>
 internal static class SyntheticReluFeatures
 {
     public const int LatentRank = 24;
 
-    public static (float[] Train, int[] TrainClass, float[] Test, int[] TestClass) Make(int train, int test, int d, int k, int seed)
+    public static (float[] Train, int[] TrainClass, float[] Test, int[] TestClass) Make(int train, int test, int d, int k, int seed, double noise = 0.25)
     {
         var rng = new Random(seed);
         var loadings = new float[LatentRank * d];
@@ -19,14 +19,14 @@ internal static class SyntheticReluFeatures
         var used = new int[k][]; var weight = new float[k][];
         for (int c = 0; c < k; c++)
         {
-            used[c] = Enumerable.Range(0, 64).Select(_ => rng.Next(d)).ToArray();
+            used[c] = Enumerable.Range(0, d / 8).Select(_ => rng.Next(d)).ToArray();
             weight[c] = used[c].Select(_ => (float)Gauss(rng)).ToArray();
         }
         var xTrain = Rows(train, d, loadings, seed * 7919 + 1);
         var xTest = Rows(test, d, loadings, seed * 7919 + 2);
-        // Noise level: a quarter of the spread of the class scores over the training items.
+        // Label noise: a fraction (default a quarter) of the spread of the class scores over the training items.
         double spread = Enumerable.Range(0, Math.Min(train, 500)).Select(i => Score(xTrain, i, d, used[0], weight[0])).StdDev();
-        return (xTrain, Classes(xTrain, train, d, used, weight, 0.25 * spread, seed + 3), xTest, Classes(xTest, test, d, used, weight, 0.25 * spread, seed + 4));
+        return (xTrain, Classes(xTrain, train, d, used, weight, noise * spread, seed + 3), xTest, Classes(xTest, test, d, used, weight, noise * spread, seed + 4));
     }
 
     static float[] Rows(int n, int d, float[] loadings, int seed)
@@ -36,7 +36,7 @@ internal static class SyntheticReluFeatures
         {
             var rng = new Random(seed + i * 131);
             var row = x.AsSpan(i * d, d);
-            for (int j = 0; j < d; j++) row[j] = (float)(0.7 * Gauss(rng) - 0.8);
+            for (int j = 0; j < d; j++) row[j] = (float)(0.3 * Gauss(rng) - 0.6);
             for (int r = 0; r < LatentRank; r++)
             {
                 float zr = (float)Gauss(rng);

@@ -3,7 +3,7 @@ namespace LayerProbe.Probes;
 /// <summary>
 /// All K one-vs-rest SVMs of a task trained together in the primal: for each class k minimise
 /// f_k(w) = ½‖ŵ‖² + Σᵢ c_ik·max(0, 1 − y_ik·ŵ·x̂ᵢ)² (squared hinge, liblinear type 2's objective; x̂ = [x, B],
-/// c_ik = C·w1 for positives, C for negatives, 0 for label 0) by Newton's method with conjugate gradient and an exact
+/// c_ik = C·w1 for positives, C for negatives, 0 for label 0) by Newton's method with diagonally preconditioned conjugate gradient and a
 /// backtracking line search. Each CG step needs H_k·p_k = p_k + 2·Xᵀ D_k X·p_k for every class: these are computed
 /// for all classes in one pass over X as X·Pᵀ (N×K) and Xᵀ·U (K×D) (<see cref="BatchedProducts"/>), skipping rows
 /// that are inside the margin for every class. Stops class k when ‖∇f_k‖ ≤ Tolerance·‖∇f_k(0)‖ (default 5e-4:
@@ -11,6 +11,12 @@ namespace LayerProbe.Probes;
 /// </summary>
 public static class BatchedNewtonSvm
 {
+    /// <summary>
+    /// Preconditioner M = (1 − α)·I + α·diag(H), the mixed form of Hsia, Chiang &amp; Lin (2018). Measured on the
+    /// benchmark problem (2000 × 4096, 20 classes): α = 0 → 66 passes, 0.01 → 56, 0.1 → 77, 1 (pure diagonal) → 103.
+    /// </summary>
+    const double PreconditionerMix = 0.01;
+
     /// <summary>Default relative gradient-norm tolerance.</summary>
     public const double DefaultTolerance = 5e-4;
 
@@ -50,6 +56,7 @@ public static class BatchedNewtonSvm
         var r = new float[k * d]; var rb = new double[k];
         var p = new float[k * d]; var pb = new double[k];
         var hp = new float[k * d]; var hpb = new double[k];
+        var m = new float[k * d]; var mb = new double[k];
         var u = new double[n * k];
         var coef = new float[n * k];
         var zs = new double[n * k];
@@ -88,15 +95,21 @@ public static class BatchedNewtonSvm
             }
             if (all) { converged = true; break; }
 
-            // Conjugate gradient on H_k s_k = −g_k for every class not yet done, in lockstep.
+            // Preconditioner from diag(H_k) = 1 + Σᵢ 2c_ik·x̂ᵢ⊙x̂ᵢ over the margin violators.
+            BatchedProducts.SquaredBackward(x, activeRows, active, coef, bias, k, m, mb);
+            products++;
+            for (int j = 0; j < m.Length; j++) m[j] = (float)(1 / (1 - PreconditionerMix + PreconditionerMix * (1 + m[j])));
+            for (int c = 0; c < k; c++) mb[c] = 1 / (1 - PreconditionerMix + PreconditionerMix * (1 + mb[c]));
+
+            // Preconditioned conjugate gradient on H_k s_k = −g_k for every class not yet done, in lockstep.
             Array.Clear(s); Array.Clear(sb);
-            var rr = new double[k]; var cgDone = new bool[k]; var rStop = new double[k];
+            var rz = new double[k]; var cgDone = new bool[k]; var rStop = new double[k];
             for (int c = 0; c < k; c++)
             {
-                for (int j = c * d; j < (c + 1) * d; j++) { r[j] = -g[j]; p[j] = r[j]; }
-                rb[c] = -gb[c]; pb[c] = rb[c];
-                rr[c] = Norm2(r, c, d) + rb[c] * rb[c];
-                rStop[c] = 0.1 * 0.1 * rr[c];
+                for (int j = c * d; j < (c + 1) * d; j++) { r[j] = -g[j]; p[j] = r[j] * m[j]; }
+                rb[c] = -gb[c]; pb[c] = rb[c] * mb[c];
+                rz[c] = DotClass(r, p, c, d) + rb[c] * pb[c];
+                rStop[c] = 0.1 * 0.1 * (Norm2(r, c, d) + rb[c] * rb[c]);
                 cgDone[c] = done[c];
                 if (done[c]) { ClearClass(p, c, d); pb[c] = 0; }
             }
@@ -109,16 +122,18 @@ public static class BatchedNewtonSvm
                     if (cgDone[c]) continue;
                     AddInto(hp, p, c, d); hpb[c] += pb[c];
                     double pHp = DotClass(p, hp, c, d) + pb[c] * hpb[c];
-                    double alpha = rr[c] / pHp;
+                    double alpha = rz[c] / pHp;
                     int o = c * d;
                     for (int j = o; j < o + d; j++) { s[j] += (float)(alpha * p[j]); r[j] -= (float)(alpha * hp[j]); }
                     sb[c] += alpha * pb[c]; rb[c] -= alpha * hpb[c];
-                    double rrNew = Norm2(r, c, d) + rb[c] * rb[c];
-                    if (rrNew <= rStop[c]) { cgDone[c] = true; ClearClass(p, c, d); pb[c] = 0; continue; }
-                    double beta = rrNew / rr[c];
-                    rr[c] = rrNew;
-                    for (int j = o; j < o + d; j++) p[j] = r[j] + (float)(beta * p[j]);
-                    pb[c] = rb[c] + beta * pb[c];
+                    if (Norm2(r, c, d) + rb[c] * rb[c] <= rStop[c]) { cgDone[c] = true; ClearClass(p, c, d); pb[c] = 0; continue; }
+                    double rzNew = 0;
+                    for (int j = o; j < o + d; j++) rzNew += (double)r[j] * r[j] * m[j];
+                    rzNew += rb[c] * rb[c] * mb[c];
+                    double beta = rzNew / rz[c];
+                    rz[c] = rzNew;
+                    for (int j = o; j < o + d; j++) p[j] = r[j] * m[j] + (float)(beta * p[j]);
+                    pb[c] = rb[c] * mb[c] + beta * pb[c];
                 }
             }
 

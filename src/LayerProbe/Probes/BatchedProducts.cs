@@ -94,6 +94,34 @@ internal static class BatchedProducts
         });
     }
 
+    /// <summary>
+    /// Diagonal of Xᵀ·diag(coef_c)·X for every class c: G_c = Σ_i coef_ic·(x_i ⊙ x_i), gb_c = B²·Σ_i coef_ic
+    /// (the Hessian diagonal used as a preconditioner); <paramref name="coef"/> is indexed by item × K.
+    /// </summary>
+    public static void SquaredBackward(IFeatureRows x, int[] rows, int rowCount, float[] coef, double bias, int k, float[] g, double[] gb)
+    {
+        int d = x.Dimensions;
+        Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
+        {
+            var panel = new float[Block * d];
+            var ub = new float[Block * k];
+            for (int r = start; r < end; r += Block)
+            {
+                int n = Math.Min(Block, end - r);
+                for (int q = 0; q < Block; q++)
+                    for (int c = 0; c < k; c++)
+                    {
+                        float val = q < n ? coef[rows[r + q] * k + c] : 0;
+                        ub[q * k + c] = val;
+                        gbLocal[c] += bias * bias * val;
+                    }
+                Pack(x, rows, r, n, d, panel);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(panel, panel, panel);
+                Backward16(panel, ub, d, k, gLocal);
+            }
+        });
+    }
+
     /// <summary>Rows per backward block and columns per panel tile.</summary>
     const int Block = 16, Tile = 64;
 
