@@ -6,16 +6,14 @@ namespace LayerProbe.Tests.Probes;
 public class SolverPropertyTests
 {
     [Theory]
-    [InlineData(37, 45, 6, false)]   // dims not a multiple of 16, classes not a multiple of 4, rows not a multiple of 4
-    [InlineData(200, 64, 4, false)]  // enough rows for two threads
-    [InlineData(3, 16, 1, false)]
-    [InlineData(70, 150, 6, false)]  // two 64-column panel tiles plus 22 remainder columns
-    [InlineData(37, 45, 6, true)]    // sparse kernels: half the values zero
-    [InlineData(200, 150, 20, true)] // two 16-class chunks, two threads
-    public void BatchedProductsMatchNaiveSums(int n, int d, int k, bool sparse)
+    [InlineData(37, 45, 6)]   // dims not a multiple of 16, classes not a multiple of 4, rows not a multiple of 4
+    [InlineData(200, 64, 4)]  // enough rows for two threads
+    [InlineData(3, 16, 1)]
+    [InlineData(70, 150, 6)]  // two 64-column panel tiles plus 22 remainder columns
+    public void BatchedProductsMatchNaiveSums(int n, int d, int k)
     {
         var rng = new Random(n * 31 + d);
-        var x = new DenseFeatureRows(Enumerable.Range(0, n * d).Select(_ => (float)Math.Max(0, SyntheticClusters.Gauss(rng))).ToArray(), n, d);
+        var x = new DenseFeatureRows(Enumerable.Range(0, n * d).Select(_ => (float)SyntheticClusters.Gauss(rng)).ToArray(), n, d);
         var v = Enumerable.Range(0, k * d).Select(_ => (float)SyntheticClusters.Gauss(rng)).ToArray();
         var vb = Enumerable.Range(0, k).Select(_ => SyntheticClusters.Gauss(rng)).ToArray();
         var coef = Enumerable.Range(0, n * k).Select(_ => (float)rng.NextDouble()).ToArray();
@@ -23,11 +21,9 @@ public class SolverPropertyTests
         const double bias = 2.5;
 
         var z = new double[n * k];
-        if (sparse) SparseRowProducts.Forward(x, rows, rows.Length, v, vb, bias, k, z);
-        else BatchedProducts.Forward(x, rows, rows.Length, v, vb, bias, k, z);
+        BatchedProducts.Forward(x, rows, rows.Length, v, vb, bias, k, z);
         var g = new float[k * d]; var gb = new double[k];
-        if (sparse) SparseRowProducts.ForwardBackward(x, rows, rows.Length, v, vb, bias, k, coef, g, gb);
-        else BatchedProducts.ForwardBackward(x, rows, rows.Length, v, vb, bias, k, coef, g, gb);
+        BatchedProducts.ForwardBackward(x, rows, rows.Length, v, vb, bias, k, coef, g, gb);
         var expectG = new double[k * d]; var expectGb = new double[k];
         foreach (int i in rows)
             for (int c = 0; c < k; c++)
@@ -43,19 +39,10 @@ public class SolverPropertyTests
         for (int c = 0; c < k; c++) Close(expectGb[c], gb[c]);
 
         var u2 = coef.Select(f => (double)f).ToArray();
-        if (sparse) SparseRowProducts.Backward(x, rows, rows.Length, u2, bias, k, g, gb);
-        else BatchedProducts.Backward(x, rows, rows.Length, u2, bias, k, g, gb);
+        BatchedProducts.Backward(x, rows, rows.Length, u2, bias, k, g, gb);
         foreach (int c in Enumerable.Range(0, k))
             for (int j = 0; j < d; j++)
                 Close(rows.Sum(i => u2[i * k + c] * x.Row(i)[j]), g[c * d + j]);
-        if (sparse) SparseRowProducts.SquaredBackward(x, rows, rows.Length, coef, bias, k, g, gb);
-        else BatchedProducts.SquaredBackward(x, rows, rows.Length, coef, bias, k, g, gb);
-        foreach (int c in Enumerable.Range(0, k))
-        {
-            for (int j = 0; j < d; j++)
-                Close(rows.Sum(i => coef[i * k + c] * (double)x.Row(i)[j] * x.Row(i)[j]), g[c * d + j]);
-            Close(bias * bias * rows.Sum(i => coef[i * k + c]), gb[c]);
-        }
     }
 
     /// <summary>Float accumulation vs a double reference: relative 1e-4 (absolute near 0).</summary>
@@ -102,17 +89,14 @@ public class SolverPropertyTests
         Assert.Equal(a.Bias, b.Bias);
     }
 
-    [Theory]
-    [InlineData(BatchedNewtonSvm.Kernels.Dense)]
-    [InlineData(BatchedNewtonSvm.Kernels.Sparse)]
-    internal void BatchedNewtonReachesTheSameOptimumAsTightDualCoordinateDescent(BatchedNewtonSvm.Kernels kernels)
+    [Fact]
+    public void BatchedNewtonReachesTheSameOptimumAsTightDualCoordinateDescent()
     {
         var (x, labels) = SyntheticClusters.Make(150, 40, 3, 0.3, seed: 6);
         var per = new sbyte[3][];
         for (int c = 0; c < 3; c++) { per[c] = labels.Of(c).ToArray(); per[c][c] = 0; } // some ignored labels too
         var l = new OneVsRestLabels(labels.ClassNames, per);
-        var batched = BatchedNewtonSvm.Train(x, l, BatchedNewtonSvm.Defaults(0.02) with { Tolerance = 1e-6 }, kernels, out var report);
-        Assert.Equal(kernels == BatchedNewtonSvm.Kernels.Sparse, report.SparseKernels);
+        var batched = BatchedNewtonSvm.Train(x, l, BatchedNewtonSvm.Defaults(0.02) with { Tolerance = 1e-6 });
         for (int c = 0; c < 3; c++)
         {
             var dual = DualCoordinateDescentSvm.Train(x, l.Of(c), new SvmSettings(SvmLoss.SquaredHinge, 0.02, 2, 10, Tolerance: 1e-7));
