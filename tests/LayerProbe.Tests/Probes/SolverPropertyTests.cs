@@ -43,6 +43,13 @@ public class SolverPropertyTests
         foreach (int c in Enumerable.Range(0, k))
             for (int j = 0; j < d; j++)
                 Close(rows.Sum(i => u2[i * k + c] * x.Row(i)[j]), g[c * d + j]);
+        BatchedProducts.SquaredBackward(x, rows, rows.Length, coef, bias, k, g, gb);
+        foreach (int c in Enumerable.Range(0, k))
+        {
+            for (int j = 0; j < d; j++)
+                Close(rows.Sum(i => coef[i * k + c] * (double)x.Row(i)[j] * x.Row(i)[j]), g[c * d + j]);
+            Close(bias * bias * rows.Sum(i => coef[i * k + c]), gb[c]);
+        }
     }
 
     /// <summary>Float accumulation vs a double reference: relative 1e-4 (absolute near 0).</summary>
