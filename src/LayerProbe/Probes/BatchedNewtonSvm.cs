@@ -57,6 +57,7 @@ public static class BatchedNewtonSvm
         var p = new float[k * d]; var pb = new double[k];
         var hp = new float[k * d]; var hpb = new double[k];
         var m = new float[k * d]; var mb = new double[k];
+        var work = new CompactWork(new float[k * d], new double[k], new float[n * k], new float[k * d], new double[k], new int[n]);
         var u = new double[n * k];
         var coef = new float[n * k];
         var zs = new double[n * k];
@@ -115,7 +116,7 @@ public static class BatchedNewtonSvm
             }
             for (int cg = 0; cg < 250 && cgDone.Contains(false); cg++)
             {
-                BatchedProducts.ForwardBackward(x, activeRows, active, p, pb, bias, k, coef, hp, hpb);
+                HessianProducts(x, activeRows, active, cgDone, p, pb, bias, k, coef, hp, hpb, work);
                 products++;
                 for (int c = 0; c < k; c++)
                 {
@@ -173,6 +174,38 @@ public static class BatchedNewtonSvm
         var models = new LinearModel[k];
         for (int c = 0; c < k; c++) models[c] = new LinearModel(w.AsSpan(c * d, d).ToArray(), wb[c] * bias);
         return models;
+    }
+
+    /// <summary>Buffers for the products restricted to the classes still in CG.</summary>
+    sealed record CompactWork(float[] P, double[] Pb, float[] Coef, float[] Hp, double[] Hpb, int[] Rows);
+
+    /// <summary>
+    /// H·p products (without the identity term) for the classes whose CG is still running: their columns are packed
+    /// into K' ≤ K columns and only rows violating the margin for one of them are visited, so classes that finished
+    /// early cost nothing. Finished classes get H·p = 0 (their p is 0).
+    /// </summary>
+    static void HessianProducts(IFeatureRows x, int[] activeRows, int active, bool[] finished, float[] p, double[] pb, double bias, int k,
+        float[] coef, float[] hp, double[] hpb, CompactWork w)
+    {
+        var live = Enumerable.Range(0, k).Where(c => !finished[c]).ToArray();
+        if (live.Length == k) { BatchedProducts.ForwardBackward(x, activeRows, active, p, pb, bias, k, coef, hp, hpb); return; }
+        int d = x.Dimensions, kl = live.Length, rows = 0;
+        for (int a = 0; a < active; a++)
+        {
+            int i = activeRows[a];
+            bool any = false;
+            for (int q = 0; q < kl; q++)
+            {
+                float cq = coef[i * k + live[q]];
+                w.Coef[i * kl + q] = cq;
+                any |= cq != 0;
+            }
+            if (any) w.Rows[rows++] = i;
+        }
+        for (int q = 0; q < kl; q++) { Array.Copy(p, live[q] * d, w.P, q * d, d); w.Pb[q] = pb[live[q]]; }
+        BatchedProducts.ForwardBackward(x, w.Rows, rows, w.P, w.Pb, bias, kl, w.Coef, w.Hp, w.Hpb);
+        Array.Clear(hp); Array.Clear(hpb);
+        for (int q = 0; q < kl; q++) { Array.Copy(w.Hp, q * d, hp, live[q] * d, d); hpb[live[q]] = w.Hpb[q]; }
     }
 
     static double Norm2(float[] a, int c, int d) => DotClass(a, a, c, d);
