@@ -1,0 +1,60 @@
+using LayerProbe.Data;
+
+namespace LayerProbe.Probes;
+
+/// <summary>A scored detection of one class in one image.</summary>
+public readonly record struct Detection(string ImageId, PixelBox Box, double Score);
+
+/// <summary>A ground-truth object of one class in one image; difficult objects neither count nor penalise.</summary>
+public readonly record struct GroundTruthObject(string ImageId, PixelBox Box, bool Difficult);
+
+/// <summary>
+/// Detection AP of one class per <c>VOCevaldet</c> (METHOD.md §6.7): detections ranked by score (descending, ties in
+/// input order); each is matched to the GT object of its image with maximum IoU (+1 convention; on equal IoU the
+/// first GT in input order). IoU ≥ <c>minOverlap</c>: difficult GT → detection ignored; unmatched GT → TP (GT marked);
+/// already matched → FP (duplicate). Otherwise FP. npos = number of non-difficult GT objects.
+/// </summary>
+public static class VocDetectionAp
+{
+    /// <summary>The devkit's overlap criterion (≥ 0.5).</summary>
+    public const double DefaultMinOverlap = 0.5;
+
+    /// <summary>AP of one class from all its detections and all its GT objects over the test set.</summary>
+    public static ApResult Evaluate(IReadOnlyList<Detection> detections, IReadOnlyList<GroundTruthObject> groundTruth,
+        double minOverlap = DefaultMinOverlap)
+    {
+        var gtByImage = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        int npos = 0;
+        for (int g = 0; g < groundTruth.Count; g++)
+        {
+            if (!gtByImage.TryGetValue(groundTruth[g].ImageId, out var list)) gtByImage[groundTruth[g].ImageId] = list = [];
+            list.Add(g);
+            if (!groundTruth[g].Difficult) npos++;
+        }
+        var scores = new double[detections.Count];
+        for (int d = 0; d < scores.Length; d++) scores[d] = detections[d].Score;
+        var matched = new bool[groundTruth.Count];
+        var outcomes = new List<bool>(detections.Count);
+        foreach (int d in Ranking.Descending(scores))
+        {
+            var det = detections[d];
+            double best = double.NegativeInfinity;
+            int bestGt = -1;
+            if (gtByImage.TryGetValue(det.ImageId, out var candidates))
+                foreach (int g in candidates)
+                {
+                    if (BoxOverlap.Intersection(det.Box, groundTruth[g].Box) <= 0) continue;
+                    double ov = BoxOverlap.IoU(det.Box, groundTruth[g].Box);
+                    if (ov > best) { best = ov; bestGt = g; }
+                }
+            if (bestGt >= 0 && best >= minOverlap)
+            {
+                if (groundTruth[bestGt].Difficult) continue; // ignored: neither TP nor FP
+                if (!matched[bestGt]) { matched[bestGt] = true; outcomes.Add(true); }
+                else outcomes.Add(false); // duplicate
+            }
+            else outcomes.Add(false);
+        }
+        return VocAp.FromRankedOutcomes(outcomes, npos);
+    }
+}
