@@ -133,6 +133,37 @@ public sealed class FeatureStoreWriter : IDisposable
         _ids.Write(_idBuffer, 0, at);
     }
 
+    /// <summary>
+    /// Moves the end of the store back to <paramref name="rows"/> committed rows (all layers of a run restart from the
+    /// same item), cutting the matrix and the id file there and committing that.
+    /// </summary>
+    public void RewindTo(long rows)
+    {
+        if (rows == _rows) return;
+        if (rows > CommittedRows || rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"only {CommittedRows} rows are committed");
+        long idBytes = 0;
+        if (rows > 0)
+        {
+            _ids.Seek(0, SeekOrigin.Begin);
+            var buffer = new byte[1 << 16];
+            long seen = 0, offset = 0;
+            while (seen < rows)
+            {
+                int n = _ids.Read(buffer, 0, buffer.Length);
+                if (n == 0) throw new InvalidDataException($"{_directory}: id file has fewer than {rows} lines");
+                for (int i = 0; i < n && seen < rows; i++)
+                    if (buffer[i] == (byte)'\n') { seen++; idBytes = offset + i + 1; }
+                offset += n;
+            }
+        }
+        _matrix.SetLength(Header.FileLength(rows));
+        _matrix.Seek(0, SeekOrigin.End);
+        _ids.SetLength(idBytes);
+        _ids.Seek(0, SeekOrigin.End);
+        _rows = rows;
+        Commit();
+    }
+
     /// <summary>Flushes appended rows to disk, then atomically records them as committed.</summary>
     public void Commit()
     {
