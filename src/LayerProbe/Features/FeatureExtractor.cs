@@ -30,7 +30,7 @@ public static class FeatureExtractor
         }
 
         using var sessionOptions = CreateSessionOptions(options);
-        using var session = OnnxSession.Create(network, network.WithOutputs(plan.Select(p => p.Value).Distinct()), sessionOptions);
+        using var session = OnnxSession.Create(network, DynamicBatch.Free(network.WithOutputs(plan.Select(p => p.Value))), sessionOptions);
         var shapes = OutputShapes.Probe(session, network.InputName, preprocessor, plan.Select(p => p.Value).ToList());
         var stores = plan.Select((p, i) => p with { Shape = shapes[i] }).ToList();
 

@@ -16,7 +16,8 @@ public static class NpyExport
         int unpadded = 10 + dict.Length + 1;
         int total = (unpadded + 63) / 64 * 64;
         var bytes = new byte[total];
-        "\x93NUMPY"u8.CopyTo(bytes);
+        bytes[0] = 0x93;
+        "NUMPY"u8.CopyTo(bytes.AsSpan(1));
         bytes[6] = 1;
         bytes[7] = 0;
         BitConverter.TryWriteBytes(bytes.AsSpan(8, 2), (ushort)(total - 10));
