@@ -15,5 +15,6 @@ public static class CliApp
     static IEnumerable<Command> Commands()
     {
         yield return LayersCommand.Create();
+        yield return ExtractCommand.Create();
     }
 }

@@ -126,11 +126,8 @@ public static class FeatureExtractor
         Complete = false,
     };
 
-    static int[] FeatureMatrixShape(string directory)
-    {
-        using var m = FeatureMatrix.Open(directory);
-        return m.Header.Height == 1 && m.Header.Width == 1 ? [m.Header.Channels] : [m.Header.Channels, m.Header.Height, m.Header.Width];
-    }
+    static int[] FeatureMatrixShape(string directory) =>
+        FeatureManifest.Read(Path.Combine(directory, FeatureStoreFiles.Manifest)).Shape;
 
     static void ExportMissingNpy(IEnumerable<LayerStore> stores)
     {
