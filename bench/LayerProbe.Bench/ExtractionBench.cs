@@ -9,11 +9,12 @@ namespace LayerProbe.Bench;
 /// Multi-layer extraction into feature stores (ORT with extra outputs + preprocessing + store writes) against a plain
 /// ORT session of the unmodified model producing only its final output: same process, batch, inputs and threads.
 /// Target: extraction ≥ 0.9× the plain forward rate.
-/// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--batch 16] [--images 160] [--out DIR]</c>
+/// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--batch 16] [--images 160] [--rounds 3] [--out DIR]</c>
 /// </summary>
 sealed class ExtractionBench : IBenchmark
 {
     const double Target = 0.9;
+    static bool Spin;
 
     public string Name => "extraction";
     public string Description => "all-layer extraction incl. store writes vs plain ORT final output (target >= 0.9x)";
@@ -35,59 +36,116 @@ sealed class ExtractionBench : IBenchmark
         Console.WriteLine($"model {network.Path}  input {h}x{w}  {flops / 1e9:F3} GFLOP/img  batch {batch}  images {count}  threads {Environment.ProcessorCount}");
         Console.WriteLine($"layers {string.Join(",", layers)}");
 
-        double plain = PlainForward(network, items, preprocessor, batch);
-        Console.WriteLine($"plain ORT (final output only): {plain,8:F1} img/s  {plain * flops / 1e9,6:F1} GFLOP/s  peak RSS {PeakRssMb(),6:F0} MB");
-
+        Spin = args.Contains("--spin");
+        int rounds = int.Parse(Arg(args, "--rounds") ?? "3");
+        using var plainRunner = new PlainForward(network, items, preprocessor, batch);
+        var values = layers.Select(network.ResolveLayer).Distinct().ToArray();
+        using var outputsRunner = new PlainForward(network, items, preprocessor, batch, network.WithOutputs(values), values);
+        var plain = new List<double>();
+        var withOutputs = new List<double>();
+        var steady = new List<double>();
+        double endToEnd = 0, bytes = 0, plainRss = 0;
         try
         {
-            var (steady, endToEnd, bytes) = Extraction(network, items, preprocessor, layers, batch, outDir);
-            Console.WriteLine($"extraction ({layers.Length} layers -> stores): {steady,8:F1} img/s  {steady * flops / 1e9,6:F1} GFLOP/s  peak RSS {PeakRssMb(),6:F0} MB" +
-                              $"  (end to end incl. session setup {endToEnd:F1} img/s, {bytes / 1e6 / count:F2} MB stored per image)");
-            double ratio = steady / plain;
-            bool ok = ratio >= Target;
-            Console.WriteLine($"ratio extraction/plain = {ratio:F3}  target >= {Target:F2}  {(ok ? "MET" : "NOT MET")}");
-            return ok ? 0 : 1;
+            // Alternate the two so that load from other processes on the shared cores hits both alike.
+            for (int round = 0; round < rounds; round++)
+            {
+                plain.Add(plainRunner.Measure());
+                withOutputs.Add(outputsRunner.Measure());
+                plainRss = Math.Max(plainRss, PeakRssMb());
+                var (s, e, b) = Extraction(network, items, preprocessor, layers, batch, Path.Combine(outDir, $"round{round}"));
+                steady.Add(s);
+                endToEnd = Math.Max(endToEnd, e);
+                bytes = b;
+                Console.WriteLine($"  round {round + 1}: plain {plain[^1]:F1} img/s, ORT with layer outputs (no stores) {withOutputs[^1]:F1}, extraction {s:F1} img/s (ratio {s / plain[^1]:F3})");
+            }
         }
         finally
         {
             if (Arg(args, "--out") is null && Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
         }
+        double plainBest = plain.Max(), steadyBest = steady.Max();
+        Console.WriteLine($"plain ORT (final output only): best {plainBest,7:F1} img/s  median {Median(plain),7:F1}  {plainBest * flops / 1e9,6:F1} GFLOP/s");
+        Console.WriteLine($"ORT with the layers as outputs, no stores: best {withOutputs.Max(),7:F1} img/s  median {Median(withOutputs),7:F1}");
+        Console.WriteLine($"extraction ({layers.Length} layers -> stores): best {steadyBest,7:F1} img/s  median {Median(steady),7:F1}  {steadyBest * flops / 1e9,6:F1} GFLOP/s" +
+                          $"  (end to end incl. session setup {endToEnd:F1} img/s; {bytes / 1e6 / count:F2} MB stored per image)");
+        Console.WriteLine($"peak RSS (VmHWM): {PeakRssMb():F0} MB (after plain runs only: {plainRss:F0} MB)");
+        double ratio = steadyBest / plainBest, medianRatio = Median(steady.Zip(plain, (e, p) => e / p).ToList());
+        bool ok = ratio >= Target;
+        Console.WriteLine($"ratio extraction/plain: best/best {ratio:F3}, median of rounds {medianRatio:F3}  target >= {Target:F2}  {(ok ? "MET" : "NOT MET")}");
+        return ok ? 0 : 1;
     }
 
-    /// <summary>Plain session, unmodified model, pre-created input/output OrtValues; 2 warm-up batches, then all.</summary>
-    static double PlainForward(OnnxNetwork network, SyntheticImages items, BilinearMeanStdPreprocessor preprocessor, int batch)
+    static double Median(List<double> values)
     {
-        int itemLength = 3 * preprocessor.Height * preprocessor.Width;
-        int batches = (items.Count + batch - 1) / batch;
-        var inputs = Enumerable.Range(0, batches).Select(b =>
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>Plain session of the unmodified model (batch made symbolic), pre-created input/output OrtValues, inputs preprocessed up front.</summary>
+    sealed class PlainForward : IDisposable
+    {
+        readonly SessionOptions _options;
+        readonly InferenceSession _session;
+        readonly RunOptions _runOptions = new();
+        readonly float[][] _inputs;
+        readonly float[][] _outputs;
+        readonly long[] _inputShape;
+        readonly long[][] _outputShapes;
+        readonly string _inputName;
+        readonly string[] _outputNames;
+
+        /// <summary>A session over <paramref name="modelBytes"/> (null: the unmodified model) producing <paramref name="outputs"/> (null: its own output).</summary>
+        public PlainForward(OnnxNetwork network, SyntheticImages items, BilinearMeanStdPreprocessor preprocessor, int batch,
+            byte[]? modelBytes = null, string[]? outputs = null)
         {
-            var data = new float[batch * itemLength];
-            for (int j = 0; j < batch; j++)
+            int itemLength = 3 * preprocessor.Height * preprocessor.Width;
+            int batches = (items.Count + batch - 1) / batch;
+            _inputs = Enumerable.Range(0, batches).Select(b =>
             {
-                var (image, region) = items.Load((b * batch + j) % items.Count);
-                preprocessor.Fill(image, region, data.AsSpan(j * itemLength, itemLength));
-            }
-            return data;
-        }).ToArray();
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Environment.ProcessorCount };
-        using var session = new InferenceSession(DynamicBatch.Free(File.ReadAllBytes(network.Path)), options);
-        string output = session.OutputNames[0];
-        using var runOptions = new RunOptions();
-        long[] inputShape = [batch, 3, preprocessor.Height, preprocessor.Width];
-        using var probe = session.Run(runOptions, [network.InputName], [OrtValue.CreateTensorValueFromMemory(inputs[0], inputShape)], [output]);
-        long[] outputShape = probe[0].GetTensorTypeAndShape().Shape;
-        var outputBuffer = new float[outputShape.Aggregate(1L, (a, b) => a * b)];
+                var data = new float[batch * itemLength];
+                for (int j = 0; j < batch; j++)
+                {
+                    var (image, region) = items.Load((b * batch + j) % items.Count);
+                    preprocessor.Fill(image, region, data.AsSpan(j * itemLength, itemLength));
+                }
+                return data;
+            }).ToArray();
+            _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Environment.ProcessorCount };
+            _session = new InferenceSession(DynamicBatch.Free(modelBytes ?? File.ReadAllBytes(network.Path)), _options);
+            _inputName = network.InputName;
+            _outputNames = outputs ?? [_session.OutputNames[0]];
+            _inputShape = [batch, 3, preprocessor.Height, preprocessor.Width];
+            using (var x = OrtValue.CreateTensorValueFromMemory(_inputs[0], _inputShape))
+            using (var probe = _session.Run(_runOptions, [_inputName], [x], _outputNames))
+                _outputShapes = probe.Select(p => p.GetTensorTypeAndShape().Shape).ToArray();
+            _outputs = _outputShapes.Select(shape => new float[shape.Aggregate(1L, (a, b) => a * b)]).ToArray();
+        }
+
         void Forward(float[] input)
         {
-            using var x = OrtValue.CreateTensorValueFromMemory(input, inputShape);
-            using var y = OrtValue.CreateTensorValueFromMemory(outputBuffer, outputShape);
-            session.Run(runOptions, [network.InputName], [x], [output], [y]);
+            using var x = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
+            var ys = _outputs.Select((o, i) => OrtValue.CreateTensorValueFromMemory(o, _outputShapes[i])).ToArray();
+            try { _session.Run(_runOptions, [_inputName], [x], _outputNames, ys); }
+            finally { foreach (var y in ys) y.Dispose(); }
         }
-        Forward(inputs[0]);
-        Forward(inputs[Math.Min(1, batches - 1)]);
-        var clock = Stopwatch.StartNew();
-        foreach (var input in inputs) Forward(input);
-        return batches * batch / clock.Elapsed.TotalSeconds;
+
+        /// <summary>Two warm-up batches, then every batch once: images per second.</summary>
+        public double Measure()
+        {
+            Forward(_inputs[0]);
+            Forward(_inputs[^1]);
+            var clock = Stopwatch.StartNew();
+            foreach (var input in _inputs) Forward(input);
+            return _inputs.Length * _inputShape[0] / clock.Elapsed.TotalSeconds;
+        }
+
+        public void Dispose()
+        {
+            _runOptions.Dispose();
+            _session.Dispose();
+            _options.Dispose();
+        }
     }
 
     /// <summary>
@@ -97,7 +155,7 @@ sealed class ExtractionBench : IBenchmark
     static (double Steady, double EndToEnd, long Bytes) Extraction(OnnxNetwork network, SyntheticImages items,
         BilinearMeanStdPreprocessor preprocessor, string[] layers, int batch, string outDir)
     {
-        var options = new ExtractionOptions { BatchSize = batch };
+        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin };
         FeatureExtractor.Run(network, new SyntheticImages(2 * batch, preprocessor.Height, preprocessor.Width, seed: 1), preprocessor, layers,
             Path.Combine(outDir, "warmup"), options);
         var firstBatch = TimeSpan.Zero;
@@ -112,6 +170,8 @@ sealed class ExtractionBench : IBenchmark
         var result = FeatureExtractor.Run(network, items, preprocessor, layers, Path.Combine(outDir, "run"), options, progress);
         double endToEnd = items.Count / clock.Elapsed.TotalSeconds;
         double steady = (items.Count - firstDone) / (last - firstBatch).TotalSeconds;
+        var t = result.Timing;
+        Console.WriteLine($"    extraction inference thread: in ORT {t.Inferring.TotalSeconds:F2} s, waiting for input {t.WaitingForInput.TotalSeconds:F2} s, waiting for store writes {t.WaitingForStore.TotalSeconds:F2} s");
         long bytes = result.Stores.Sum(s => new FileInfo(Path.Combine(s.Directory, FeatureStoreFiles.Matrix)).Length);
         return (steady, endToEnd, bytes);
     }

@@ -10,6 +10,11 @@ public sealed record ExtractionOptions
     /// <summary>ONNX Runtime intra-op threads (default: the machine's cores).</summary>
     public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
     /// <summary>
+    /// Let ONNX Runtime's idle pool threads spin for work (its default). Off by default here: spinning threads take
+    /// the cores the preprocessing and store-writing threads need.
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+    /// <summary>
     /// Minimum time between commits (flush to disk + commit record). Zero commits after every batch; a kill loses
     /// at most this much work.
     /// </summary>
@@ -42,4 +47,11 @@ public sealed record LayerStore(string Layer, string Value, string Directory, Fe
 /// <param name="ResumedFrom">Items already committed before this run (the item count when every store was complete).</param>
 /// <param name="Extracted">Items run through the network in this run.</param>
 /// <param name="Elapsed">Wall time of this run.</param>
-public sealed record ExtractionResult(IReadOnlyList<LayerStore> Stores, int ResumedFrom, int Extracted, TimeSpan Elapsed);
+/// <param name="Timing">Where the inference thread spent this run (zero when nothing was extracted).</param>
+public sealed record ExtractionResult(IReadOnlyList<LayerStore> Stores, int ResumedFrom, int Extracted, TimeSpan Elapsed, PipelineTiming Timing);
+
+/// <summary>Time the inference thread spent in ONNX Runtime and waiting on the other two stages.</summary>
+/// <param name="Inferring">Inside ONNX Runtime.</param>
+/// <param name="WaitingForInput">Waiting for decoded, preprocessed batches.</param>
+/// <param name="WaitingForStore">Waiting for the store writer to free an output buffer.</param>
+public readonly record struct PipelineTiming(TimeSpan Inferring, TimeSpan WaitingForInput, TimeSpan WaitingForStore);

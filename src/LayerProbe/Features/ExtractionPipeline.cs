@@ -31,6 +31,13 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
         public int Count;
     }
 
+    /// <summary>Time the inference thread waited for preprocessed inputs (decode/preprocess is the bottleneck when large).</summary>
+    public TimeSpan WaitingForInput { get; private set; }
+    /// <summary>Time the inference thread waited for a free output buffer (store writing is the bottleneck when large).</summary>
+    public TimeSpan WaitingForStore { get; private set; }
+    /// <summary>Time spent inside ONNX Runtime.</summary>
+    public TimeSpan Inferring { get; private set; }
+
     int ItemLength => preprocessor.Channels * preprocessor.Height * preprocessor.Width;
 
     /// <summary>Extracts items <paramref name="start"/>..end into the writers (not completing them).</summary>
@@ -107,9 +114,16 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
         using var runOptions = new RunOptions();
         using var terminate = token.Register(() => runOptions.Terminate = true);
         var outputValues = new OrtValue[writers.Count];
-        while (Take(ready, token) is { } b)
+        var wait = new Stopwatch();
+        while (true)
         {
+            wait.Restart();
+            if (Take(ready, token) is not { } b) break;
+            WaitingForInput += wait.Elapsed;
+            wait.Restart();
             var set = Take(freeOutputs, token) ?? throw new OperationCanceledException(token);
+            WaitingForStore += wait.Elapsed;
+            wait.Restart();
             int n = b.Count;
             try
             {
@@ -128,6 +142,7 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
             {
                 for (int i = 0; i < outputValues.Length; i++) { outputValues[i]?.Dispose(); outputValues[i] = null!; }
             }
+            Inferring += wait.Elapsed;
             Array.Copy(b.Ids, set.Ids, n);
             set.Count = n;
             Put(freeInputs, b, token);

@@ -26,7 +26,7 @@ public static class FeatureExtractor
             var done = plan.Select(p => p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
             if (options.ExportNpy) ExportMissingNpy(done);
             progress?.Report(new ExtractionProgress(items.Count, items.Count, items.Count, clock.Elapsed));
-            return new ExtractionResult(done, items.Count, 0, clock.Elapsed);
+            return new ExtractionResult(done, items.Count, 0, clock.Elapsed, default);
         }
 
         using var sessionOptions = CreateSessionOptions(options);
@@ -47,7 +47,8 @@ public static class FeatureExtractor
             pipeline.Run((int)start, cancellation);
             foreach (var w in writers) w.Complete();
             if (options.ExportNpy) ExportMissingNpy(stores);
-            return new ExtractionResult(stores, (int)start, items.Count - (int)start, clock.Elapsed);
+            return new ExtractionResult(stores, (int)start, items.Count - (int)start, clock.Elapsed,
+                new PipelineTiming(pipeline.Inferring, pipeline.WaitingForInput, pipeline.WaitingForStore));
         }
         finally
         {
@@ -102,6 +103,7 @@ public static class FeatureExtractor
             IntraOpNumThreads = Math.Max(1, options.IntraOpThreads),
             InterOpNumThreads = 1,
         };
+        s.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         return s;
     }
 
