@@ -44,24 +44,36 @@ public sealed class BilinearMeanStdPreprocessor : IPreprocessor
         double sx = (x1 - x0) / Width, sy = (y1 - y0) / Height;
         var pixels = image.Pixels;
         int plane = Height * Width, stride = 3 * image.Width;
-        Span<float> scale = [1f / (255f * _std[0]), 1f / (255f * _std[1]), 1f / (255f * _std[2])];
-        Span<float> offset = [_mean[0] / _std[0], _mean[1] / _std[1], _mean[2] / _std[2]];
-        for (int y = 0; y < Height; y++)
+        // Column taps are the same for every row: byte offsets of the two source pixels and the weight of the right one.
+        Span<int> left = Width <= 1024 ? stackalloc int[Width] : new int[Width];
+        Span<int> right = Width <= 1024 ? stackalloc int[Width] : new int[Width];
+        Span<float> wxs = Width <= 1024 ? stackalloc float[Width] : new float[Width];
+        for (int x = 0; x < Width; x++)
         {
-            double fy = Math.Clamp(y0 + (y + 0.5) * sy - 0.5, 0, image.Height - 1);
-            int ya = (int)fy, yb = Math.Min(ya + 1, image.Height - 1);
-            float wy = (float)(fy - ya);
-            for (int x = 0; x < Width; x++)
+            double fx = Math.Clamp(x0 + (x + 0.5) * sx - 0.5, 0, image.Width - 1);
+            int xa = (int)fx;
+            left[x] = 3 * xa;
+            right[x] = 3 * Math.Min(xa + 1, image.Width - 1);
+            wxs[x] = (float)(fx - xa);
+        }
+        for (int c = 0; c < 3; c++)
+        {
+            float scale = 1f / (255f * _std[c]), offset = _mean[c] / _std[c];
+            var channel = destination.Slice(c * plane, plane);
+            for (int y = 0; y < Height; y++)
             {
-                double fx = Math.Clamp(x0 + (x + 0.5) * sx - 0.5, 0, image.Width - 1);
-                int xa = (int)fx, xb = Math.Min(xa + 1, image.Width - 1);
-                float wx = (float)(fx - xa);
-                int p00 = ya * stride + 3 * xa, p01 = ya * stride + 3 * xb, p10 = yb * stride + 3 * xa, p11 = yb * stride + 3 * xb;
-                for (int c = 0; c < 3; c++)
+                double fy = Math.Clamp(y0 + (y + 0.5) * sy - 0.5, 0, image.Height - 1);
+                int ya = (int)fy;
+                float wy = (float)(fy - ya);
+                var top = pixels.AsSpan(ya * stride + c);
+                var bottom = pixels.AsSpan(Math.Min(ya + 1, image.Height - 1) * stride + c);
+                var row = channel.Slice(y * Width, Width);
+                for (int x = 0; x < row.Length; x++)
                 {
-                    float top = pixels[p00 + c] + wx * (pixels[p01 + c] - pixels[p00 + c]);
-                    float bottom = pixels[p10 + c] + wx * (pixels[p11 + c] - pixels[p10 + c]);
-                    destination[c * plane + y * Width + x] = (top + wy * (bottom - top)) * scale[c] - offset[c];
+                    int a = left[x], b = right[x];
+                    float t = top[a] + wxs[x] * (top[b] - top[a]);
+                    float u = bottom[a] + wxs[x] * (bottom[b] - bottom[a]);
+                    row[x] = (t + wy * (u - t)) * scale - offset;
                 }
             }
         }
