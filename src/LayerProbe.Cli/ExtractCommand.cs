@@ -1,0 +1,64 @@
+using System.CommandLine;
+using LayerProbe.Features;
+using LayerProbe.Networks;
+
+namespace LayerProbe.Cli;
+
+/// <summary>
+/// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
+/// [--float16] [--export-npy]</c>: features of several layers in one pass into resumable feature stores.
+/// </summary>
+static class ExtractCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "ONNX file or well-known name (resnet18-imagenet)", Required = true };
+        var layers = new Option<string>("--layers") { Description = "comma-separated layers (aliases such as pool5, res3b, or graph value names)", Required = true };
+        var output = new Option<string>("--out") { Description = "output directory (one content-addressed store per layer)", Required = true };
+        var images = new Option<string?>("--images") { Description = "flat folder of .jpg/.png images (bilinear resize, ImageNet mean/std)" };
+        var data = new Option<string?>("--data") { Description = $"data source SCHEME:ARG (known: {string.Join(", ", ItemSetSources.Names)})" };
+        var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 16 };
+        var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
+        var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
+        var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
+            { model, layers, output, images, data, batch, half, npy };
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
+            if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give exactly one of --images DIR or --data SCHEME:ARG");
+            var network = OnnxNetwork.Load(parse.GetValue(model)!);
+            var (items, preprocessor) = ItemSetSources.Create(spec ?? $"images:{imageDir}", network);
+            var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var options = new ExtractionOptions
+            {
+                BatchSize = parse.GetValue(batch),
+                DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32,
+                ExportNpy = parse.GetValue(npy),
+            };
+            Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  batch {options.BatchSize}  {options.DType.Name()}");
+
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            var printer = new ProgressPrinter();
+            try
+            {
+                var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, printer, cancel.Token);
+                if (result.Extracted == 0) Console.WriteLine("all stores already complete; nothing extracted");
+                else if (result.ResumedFrom > 0) Console.WriteLine($"resumed from item {result.ResumedFrom}; {result.Extracted} extracted now");
+                foreach (var s in result.Stores)
+                    Console.WriteLine($"{s.Layer,-12} {string.Join("x", s.Shape),-12} {s.Directory}");
+            }
+            catch (OperationCanceledException)
+            {
+                printer.Finish();
+                throw new LayerProbeException("extract: interrupted; committed rows are kept, rerun the same command to resume");
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,57 @@
+namespace LayerProbe.Features;
+
+/// <summary>Settings of one extraction run.</summary>
+public sealed record ExtractionOptions
+{
+    /// <summary>Images per forward pass (default 16; 1 works).</summary>
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Stored element type (default float32).</summary>
+    public FeatureDType DType { get; init; } = FeatureDType.Float32;
+    /// <summary>ONNX Runtime intra-op threads (default: the machine's cores).</summary>
+    public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Let ONNX Runtime's idle pool threads spin for work (its default). Off by default here: spinning threads take
+    /// the cores the preprocessing and store-writing threads need.
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+    /// <summary>
+    /// Minimum time between commits (flush to disk + commit record). Zero commits after every batch; a kill loses
+    /// at most this much work.
+    /// </summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Also write <c>features.npy</c> beside each finished store.</summary>
+    public bool ExportNpy { get; init; }
+}
+
+/// <summary>Progress of an extraction, reported after each batch is stored.</summary>
+/// <param name="Done">Items whose features are stored (including those resumed from disk).</param>
+/// <param name="Total">Items in the set.</param>
+/// <param name="ResumedFrom">Items already committed when the run started.</param>
+/// <param name="Elapsed">Time since this run started.</param>
+public readonly record struct ExtractionProgress(int Done, int Total, int ResumedFrom, TimeSpan Elapsed)
+{
+    /// <summary>Items per second in this run.</summary>
+    public double ItemsPerSecond => Elapsed.TotalSeconds > 0 ? (Done - ResumedFrom) / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>One layer's store after a run.</summary>
+/// <param name="Layer">Layer as requested (alias or value name).</param>
+/// <param name="Value">Graph value name.</param>
+/// <param name="Directory">Store directory.</param>
+/// <param name="Key">Content key.</param>
+/// <param name="Shape">Activation shape per item.</param>
+public sealed record LayerStore(string Layer, string Value, string Directory, FeatureStoreKey Key, int[] Shape);
+
+/// <summary>Outcome of a run.</summary>
+/// <param name="Stores">One store per requested layer, in request order.</param>
+/// <param name="ResumedFrom">Items already committed before this run (the item count when every store was complete).</param>
+/// <param name="Extracted">Items run through the network in this run.</param>
+/// <param name="Elapsed">Wall time of this run.</param>
+/// <param name="Timing">Where the inference thread spent this run (zero when nothing was extracted).</param>
+public sealed record ExtractionResult(IReadOnlyList<LayerStore> Stores, int ResumedFrom, int Extracted, TimeSpan Elapsed, PipelineTiming Timing);
+
+/// <summary>Time the inference thread spent in ONNX Runtime and waiting on the other two stages.</summary>
+/// <param name="Inferring">Inside ONNX Runtime.</param>
+/// <param name="WaitingForInput">Waiting for decoded, preprocessed batches.</param>
+/// <param name="WaitingForStore">Waiting for the store writer to free an output buffer.</param>
+public readonly record struct PipelineTiming(TimeSpan Inferring, TimeSpan WaitingForInput, TimeSpan WaitingForStore);

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+using LayerProbe.Data;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LayerProbe.Features;
+
+/// <summary>
+/// Three stages on three threads joined by bounded channels: decode + preprocess into pooled pinned input buffers,
+/// ONNX Runtime inference straight into pooled pinned output buffers (pre-created OrtValues, no tensor copies),
+/// and appending those buffers to the stores. Two input and two output buffers circulate, so memory is bounded by
+/// about two batches of inputs and activations whatever the data set size.
+/// </summary>
+sealed class ExtractionPipeline(InferenceSession session, string inputName, IItemSet items, IPreprocessor preprocessor,
+    IReadOnlyList<LayerStore> layers, IReadOnlyList<FeatureStoreWriter> writers, ExtractionOptions options, IProgress<ExtractionProgress>? progress, Stopwatch clock)
+{
+    const int BuffersPerStage = 2;
+
+    sealed class Batch(int inputLength, int batchSize)
+    {
+        public readonly float[] Input = GC.AllocateUninitializedArray<float>(inputLength, pinned: true);
+        public readonly string[] Ids = new string[batchSize];
+        public int First, Count;
+    }
+
+    sealed class OutputSet(IReadOnlyList<FeatureStoreWriter> writers, int batchSize)
+    {
+        public readonly float[][] Values = writers.Select(w => GC.AllocateUninitializedArray<float>(checked((int)(batchSize * w.Header.Cols)), pinned: true)).ToArray();
+        public readonly string[] Ids = new string[batchSize];
+        public int Count;
+    }
+
+    /// <summary>Time the inference thread waited for preprocessed inputs (decode/preprocess is the bottleneck when large).</summary>
+    public TimeSpan WaitingForInput { get; private set; }
+    /// <summary>Time the inference thread waited for a free output buffer (store writing is the bottleneck when large).</summary>
+    public TimeSpan WaitingForStore { get; private set; }
+    /// <summary>Time spent inside ONNX Runtime.</summary>
+    public TimeSpan Inferring { get; private set; }
+
+    int ItemLength => preprocessor.Channels * preprocessor.Height * preprocessor.Width;
+
+    /// <summary>Extracts items <paramref name="start"/>..end into the writers (not completing them).</summary>
+    public void Run(int start, CancellationToken cancellation)
+    {
+        if (start >= items.Count) return;
+        int batch = options.BatchSize;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var token = linked.Token;
+        var freeInputs = Channel.CreateBounded<Batch>(BuffersPerStage);
+        var readyInputs = Channel.CreateBounded<Batch>(1);
+        var freeOutputs = Channel.CreateBounded<OutputSet>(BuffersPerStage);
+        var readyOutputs = Channel.CreateBounded<OutputSet>(1);
+        for (int i = 0; i < BuffersPerStage; i++)
+        {
+            freeInputs.Writer.TryWrite(new Batch(batch * ItemLength, batch));
+            freeOutputs.Writer.TryWrite(new OutputSet(writers, batch));
+        }
+
+        var failures = new List<Exception>();
+        void Guarded(Action body, ChannelWriter<Batch>? inputsOut, ChannelWriter<OutputSet>? outputsOut)
+        {
+            try
+            {
+                body();
+                inputsOut?.TryComplete();
+                outputsOut?.TryComplete();
+            }
+            catch (Exception e)
+            {
+                lock (failures) failures.Add(e);
+                linked.Cancel();
+                inputsOut?.TryComplete(e);
+                outputsOut?.TryComplete(e);
+            }
+        }
+
+        var producer = Task.Factory.StartNew(() => Guarded(() => Produce(start, freeInputs.Reader, readyInputs.Writer, token), readyInputs.Writer, null),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var writer = Task.Factory.StartNew(() => Guarded(() => Store(start, readyOutputs.Reader, freeOutputs.Writer, token), null, null),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Guarded(() => Infer(readyInputs.Reader, freeInputs.Writer, freeOutputs.Reader, readyOutputs.Writer, token), null, readyOutputs.Writer);
+        Task.WaitAll(producer, writer);
+
+        cancellation.ThrowIfCancellationRequested();
+        var cause = failures.FirstOrDefault(e => e is not OperationCanceledException) ?? failures.FirstOrDefault();
+        if (cause is not null) ExceptionDispatchInfo.Capture(cause).Throw();
+    }
+
+    void Produce(int start, ChannelReader<Batch> free, ChannelWriter<Batch> ready, CancellationToken token)
+    {
+        int length = ItemLength;
+        for (int first = start; first < items.Count; first += options.BatchSize)
+        {
+            var b = Take(free, token) ?? throw new OperationCanceledException(token);
+            b.First = first;
+            b.Count = Math.Min(options.BatchSize, items.Count - first);
+            for (int j = 0; j < b.Count; j++)
+            {
+                token.ThrowIfCancellationRequested();
+                var (image, region) = items.Load(first + j);
+                preprocessor.Fill(image, region, b.Input.AsSpan(j * length, length));
+                b.Ids[j] = items.Id(first + j);
+            }
+            Put(ready, b, token);
+        }
+    }
+
+    void Infer(ChannelReader<Batch> ready, ChannelWriter<Batch> freeInputs, ChannelReader<OutputSet> freeOutputs,
+        ChannelWriter<OutputSet> stored, CancellationToken token)
+    {
+        string[] inputNames = [inputName];
+        string[] outputNames = layers.Select(l => l.Value).ToArray();
+        using var runOptions = new RunOptions();
+        using var terminate = token.Register(() => runOptions.Terminate = true);
+        var outputValues = new OrtValue[writers.Count];
+        var wait = new Stopwatch();
+        while (true)
+        {
+            wait.Restart();
+            if (Take(ready, token) is not { } b) break;
+            WaitingForInput += wait.Elapsed;
+            wait.Restart();
+            var set = Take(freeOutputs, token) ?? throw new OperationCanceledException(token);
+            WaitingForStore += wait.Elapsed;
+            wait.Restart();
+            int n = b.Count;
+            try
+            {
+                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, b.Input.AsMemory(0, n * ItemLength),
+                    [n, preprocessor.Channels, preprocessor.Height, preprocessor.Width]);
+                for (int i = 0; i < writers.Count; i++)
+                {
+                    long[] shape = [n, .. layers[i].Shape.Select(d => (long)d)];
+                    outputValues[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+                        set.Values[i].AsMemory(0, checked((int)(n * writers[i].Header.Cols))), shape);
+                }
+                session.Run(runOptions, inputNames, [input], outputNames, outputValues);
+            }
+            catch (OnnxRuntimeException) when (token.IsCancellationRequested) { throw new OperationCanceledException(token); }
+            finally
+            {
+                for (int i = 0; i < outputValues.Length; i++) { outputValues[i]?.Dispose(); outputValues[i] = null!; }
+            }
+            Inferring += wait.Elapsed;
+            Array.Copy(b.Ids, set.Ids, n);
+            set.Count = n;
+            Put(freeInputs, b, token);
+            Put(stored, set, token);
+        }
+    }
+
+    void Store(int start, ChannelReader<OutputSet> ready, ChannelWriter<OutputSet> free, CancellationToken token)
+    {
+        int done = start;
+        var lastCommit = clock.Elapsed;
+        while (Take(ready, token) is { } set)
+        {
+            var ids = new ArraySegment<string>(set.Ids, 0, set.Count);
+            for (int i = 0; i < writers.Count; i++)
+            {
+                token.ThrowIfCancellationRequested();
+                writers[i].Append(set.Values[i].AsSpan(0, checked((int)(set.Count * writers[i].Header.Cols))), ids);
+            }
+            done += set.Count;
+            if (done == items.Count || clock.Elapsed - lastCommit >= options.CommitInterval)
+            {
+                token.ThrowIfCancellationRequested();
+                foreach (var w in writers) w.Commit();
+                lastCommit = clock.Elapsed;
+            }
+            Put(free, set, token);
+            progress?.Report(new ExtractionProgress(done, items.Count, start, clock.Elapsed));
+        }
+    }
+
+    static T? Take<T>(ChannelReader<T> reader, CancellationToken token) where T : class
+    {
+        while (true)
+        {
+            if (reader.TryRead(out var item)) return item;
+            var wait = reader.WaitToReadAsync(token);
+            bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+            if (!more) return null;
+        }
+    }
+
+    static void Put<T>(ChannelWriter<T> writer, T item, CancellationToken token)
+    {
+        var write = writer.WriteAsync(item, token);
+        if (!write.IsCompletedSuccessfully) write.AsTask().GetAwaiter().GetResult();
+    }
+}

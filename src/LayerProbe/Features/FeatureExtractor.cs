@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using LayerProbe.Data;
+using LayerProbe.Networks;
+using Microsoft.ML.OnnxRuntime;
+
+namespace LayerProbe.Features;
+
+/// <summary>
+/// Extracts the activations of several layers for every item of a set in one ONNX Runtime forward pass per batch and
+/// streams them into content-addressed feature stores. Decoding and preprocessing of the next batch overlap inference
+/// of the current one, and writing overlaps both (see <see cref="ExtractionPipeline"/>); memory stays at a couple of
+/// batches. Interrupted runs resume from the committed rows and finish with byte-identical store files.
+/// </summary>
+public static class FeatureExtractor
+{
+    /// <summary>Runs (or resumes, or skips when complete) the extraction of <paramref name="layers"/> into <paramref name="outputDirectory"/>.</summary>
+    public static ExtractionResult Run(OnnxNetwork network, IItemSet items, IPreprocessor preprocessor, IReadOnlyList<string> layers,
+        string outputDirectory, ExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        options ??= new ExtractionOptions();
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(network, items, preprocessor, layers, outputDirectory, options);
+        if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory)))
+        {
+            var done = plan.Select(p => p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
+            if (options.ExportNpy) ExportMissingNpy(done);
+            progress?.Report(new ExtractionProgress(items.Count, items.Count, items.Count, clock.Elapsed));
+            return new ExtractionResult(done, items.Count, 0, clock.Elapsed, default);
+        }
+
+        using var sessionOptions = CreateSessionOptions(options);
+        using var session = OnnxSession.Create(network, DynamicBatch.Free(network.WithOutputs(plan.Select(p => p.Value))), sessionOptions);
+        var shapes = OutputShapes.Probe(session, network.InputName, preprocessor, plan.Select(p => p.Value).ToList());
+        var stores = plan.Select((p, i) => p with { Shape = shapes[i] }).ToList();
+
+        var writers = new List<FeatureStoreWriter>();
+        try
+        {
+            foreach (var s in stores)
+                writers.Add(FeatureStoreWriter.OpenOrCreate(s.Directory,
+                    FeatureMatrixHeader.ForShape(options.DType, items.Count, s.Shape), Manifest(network, items, preprocessor, s, options)));
+            long start = writers.Min(w => w.CommittedRows);
+            foreach (var w in writers) w.RewindTo(start);
+
+            var pipeline = new ExtractionPipeline(session, network.InputName, items, preprocessor, stores, writers, options, progress, clock);
+            pipeline.Run((int)start, cancellation);
+            foreach (var w in writers) w.Complete();
+            if (options.ExportNpy) ExportMissingNpy(stores);
+            return new ExtractionResult(stores, (int)start, items.Count - (int)start, clock.Elapsed,
+                new PipelineTiming(pipeline.Inferring, pipeline.WaitingForInput, pipeline.WaitingForStore));
+        }
+        finally
+        {
+            foreach (var w in writers) w.Dispose();
+        }
+    }
+
+    /// <summary>Resolves layers, computes keys and store directories, and makes sure the output directory is usable.</summary>
+    static List<LayerStore> Plan(OnnxNetwork network, IItemSet items, IPreprocessor preprocessor, IReadOnlyList<string> layers,
+        string outputDirectory, ExtractionOptions options)
+    {
+        if (options.BatchSize < 1) throw LayerProbeException.For("--batch", $"batch size must be at least 1, got {options.BatchSize}");
+        if (layers.Count == 0) throw LayerProbeException.For(network.Path, "no layers requested");
+        if (preprocessor.Channels != network.InputChannels)
+            throw LayerProbeException.For(network.Path, $"the network takes {network.InputChannels} input channels, the preprocessor makes {preprocessor.Channels}");
+        if (network.InputSize is { } size && (size.Height != preprocessor.Height || size.Width != preprocessor.Width))
+            throw LayerProbeException.For(network.Path, $"the network takes {size.Height}x{size.Width} inputs, the preprocessor makes {preprocessor.Height}x{preprocessor.Width}");
+
+        var plan = new List<LayerStore>();
+        foreach (var layer in layers)
+        {
+            string value = network.ResolveLayer(layer);
+            if (plan.Any(p => p.Value == value)) continue;
+            var key = new FeatureStoreKey(network.Sha256, items.Fingerprint, preprocessor.Description, value, options.DType);
+            plan.Add(new LayerStore(layer, value, Path.Combine(outputDirectory, key.DirectoryName(layer)), key, []));
+        }
+        try { Directory.CreateDirectory(outputDirectory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        { throw LayerProbeException.For(outputDirectory, $"cannot create the output directory ({e.Message})", e); }
+        EnsureWritable(outputDirectory);
+        return plan;
+    }
+
+    static void EnsureWritable(string directory)
+    {
+        string probe = Path.Combine(directory, $".write-probe-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw LayerProbeException.For(directory, $"output directory is not writable ({e.Message})", e); }
+    }
+
+    static SessionOptions CreateSessionOptions(ExtractionOptions options)
+    {
+        var s = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = Math.Max(1, options.IntraOpThreads),
+            InterOpNumThreads = 1,
+        };
+        s.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        return s;
+    }
+
+    static FeatureManifest Manifest(OnnxNetwork network, IItemSet items, IPreprocessor preprocessor, LayerStore store, ExtractionOptions options) => new()
+    {
+        ModelPath = Path.GetFullPath(network.Path),
+        ModelSha256 = network.Sha256,
+        DataName = items.Name,
+        DataFingerprint = items.Fingerprint,
+        Preprocessing = preprocessor.Description,
+        LayerAlias = store.Layer,
+        LayerValue = store.Value,
+        Shape = store.Shape,
+        DType = options.DType.Name(),
+        Key = store.Key.Hash,
+        FormatVersion = FeatureMatrixHeader.FormatVersion,
+        ToolVersion = typeof(FeatureExtractor).Assembly.GetName().Version?.ToString() ?? "0.0.0",
+        DotNetVersion = Environment.Version.ToString(),
+        OnnxRuntimeVersion = OrtEnv.Instance().GetVersionString(),
+        Created = DateTime.UtcNow.ToString("O"),
+        Rows = 0,
+        Complete = false,
+    };
+
+    static int[] FeatureMatrixShape(string directory) =>
+        FeatureManifest.Read(Path.Combine(directory, FeatureStoreFiles.Manifest)).Shape;
+
+    static void ExportMissingNpy(IEnumerable<LayerStore> stores)
+    {
+        foreach (var s in stores)
+        {
+            string npy = Path.Combine(s.Directory, FeatureStoreFiles.Npy);
+            if (File.Exists(npy)) continue;
+            using var m = FeatureMatrix.Open(s.Directory);
+            NpyExport.Write(m, npy);
+        }
+    }
+}
