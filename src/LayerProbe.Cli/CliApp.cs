@@ -17,5 +17,6 @@ public static class CliApp
         yield return LayersCommand.Create();
         yield return BuildNetCommand.Create();
         yield return ExtractCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

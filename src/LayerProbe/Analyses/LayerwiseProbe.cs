@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using LayerProbe.Data;
+using LayerProbe.Features;
+using LayerProbe.Networks;
+using LayerProbe.Probes;
+
+namespace LayerProbe.Analyses;
+
+/// <summary>
+/// The paper's basic experiment (draft Table 9): extract every requested layer for trainval and test in one pass each,
+/// then for each layer train one-vs-rest linear SVMs on R-CNN-scaled features (C chosen on val, retrained on
+/// trainval) and score per-class AP and mAP on test.
+/// </summary>
+public static class LayerwiseProbe
+{
+    /// <summary>Runs the probes; features are cached (and resumed) under <paramref name="storeRoot"/>.</summary>
+    public static IReadOnlyList<LayerProbeResult> Run(OnnxNetwork network, IPreprocessor preprocessor, ProbeSplit split,
+        IReadOnlyList<string> layers, string storeRoot, ProbeSettings settings, ExtractionOptions? extraction = null,
+        TextWriter? log = null)
+    {
+        log ??= Console.Error;
+        split.Validate();
+        var trainStores = Extract(network, preprocessor, split.TrainVal, layers, storeRoot, extraction, log);
+        var testStores = Extract(network, preprocessor, split.Test, layers, storeRoot, extraction, log);
+        var results = new List<LayerProbeResult>();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var result = ProbeLayer(layers[l], trainStores[l], testStores[l], split, settings);
+            log.WriteLine($"probe {result.Layer,-10} dims {result.Dimensions,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  C {result.Training.ChosenC:G2}  {result.Seconds:F1}s");
+            results.Add(result);
+        }
+        return results;
+    }
+
+    /// <summary>Probes one stored layer (train/test stores of the same layer).</summary>
+    public static LayerProbeResult ProbeLayer(string layer, LayerStore trainStore, LayerStore testStore, ProbeSplit split, ProbeSettings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        using var trainMatrix = FeatureMatrix.Open(trainStore.Directory);
+        using var testMatrix = FeatureMatrix.Open(testStore.Directory);
+        var train = new StoredFeatureRows(trainMatrix);
+        var test = new StoredFeatureRows(testMatrix);
+        StoredFeatureChecks.IdsMatch(train, split.TrainVal, trainStore.Directory);
+        StoredFeatureChecks.IdsMatch(test, split.Test, testStore.Directory);
+        StoredFeatureChecks.AllFinite(train, trainStore.Directory);
+        StoredFeatureChecks.AllFinite(test, testStore.Directory);
+
+        var scaling = FeatureScaling.Estimate(train);
+        var labels = ToOneVsRest(split.TrainVal.Labels);
+        var testLabels = ToOneVsRest(split.Test.Labels);
+        var (models, record) = CSelection.SelectAndRetrain(scaling.Apply(train), labels, split.Train, split.Validation,
+            settings.Svm, settings.Trainer(), settings.Solver, settings.CGrid, scaling);
+
+        var scaledTest = scaling.Apply(test);
+        var perClass = new List<(string, ApResult)>();
+        for (int k = 0; k < models.Length; k++)
+        {
+            bool trainable = labels.Of(k).Contains((sbyte)1);
+            var ap = trainable ? VocAp.Classification(models[k].Decisions(scaledTest), testLabels.Of(k)) : default;
+            perClass.Add((labels.ClassNames[k], ap));
+        }
+        return new LayerProbeResult(layer, trainStore.Shape, perClass, MeanAp.Of(perClass), record, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The item × class label matrix as per-class +1/−1/0 vectors.</summary>
+    public static OneVsRestLabels ToOneVsRest(ItemLabels labels)
+    {
+        var perClass = new sbyte[labels.Classes.Count][];
+        for (int c = 0; c < perClass.Length; c++)
+        {
+            perClass[c] = new sbyte[labels.Count];
+            for (int i = 0; i < labels.Count; i++) perClass[c][i] = (sbyte)labels[i, c];
+        }
+        return new OneVsRestLabels(labels.Classes, perClass);
+    }
+
+    static IReadOnlyList<LayerStore> Extract(OnnxNetwork network, IPreprocessor preprocessor, IItemSet items,
+        IReadOnlyList<string> layers, string storeRoot, ExtractionOptions? options, TextWriter log)
+    {
+        var progress = new Progress($"extract {items.Name}", items.Count, log == Console.Error ? null : log);
+        var result = FeatureExtractor.Run(network, items, preprocessor, layers, storeRoot, options,
+            new InlineProgress<ExtractionProgress>(p => progress.Report(p.Done)));
+        if (result.Extracted > 0)
+            log.WriteLine($"extract {items.Name}: {result.Extracted} items in {result.Elapsed.TotalSeconds:F1}s ({result.Extracted / result.Elapsed.TotalSeconds:F0} img/s)");
+        return result.Stores;
+    }
+}

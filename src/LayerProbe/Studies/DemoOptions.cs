@@ -1,0 +1,22 @@
+namespace LayerProbe.Studies;
+
+/// <summary>Settings of the embedded demo (no user data): ResNet-18 ImageNet features probed on Fashion-MNIST.</summary>
+public sealed record DemoOptions
+{
+    /// <summary>Where features (cache) and the report go.</summary>
+    public string OutputDirectory { get; init; } = Path.Combine("out", "demo");
+    /// <summary>Trainval images per class (half fit each C, half pick it).</summary>
+    public int TrainPerClass { get; init; } = 100;
+    /// <summary>Test images per class.</summary>
+    public int TestPerClass { get; init; } = 100;
+    /// <summary>Network input size (Fashion-MNIST's 28×28 is resized to this).</summary>
+    public int InputSize { get; init; } = 64;
+    /// <summary>Seed of the stratified subsets.</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>Store features as float16 (half the disk, same probes within rounding).</summary>
+    public bool Float16 { get; init; }
+    /// <summary>Folder of the Fashion-MNIST IDX files.</summary>
+    public string FashionMnistFolder { get; init; } = Data.FashionMnist.DefaultFolder;
+    /// <summary>C grid of the probes.</summary>
+    public IReadOnlyList<double> CGrid { get; init; } = Probes.CSelection.RcnnGrid;
+}
