@@ -17,11 +17,12 @@ public static class LayerwiseReport
         Table(title, results, ap => ap.Area, m => m.Area);
 
     /// <summary>Writes <c>{stem}.md/.csv/.json</c>, <c>{stem}-area.*</c> and <c>{stem}-map.png/.svg</c>; returns the written file names.</summary>
-    public static IReadOnlyList<string> Write(string directory, string stem, string title, IReadOnlyList<LayerProbeResult> results)
+    public static IReadOnlyList<string> Write(string directory, string stem, string title, IReadOnlyList<LayerProbeResult> results,
+        string plotTitle = "mAP per layer (linear SVM probes)")
     {
         TableWriters.WriteAll(ElevenPointTable(title, results), directory, stem);
         TableWriters.WriteAll(AreaTable(title + " (area AP)", results), directory, stem + "-area");
-        Plots.Bars(title, "mAP (%)", results.Select(r => r.Layer).ToList(),
+        Plots.Bars(plotTitle, "mAP (%)", results.Select(r => r.Layer).ToList(),
             results.Select(r => 100 * r.Mean.ElevenPoint).ToList(), Path.Combine(directory, stem + "-map"));
         return new[] { "", "-area" }.SelectMany(s => new[] { ".md", ".csv", ".json" }.Select(e => stem + s + e))
             .Concat([stem + "-map.png", stem + "-map.svg"]).ToList();

@@ -12,8 +12,7 @@ public static class Plots
         var bars = plot.Add.Bars(values.ToArray());
         bars.Color = Colors.SteelBlue;
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Count > 8 ? -45 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Count > 8 ? Alignment.MiddleRight : Alignment.UpperCenter;
+        RotateIfCrowded(plot, labels);
         plot.Axes.Margins(bottom: 0);
         Finish(plot, title, yLabel, pathStem, width: Math.Max(640, 48 * labels.Count));
     }
@@ -30,8 +29,18 @@ public static class Plots
             line.LegendText = name;
         }
         plot.Axes.Bottom.SetTicks(xs, xLabels.ToArray());
+        RotateIfCrowded(plot, xLabels);
         if (series.Count > 1) plot.ShowLegend(Alignment.LowerRight);
         Finish(plot, title, yLabel, pathStem, width: Math.Max(640, 48 * xLabels.Count));
+    }
+
+    /// <summary>Tick labels slanted at 45° (with room below the axis) when there are many of them.</summary>
+    static void RotateIfCrowded(Plot plot, IReadOnlyList<string> labels)
+    {
+        if (labels.Count <= 8) return;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 12 + 7 * labels.Max(l => l.Length);
     }
 
     static void Finish(Plot plot, string title, string yLabel, string pathStem, int width)
