@@ -28,6 +28,20 @@ public sealed record ProbeSplit(ILabelledItemSet TrainVal, ILabelledItemSet Test
         return new ProbeSplit(trainVal, test, [.. train], [.. validation]);
     }
 
+    /// <summary>
+    /// Train = the trainval items whose ids are in <paramref name="trainIds"/> (e.g. VOC's train.txt), val = the rest;
+    /// without ids, single-label sets split <see cref="HalvesPerClass"/> and multi-label sets alternate items.
+    /// </summary>
+    public static ProbeSplit Create(ILabelledItemSet trainVal, ILabelledItemSet test, IEnumerable<string>? trainIds = null)
+    {
+        if (trainIds is null && trainVal.Labels.ClassIndex is not null) return HalvesPerClass(trainVal, test);
+        var isTrain = trainIds?.ToHashSet();
+        var all = Enumerable.Range(0, trainVal.Count).ToList();
+        var train = all.Where(i => isTrain?.Contains(trainVal.Id(i)) ?? i % 2 == 0).ToArray();
+        var validation = all.Except(train).ToArray();
+        return new ProbeSplit(trainVal, test, train, validation);
+    }
+
     /// <summary>Checks that both sets name the same classes in the same order.</summary>
     public void Validate()
     {

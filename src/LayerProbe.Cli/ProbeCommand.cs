@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using LayerProbe.Analyses;
+using LayerProbe.Data;
+using LayerProbe.Features;
+using LayerProbe.Networks;
+using LayerProbe.Reports;
+
+namespace LayerProbe.Cli;
+
+/// <summary>
+/// <c>layerprobe probe --model M --trainval SPEC --test SPEC --layers L1,L2 --out DIR</c>: linear-SVM probes of each
+/// layer (task × network × layers → per-class AP and mAP per layer, as Markdown/CSV/JSON, a plot and a manifest).
+/// </summary>
+static class ProbeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "ONNX file or well-known name (resnet18-imagenet)", Required = true };
+        var size = new Option<int?>("--size") { Description = "input size (adapts the network: dynamic batch, global final pool)" };
+        var trainVal = new Option<string>("--trainval") { Description = $"labelled items the probes learn from, SCHEME:ARG ({string.Join(", ", ItemSetSources.Names)})", Required = true };
+        var test = new Option<string>("--test") { Description = "labelled items the probes are scored on, SCHEME:ARG", Required = true };
+        var fit = new Option<string?>("--fit") { Description = "items of trainval that fit each C (e.g. VOC train); the rest pick C (default: halves per class)" };
+        var layers = new Option<string>("--layers") { Description = "comma-separated layers (pool5, relu7, res3b, …)", Required = true };
+        var output = new Option<string>("--out") { Description = "output folder (features/ cache + report files)", Required = true };
+        var solver = new Option<string>("--solver") { Description = "batched-newton or dual-cd", DefaultValueFactory = _ => "batched-newton" };
+        var grid = new Option<string?>("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
+        var half = new Option<bool>("--float16") { Description = "store features as float16" };
+        var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
+            { model, size, trainVal, test, fit, layers, output, solver, grid, half };
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            var network = OnnxNetwork.Load(parse.GetValue(model)!);
+            int? s = parse.GetValue(size);
+            if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
+            var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval");
+            var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test");
+            var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network).Items) : null;
+            var split = ProbeSplit.Create(trainItems, testItems, fitIds);
+            var settings = new ProbeSettings { Solver = parse.GetValue(solver)! };
+            if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ParseGrid(g) };
+            settings.Trainer();
+            var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var name in names) network.ResolveLayer(name);
+
+            string outDir = parse.GetValue(output)!;
+            var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32 };
+            var results = LayerwiseProbe.Run(network, preprocessor, split, names, Path.Combine(outDir, "features"), settings, extraction);
+            string title = $"{testItems.Name}: AP (%) per layer of {Path.GetFileName(network.Path)}";
+            var files = LayerwiseReport.Write(outDir, "probe", title, results);
+            new Manifest
+            {
+                Task = "probe",
+                Inputs = { ["network"] = $"{network.Path} sha256:{network.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
+                Settings = { ["preprocessing"] = preprocessor.Description, ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
+                Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
+            }.WithOutputs(outDir, files).Write(Path.Combine(outDir, "manifest.json"));
+            Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(title, results)));
+        }));
+        return command;
+    }
+
+    static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option)
+    {
+        var (items, preprocessor) = ItemSetSources.Create(spec, network);
+        return items is ILabelledItemSet labelled ? (labelled, preprocessor)
+            : throw LayerProbeException.For(option, $"'{spec}' has no class labels (use a labelled source such as fashion-mnist:, voc2007: or images: with class folders)");
+    }
+
+    static IEnumerable<string> Ids(IItemSet items) => Enumerable.Range(0, items.Count).Select(items.Id);
+
+    static IReadOnlyList<double> ParseGrid(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v =>
+            double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 ? c
+                : throw LayerProbeException.For("--c", $"'{v}' is not a positive number")).ToList();
+}
