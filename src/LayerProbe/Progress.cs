@@ -10,7 +10,7 @@ public sealed class Progress(string what, long total, TextWriter? output = null)
     readonly bool _plain = output is not null || Console.IsErrorRedirected
         || string.Equals(System.Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
     readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-    TimeSpan _lastPrint = TimeSpan.MinValue;
+    TimeSpan _lastPrint = TimeSpan.FromDays(-1); // MinValue would overflow in "now − last"
     long _done;
 
     /// <summary>Seconds between plain lines.</summary>
