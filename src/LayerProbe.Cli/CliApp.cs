@@ -16,5 +16,6 @@ public static class CliApp
     {
         yield return LayersCommand.Create();
         yield return BuildNetCommand.Create();
+        yield return TrainCommand.Create();
     }
 }
