@@ -90,7 +90,8 @@ public sealed class Trainer : IDisposable
         var shape = _source.ItemShape;
         var cropped = _options.Augmentation.OutputShape(shape);
         int batch = _options.BatchSize;
-        var raw = new float[batch * shape[0] * shape[1] * shape[2]];
+        bool identity = _options.Augmentation is { CropSize: 0, Mirror: false }; // items go straight into the batch
+        var raw = identity ? [] : new float[batch * shape[0] * shape[1] * shape[2]];
         var input = new float[batch * cropped[0] * cropped[1] * cropped[2]];
         var labels = new long[batch];
         var indices = new int[batch];
@@ -107,8 +108,12 @@ public sealed class Trainer : IDisposable
             using (var scope = NewDisposeScope())
             {
                 _sampler.Batch(it, indices);
-                _source.Fill(indices, raw, labels);
-                _options.Augmentation.Train(raw, input, batch, shape, TrainingSeeds.Random(_options.Seed, TrainingSeeds.Augmentation, it));
+                if (identity) _source.Fill(indices, input, labels);
+                else
+                {
+                    _source.Fill(indices, raw, labels);
+                    _options.Augmentation.Train(raw, input, batch, shape, TrainingSeeds.Random(_options.Seed, TrainingSeeds.Augmentation, it));
+                }
                 var x = tensor(input, inputShape);
                 var y = tensor(labels);
                 _sgd.ZeroGrad();

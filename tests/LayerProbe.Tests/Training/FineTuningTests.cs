@@ -84,6 +84,16 @@ public class FineTuningTests(ITestOutputHelper log)
         Assert.True(Parity.RelativeError(mergedProb["prob"], full["prob"]) > 1e-4, "merging did not change the network");
     }
 
+    [Fact]
+    public void He_init_draws_std_sqrt_two_over_fan_in_and_zero_biases()
+    {
+        var model = HeInit.Apply(TrainingFixtures.Mini(classes: 4).Model, seed: 1);
+        var conv2 = model.Graph.Initializer.Single(i => i.Name == "conv2.weight");
+        double fanIn = conv2.Dims[1] * conv2.Dims[2] * conv2.Dims[3];
+        Assert.InRange(Std(OnnxTensors.ReadFloats(conv2)) / Math.Sqrt(2 / fanIn), 0.95, 1.05);
+        Assert.All(model.Graph.Initializer.Where(i => i.Dims.Count == 1).SelectMany(OnnxTensors.ReadFloats), b => Assert.Equal(0f, b));
+    }
+
     static int[] OnnxShape(OnnxNetwork network, int perItem)
     {
         var spec = CaffeNetSpec.Mini(28, 1, 8, 64, 4, 3);
