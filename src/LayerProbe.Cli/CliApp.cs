@@ -19,5 +19,6 @@ public static class CliApp
         yield return ExtractCommand.Create();
         yield return ProbeCommand.Create();
         yield return DemoCommand.Create();
+        yield return TrainCommand.Create();
     }
 }

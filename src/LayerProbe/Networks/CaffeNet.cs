@@ -113,7 +113,7 @@ public static class CaffeNet
     static float[] Filled(int n, float v) { var a = new float[n]; Array.Fill(a, v); return a; }
 
     /// <summary>Seeded zero-mean Gaussian samples (Box–Muller over <see cref="Random"/>).</summary>
-    sealed class GaussianInit(int seed)
+    internal sealed class GaussianInit(int seed)
     {
         readonly Random _random = new(seed);
 

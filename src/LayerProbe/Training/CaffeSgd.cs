@@ -49,7 +49,8 @@ public sealed class CaffeSgd : IDisposable
             if (grad is null) continue;
             double decay = Settings.WeightDecay * group.DecayMult;
             if (decay != 0) grad.add_(w, alpha: decay);
-            var v = _history[i] ??= zeros_like(w);
+            // History outlives any dispose scope the caller runs the step in.
+            var v = _history[i] ??= zeros_like(w).DetachFromDisposeScope();
             v.mul_(Settings.Momentum).add_(grad, alpha: rate * group.LrMult);
             w.sub_(v);
         }
@@ -66,7 +67,7 @@ public sealed class CaffeSgd : IDisposable
         {
             if (!history.TryGetValue(_groups[i].Name, out var h)) continue;
             _history[i]?.Dispose();
-            _history[i] = h.detach().clone();
+            _history[i] = h.detach().clone().DetachFromDisposeScope();
         }
     }
 

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Google.Protobuf;
+using LayerProbe.Networks;
+using LayerProbe.Training;
+
+namespace LayerProbe.Cli;
+
+/// <summary>
+/// <c>layerprobe train --net caffenet-mini|FILE.onnx --data NAME --iterations N --batch B --lr … --step … --snapshots …
+/// --out DIR [--resume SNAPSHOT]</c>: Caffe-style SGD training or fine-tuning with snapshots (ONNX + manifest +
+/// solver state), a CSV log and loss/accuracy curves in DIR. A final snapshot is always written.
+/// </summary>
+static class TrainCommand
+{
+    public static Command Create()
+    {
+        var net = new Option<string>("--net") { Description = "caffenet-mini (built for the data) or an ONNX file", Required = true };
+        var data = new Option<string>("--data") { Description = "training data name, e.g. fashion-mnist", Required = true };
+        var iterations = new Option<int>("--iterations") { Description = "max_iter", Required = true };
+        var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "base_lr", DefaultValueFactory = _ => 0.01 };
+        var step = new Option<int?>("--step") { Description = "stepsize of the step policy (default: never)" };
+        var gamma = new Option<double>("--gamma") { Description = "gamma of the step policy", DefaultValueFactory = _ => 0.1 };
+        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
+        var decay = new Option<double>("--weight-decay") { DefaultValueFactory = _ => 0.0005 };
+        var seed = new Option<int>("--seed") { Description = "seed of init, sampling, augmentation, dropout", DefaultValueFactory = _ => 0 };
+        var snapshots = new Option<string>("--snapshots") { Description = "comma-separated iterations, e.g. 500,1500" };
+        var output = new Option<string>("--out") { Description = "output folder", Required = true };
+        var resume = new Option<string?>("--resume") { Description = "snapshot ONNX to continue from (its .solverstate beside it)" };
+        var crop = new Option<int>("--crop") { Description = "random crop size (0: none)", DefaultValueFactory = _ => 0 };
+        var mirror = new Option<bool>("--mirror") { Description = "random horizontal mirror" };
+        var testInterval = new Option<int>("--test-interval") { Description = "iterations between held-out tests (0: snapshots and end)", DefaultValueFactory = _ => 0 };
+        var finetune = new Option<string?>("--finetune") { Description = "all | fc-only: replace fc8 by a data-sized classifier (R-CNN recipe)" };
+        var freeze = new Option<string?>("--freeze") { Description = "comma-separated layers with lr 0" };
+        var divisor = new Option<int>("--width-divisor") { Description = "caffenet-mini: divide CaffeNet's conv widths by this", DefaultValueFactory = _ => 8 };
+        var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int?>("--threads") { Description = "torch threads (fix it for bit-exact resumes)" };
+        var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
+            { net, data, iterations, batch, lr, step, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, threads };
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!);
+            int maxIter = parse.GetValue(iterations);
+            var solver = new SolverSettings
+            {
+                BaseLr = parse.GetValue(lr), StepSize = parse.GetValue(step) ?? Math.Max(maxIter, 1), Gamma = parse.GetValue(gamma),
+                Momentum = parse.GetValue(momentum), WeightDecay = parse.GetValue(decay), MaxIterations = maxIter,
+            };
+            var snapshotList = ParseIterations(parse.GetValue(snapshots));
+            if (maxIter > 0 && !snapshotList.Contains(maxIter)) snapshotList.Add(maxIter);
+            var augmentation = new Augmentation(parse.GetValue(crop), parse.GetValue(mirror));
+            var options = new TrainerOptions
+            {
+                BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), Augmentation = augmentation, TestSource = test,
+                TestInterval = parse.GetValue(testInterval), Snapshots = snapshotList, OutputDirectory = parse.GetValue(output),
+                Threads = parse.GetValue(threads), Log = Console.Out,
+            };
+            var multipliers = new LrMultipliers();
+            if (parse.GetValue(freeze) is { } frozen) multipliers.Freeze(frozen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+            using var trainer = parse.GetValue(resume) is { } snapshot
+                ? Trainer.Resume(snapshot, train, solver, FineTuneMultipliers(parse.GetValue(finetune), multipliers), options)
+                : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc));
+            var rows = trainer.Run().Rows;
+            var last = rows[^1];
+            Console.WriteLine($"trained to iteration {trainer.Iteration}: loss {last.SmoothedLoss:F4} (smoothed)" +
+                (last.TestAccuracy is { } a ? $", held-out top-1 {a:P2}" : "") + $"; log {Path.Combine(options.OutputDirectory!, "train_log.csv")}");
+        }));
+        return command;
+    }
+
+    static Trainer Start(string netName, ITrainingSource train, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options,
+        string? finetune, int divisor, int fc)
+    {
+        OnnxNetwork network;
+        if (netName.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase))
+        {
+            var shape = options.Augmentation.OutputShape(train.ItemShape);
+            var spec = CaffeNetSpec.Mini(shape[1], shape[0], divisor, fc, train.Classes, options.Seed);
+            network = OnnxNetwork.FromBytes(CaffeNet.Build(spec).ToByteArray(), "caffenet-mini");
+        }
+        else network = OnnxNetwork.Load(netName);
+        if (finetune is not null)
+        {
+            var (model, ftMultipliers) = FineTuning.Prepare(network.Model, train.Classes, ParseMode(finetune), options.Seed, source: network.Path);
+            network = OnnxNetwork.FromBytes(model.ToByteArray(), network.Path);
+            foreach (var layer in multipliers.ConfiguredLayers) ftMultipliers.Freeze([layer]);
+            multipliers = ftMultipliers;
+        }
+        return new Trainer(network, train, solver, multipliers, options);
+    }
+
+    /// <summary>On resume the classifier is already replaced; only the multipliers of the fine-tuning mode apply.</summary>
+    static LrMultipliers FineTuneMultipliers(string? finetune, LrMultipliers multipliers)
+    {
+        if (finetune is null) return multipliers;
+        if (ParseMode(finetune) == FineTuningMode.FcOnly)
+            multipliers.Freeze(["conv1", "conv2", "conv3", "conv4", "conv5"]);
+        return multipliers.Layer("fc8", 10, 20);
+    }
+
+    static FineTuningMode ParseMode(string mode) => mode.ToLowerInvariant() switch
+    {
+        "all" => FineTuningMode.AllLayers,
+        "fc-only" => FineTuningMode.FcOnly,
+        _ => throw new LayerProbeException($"train: unknown --finetune mode '{mode}' (known: all, fc-only)"),
+    };
+
+    static List<int> ParseIterations(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => int.TryParse(s, out int v) ? v : throw new LayerProbeException($"train: --snapshots: '{s}' is not an iteration number")).ToList();
+}

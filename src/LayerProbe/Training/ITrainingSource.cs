@@ -1,0 +1,24 @@
+namespace LayerProbe.Training;
+
+/// <summary>
+/// Labelled items a <see cref="Trainer"/> draws batches from: images already preprocessed (mean subtracted, channel
+/// order fixed) at their stored size, or cached features (e.g. pool5 activations for fc-only fine-tuning). Random
+/// crops and mirroring are the trainer's <see cref="Augmentation"/>, not the source's.
+/// </summary>
+public interface ITrainingSource
+{
+    /// <summary>What the items are (recorded in manifests), e.g. <c>fashion-mnist train</c>.</summary>
+    string Name { get; }
+    /// <summary>Number of items.</summary>
+    int Count { get; }
+    /// <summary>Number of classes; labels are 0 … Classes − 1.</summary>
+    int Classes { get; }
+    /// <summary>Item shape [channels, height, width] as stored (before cropping).</summary>
+    int[] ItemShape { get; }
+
+    /// <summary>
+    /// Writes the items at <paramref name="indices"/> into <paramref name="inputs"/> (NCHW, item after item) and their
+    /// labels into <paramref name="labels"/>.
+    /// </summary>
+    void Fill(ReadOnlySpan<int> indices, Span<float> inputs, Span<long> labels);
+}
