@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Google.Protobuf;
 using LayerProbe.Networks;
 using LayerProbe.Networks.Torch;
-using LayerProbe.Tests.Training;
 using LayerProbe.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -132,8 +131,8 @@ public sealed class TrainingBench : IBenchmark
         string init = a.String("init", "caffe");
         torch.set_num_threads(a.Int("threads", 2));
         var clock = Stopwatch.StartNew();
-        var train = FashionMnistIdx.Load("train", scale: (float)scale, pad: pad);
-        var test = FashionMnistIdx.Load("t10k", scale: (float)scale, pad: pad);
+        var train = FashionMnistTrainingSource.Load("train", scale: (float)scale, pad: pad);
+        var test = FashionMnistTrainingSource.Load("t10k", scale: (float)scale, pad: pad);
         var spec = CaffeNetSpec.Mini(crop > 0 ? crop : size, 1, divisor, fc, 10, seed: 0, kernel, stride);
         var model = CaffeNet.Build(spec);
         if (init == "msra") model = HeInit.Apply(model, seed: 100);

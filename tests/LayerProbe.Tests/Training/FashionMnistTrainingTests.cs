@@ -11,11 +11,11 @@ public class FashionMnistTrainingTests(ITestOutputHelper log)
     [Fact]
     public void Caffenet_mini_learns_fashion_mnist_in_300_iterations()
     {
-        Assert.True(FashionMnistIdx.Available, $"Fashion-MNIST not found under {FashionMnistIdx.Folder} (Debian dataset-fashion-mnist)");
+        Assert.True(File.Exists(Path.Combine(LayerProbe.Data.FashionMnist.DefaultFolder, "train-images-idx3-ubyte.gz")), "Fashion-MNIST not found (Debian dataset-fashion-mnist)");
         // Pixels mean-subtracted and scaled to about unit variance; He init (the paper's 0.01 Gaussians plateau at ln 10
         // for far longer than a unit test may run).
-        var train = FashionMnistIdx.Load("train", scale: 0.0125f);
-        var test = FashionMnistIdx.Load("t10k", limit: 2000, scale: 0.0125f);
+        var train = FashionMnistTrainingSource.Load("train", scale: 0.0125f);
+        var test = FashionMnistTrainingSource.Load("t10k", limit: 2000, scale: 0.0125f);
         var model = HeInit.Apply(CaffeNet.Build(CaffeNetSpec.Mini(28, 1, 8, 128, 10, seed: 0)), seed: 100);
         var network = OnnxNetwork.FromBytes(model.ToByteArray(), "caffenet-mini");
         var writer = new StringWriter();

@@ -26,8 +26,18 @@ public class TrainCommandTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "snapshot_iter_6.onnx")), File.ReadAllBytes(Path.Combine(resumed, "snapshot_iter_6.onnx")));
     }
 
+    [Fact]
+    public void Train_runs_on_the_builtin_fashion_mnist_source()
+    {
+        string dir = TrainingFixtures.TempDir();
+        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "4", "--batch", "16",
+            "--threads", "2", "--out", dir]));
+        var snapshot = OnnxNetwork.Load(Path.Combine(dir, "snapshot_iter_4.onnx"));
+        Assert.Equal([1, 28, 28], snapshot.InputShape.Skip(1));
+        Assert.Equal(10, LayerTable.Read(snapshot).Single(r => r.Alias == "fc8").Shape[0]);
+    }
+
     [Theory]
-    [InlineData("fashion-mnist", "not available yet")]
     [InlineData("imagenet", "unknown data source 'imagenet'")]
     public void Data_sources_without_a_reader_are_one_line_errors(string name, string expected)
     {
