@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LayerProbe.Data;
 using LayerProbe.Features;
 using LayerProbe.Networks;
 using Microsoft.ML.OnnxRuntime;
@@ -9,7 +10,7 @@ namespace LayerProbe.Bench;
 /// Multi-layer extraction into feature stores (ORT with extra outputs + preprocessing + store writes) against a plain
 /// ORT session of the unmodified model producing only its final output: same process, batch, inputs and threads.
 /// Target: extraction ≥ 0.9× the plain forward rate.
-/// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--batch 16] [--images 160] [--rounds 3] [--out DIR]</c>
+/// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--size S] [--batch 16] [--images 160] [--rounds 3] [--out DIR]</c>
 /// </summary>
 sealed class ExtractionBench : IBenchmark
 {
@@ -30,12 +31,12 @@ sealed class ExtractionBench : IBenchmark
         var layers = layersArg.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         var network = OnnxNetwork.Load(model);
-        var (h, w) = network.InputSize ?? (224, 224);
+        var preprocessor = Preprocessing.For(network, Arg(args, "--size") is { } size ? int.Parse(size) : null);
+        var (h, w) = (preprocessor.Height, preprocessor.Width);
         var items = new SyntheticImages(count, h, w);
-        var preprocessor = new BilinearMeanStdPreprocessor(h, w);
         double flops = ModelFlops.PerImage(network);
         Console.WriteLine($"model {network.Path}  input {h}x{w}  {flops / 1e9:F3} GFLOP/img  batch {batch}  images {count}  threads {Environment.ProcessorCount}");
-        Console.WriteLine($"layers {string.Join(",", layers)}");
+        Console.WriteLine($"layers {string.Join(",", layers)}  preprocessing {preprocessor.Description}");
 
         Spin = args.Contains("--spin");
         CommitInterval = TimeSpan.FromSeconds(double.Parse(Arg(args, "--commit-seconds") ?? "1", System.Globalization.CultureInfo.InvariantCulture));
@@ -108,7 +109,7 @@ sealed class ExtractionBench : IBenchmark
         readonly string[] _outputNames;
 
         /// <summary>A session over <paramref name="modelBytes"/> (null: the unmodified model) producing <paramref name="outputs"/> (null: its own output).</summary>
-        public PlainForward(OnnxNetwork network, SyntheticImages items, BilinearMeanStdPreprocessor preprocessor, int batch,
+        public PlainForward(OnnxNetwork network, SyntheticImages items, IPreprocessor preprocessor, int batch,
             byte[]? modelBytes = null, string[]? outputs = null, bool spin = true)
         {
             int itemLength = 3 * preprocessor.Height * preprocessor.Width;
@@ -125,7 +126,7 @@ sealed class ExtractionBench : IBenchmark
             }).ToArray();
             _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Environment.ProcessorCount };
             if (!spin) _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            _session = new InferenceSession(DynamicBatch.Free(modelBytes ?? File.ReadAllBytes(network.Path)), _options);
+            _session = new InferenceSession(InputAdaptation.FreeBatch(modelBytes ?? File.ReadAllBytes(network.Path)), _options);
             _inputName = network.InputName;
             _outputNames = outputs ?? [_session.OutputNames[0]];
             _inputShape = [batch, 3, preprocessor.Height, preprocessor.Width];
@@ -168,7 +169,7 @@ sealed class ExtractionBench : IBenchmark
     /// stored batch to the last (session creation excluded); end-to-end rate includes it.
     /// </summary>
     static (double Steady, double EndToEnd, long Bytes, double CpuMsPerImage) Extraction(OnnxNetwork network, SyntheticImages items,
-        BilinearMeanStdPreprocessor preprocessor, string[] layers, int batch, string outDir)
+        IPreprocessor preprocessor, string[] layers, int batch, string outDir)
     {
         var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval };
         FeatureExtractor.Run(network, new SyntheticImages(2 * batch, preprocessor.Height, preprocessor.Width, seed: 1), preprocessor, layers,

@@ -9,7 +9,7 @@ readonly record struct CommitRecord(long Rows, long IdBytes)
 {
     /// <summary>Atomically replaces the commit file.</summary>
     public void Write(string path) =>
-        AtomicFile.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"rows {Rows}\nid_bytes {IdBytes}\n"));
+        AtomicFile.WriteText(path, string.Create(CultureInfo.InvariantCulture, $"rows {Rows}\nid_bytes {IdBytes}\n"));
 
     /// <summary>Reads a commit file, or null when missing or unreadable (the store then restarts from zero).</summary>
     public static CommitRecord? TryRead(string path)

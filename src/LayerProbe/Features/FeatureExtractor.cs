@@ -29,8 +29,9 @@ public static class FeatureExtractor
             return new ExtractionResult(done, items.Count, 0, clock.Elapsed, default);
         }
 
+        // A batch-only change: stores stay keyed by the original network's hash (same features per image).
         using var sessionOptions = CreateSessionOptions(options);
-        using var session = OnnxSession.Create(network, DynamicBatch.Free(network.WithOutputs(plan.Select(p => p.Value))), sessionOptions);
+        using var session = OnnxSession.Create(network, InputAdaptation.FreeBatch(network.WithOutputs(plan.Select(p => p.Value))), sessionOptions);
         var shapes = OutputShapes.Probe(session, network.InputName, preprocessor, plan.Select(p => p.Value).ToList());
         var stores = plan.Select((p, i) => p with { Shape = shapes[i] }).ToList();
 

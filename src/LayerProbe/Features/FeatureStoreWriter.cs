@@ -68,7 +68,7 @@ public sealed class FeatureStoreWriter : IDisposable
             ids.Seek(0, SeekOrigin.End);
             var writer = new FeatureStoreWriter(directory, header, manifest, matrix, ids, start);
             if (commit is null) writer.Commit();
-            AtomicFile.WriteAllText(Path.Combine(directory, FeatureStoreFiles.Manifest), (manifest with { Rows = start.Rows, Complete = false }).ToJson());
+            AtomicFile.WriteText(Path.Combine(directory, FeatureStoreFiles.Manifest), (manifest with { Rows = start.Rows, Complete = false }).ToJson());
             return writer;
         }
         catch
@@ -191,8 +191,8 @@ public sealed class FeatureStoreWriter : IDisposable
     {
         if (_rows != Header.Rows) throw new InvalidOperationException($"store {_directory}: {_rows} of {Header.Rows} rows written");
         Commit();
-        AtomicFile.WriteAllText(Path.Combine(_directory, FeatureStoreFiles.Manifest), (_manifest with { Rows = _rows, Complete = true }).ToJson());
-        AtomicFile.WriteAllText(Path.Combine(_directory, FeatureStoreFiles.Complete), $"{_manifest.Key}\n");
+        AtomicFile.WriteText(Path.Combine(_directory, FeatureStoreFiles.Manifest), (_manifest with { Rows = _rows, Complete = true }).ToJson());
+        AtomicFile.WriteText(Path.Combine(_directory, FeatureStoreFiles.Complete), $"{_manifest.Key}\n");
     }
 
     /// <summary>Closes the files; uncommitted rows are discarded on the next open.</summary>

@@ -1,25 +1,28 @@
+using System.Globalization;
 using LayerProbe.Data;
 using LayerProbe.Networks;
 
 namespace LayerProbe.Features;
 
 /// <summary>
-/// Turns a data specification <c>scheme:argument</c> into an item set and the preprocessor that fits the network.
-/// Schemes live in one dictionary, so dataset readers (VOC, Fashion-MNIST) plug in with one <see cref="Register"/>
-/// call each. Built in: <c>images:DIR</c> (flat image folder, bilinear resize, ImageNet mean/std).
+/// Turns a data specification <c>scheme:argument</c> into an item set and the preprocessor that fits the network
+/// (<see cref="Preprocessing.For"/>). Schemes live in one dictionary:
+/// <c>images:DIR</c> (class sub-folders of images, <see cref="ImageFolderItems"/>),
+/// <c>fashion-mnist:SPLIT[:PER_CLASS[:SEED]]</c> (a seeded stratified subset when PER_CLASS is given, seed 0 by default),
+/// <c>voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes]</c> (whole images by default; boxes get R-CNN's 16 pixels of context).
 /// </summary>
 public static class ItemSetSources
 {
-    /// <summary>Builds the items and preprocessor for <paramref name="argument"/> and a network.</summary>
-    public delegate (IItemSet Items, IPreprocessor Preprocessor) Factory(string argument, OnnxNetwork network);
+    /// <summary>Builds the items for <paramref name="argument"/> and the warp context (pixels) their regions need.</summary>
+    public delegate (IItemSet Items, int ContextPadding) Factory(string argument);
+
+    const int RcnnContext = 16;
 
     static readonly Dictionary<string, Factory> Schemes = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["images"] = (directory, network) =>
-        {
-            var (h, w) = network.InputSize ?? (224, 224);
-            return (new ImageFolderItemSet(directory), new BilinearMeanStdPreprocessor(h, w));
-        },
+        ["images"] = directory => (new ImageFolderItems(Required(directory, "images:DIR")), 0),
+        ["fashion-mnist"] = FashionMnistSource,
+        ["voc2007"] = VocSource,
     };
 
     /// <summary>Known schemes.</summary>
@@ -28,14 +31,53 @@ public static class ItemSetSources
     /// <summary>Adds (or replaces) a scheme.</summary>
     public static void Register(string scheme, Factory factory) => Schemes[scheme] = factory;
 
-    /// <summary>Resolves <c>scheme:argument</c>; an unknown scheme is a one-line user error.</summary>
-    public static (IItemSet Items, IPreprocessor Preprocessor) Create(string specification, OnnxNetwork network)
+    /// <summary>Resolves <c>scheme:argument</c>; an unknown scheme or a malformed argument is a one-line user error.</summary>
+    public static (IItemSet Items, IPreprocessor Preprocessor) Create(string specification, OnnxNetwork network,
+        PreprocessingConvention convention = PreprocessingConvention.Auto, int? size = null, string? meanFile = null)
     {
         int colon = specification.IndexOf(':');
         string scheme = colon < 0 ? specification : specification[..colon];
         string argument = colon < 0 ? "" : specification[(colon + 1)..];
         if (!Schemes.TryGetValue(scheme, out var factory))
             throw LayerProbeException.For("--data", $"unknown data source '{scheme}' (known: {string.Join(", ", Names)})");
-        return factory(argument, network);
+        var (items, padding) = factory(argument);
+        return (items, Preprocessing.For(network, size, padding, convention, meanFile));
     }
+
+    static (IItemSet, int) FashionMnistSource(string argument)
+    {
+        const string usage = "fashion-mnist:SPLIT[:PER_CLASS[:SEED]]";
+        var parts = Required(argument, usage).Split(':');
+        if (parts.Length > 3) throw LayerProbeException.For("--data", $"too many fields in 'fashion-mnist:{argument}' (expected {usage})");
+        var data = FashionMnist.Load(parts[0]);
+        if (parts.Length == 1) return (new FashionMnistItems(data), 0);
+        int perClass = Positive(parts[1], "PER_CLASS", usage);
+        int seed = parts.Length == 3 ? Integer(parts[2], "SEED", usage) : 0;
+        var indices = StratifiedSubset.Select(data.Labels, FashionMnist.ClassNames.Count, perClass, seed);
+        return (new FashionMnistItems(data, indices), 0);
+    }
+
+    static (IItemSet, int) VocSource(string argument)
+    {
+        const string usage = "voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes]";
+        var parts = Required(argument, usage).Split(':');
+        if (parts.Length is < 2 or > 3) throw LayerProbeException.For("--data", $"'voc2007:{argument}' does not match {usage}");
+        var devkit = new VocDevkit(parts[0]);
+        return (parts.Length == 3 ? parts[2] : "images") switch
+        {
+            "images" => (new VocWholeImages(devkit, parts[1]), 0),
+            "gt-boxes" => (new VocGtBoxes(devkit, parts[1]), RcnnContext),
+            var other => throw LayerProbeException.For("--data", $"unknown VOC item kind '{other}' (images, gt-boxes)"),
+        };
+    }
+
+    static string Required(string argument, string usage) =>
+        argument.Length > 0 ? argument : throw LayerProbeException.For("--data", $"missing argument (expected {usage})");
+
+    static int Integer(string text, string name, string usage) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v
+            : throw LayerProbeException.For("--data", $"{name} '{text}' is not an integer (expected {usage})");
+
+    static int Positive(string text, string name, string usage) =>
+        Integer(text, name, usage) is var v and > 0 ? v : throw LayerProbeException.For("--data", $"{name} must be positive, got {text} (expected {usage})");
 }

@@ -8,10 +8,37 @@ namespace LayerProbe.Networks;
 /// kernel covers the whole map at the declared size (a CNTK/Caffe-style "global" pool written as a fixed 7×7
 /// AveragePool) become GlobalAveragePool, so the network stays a feature extractor at any size. Stale shape
 /// annotations are dropped; the result is a new network with its own hash, so its features never mix with the
-/// original's.
+/// original's. <see cref="FreeBatch(byte[])"/> is the batch-only change, used by extraction and the benchmark; it keeps
+/// the per-image computation, so stores stay keyed by the original network's hash.
 /// </summary>
 public static class InputAdaptation
 {
+    /// <summary>
+    /// Makes a model batchable: exported models often fix the batch dimension to 1 (the CNTK ResNet-18 does); this turns
+    /// a leading dimension of 1 on the data input, the outputs and the recorded value shapes into a symbolic <c>N</c>.
+    /// Graphs that bake the batch size into operators (e.g. a Reshape to [1, -1]) still need batch 1. The computation
+    /// per image is unchanged, so callers key features by the original network's hash (extraction does).
+    /// </summary>
+    public static byte[] FreeBatch(byte[] modelBytes)
+    {
+        var model = ModelProto.Parser.ParseFrom(modelBytes);
+        FreeBatch(model);
+        return model.ToByteArray();
+    }
+
+    /// <summary>In place: a leading batch dimension of 1 on data inputs, outputs and value infos becomes symbolic <c>N</c>.</summary>
+    public static void FreeBatch(ModelProto model)
+    {
+        var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet();
+        var values = model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Concat(model.Graph.Output).Concat(model.Graph.ValueInfo);
+        foreach (var value in values)
+        {
+            var dims = value.Type?.TensorType?.Shape?.Dim;
+            if (dims is { Count: > 0 } && dims[0].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[0].DimValue == 1)
+                dims[0] = new TensorShapeProto.Types.Dimension { DimParam = "N" };
+        }
+    }
+
     /// <summary>The network with dynamic batch and input size <paramref name="height"/>×<paramref name="width"/> (null: keep declared).</summary>
     public static OnnxNetwork WithInput(this OnnxNetwork network, int? height = null, int? width = null)
     {
@@ -24,7 +51,7 @@ public static class InputAdaptation
         var input = model.Graph.Input.First(i => i.Name == network.InputName);
         var dims = input.Type.TensorType.Shape.Dim;
         dims.Clear();
-        dims.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
+        dims.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" }); // any declared batch, not only 1 (cf. FreeBatch)
         dims.Add(new TensorShapeProto.Types.Dimension { DimValue = network.InputChannels });
         dims.Add(new TensorShapeProto.Types.Dimension { DimValue = h });
         dims.Add(new TensorShapeProto.Types.Dimension { DimValue = w });

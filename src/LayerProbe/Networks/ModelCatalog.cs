@@ -9,11 +9,13 @@ public static class ModelCatalog
 {
     /// <summary>Name of the embedded ImageNet ResNet-18.</summary>
     public const string ResNet18ImageNet = "resnet18-imagenet";
+    /// <summary>Name of the ResNet-18's companion preprocessing graph (ResNetPreprocess.onnx).</summary>
+    public const string ResNet18ImageNetPreprocess = "resnet18-imagenet-preprocess";
 
     static readonly Dictionary<string, string> Shipped = new(StringComparer.OrdinalIgnoreCase)
     {
         [ResNet18ImageNet] = System.IO.Path.Combine("DnnImageModels", "ResNet18Onnx", "ResNet18.onnx"),
-        ["resnet18-imagenet-preprocess"] = System.IO.Path.Combine("DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx"),
+        [ResNet18ImageNetPreprocess] = System.IO.Path.Combine("DnnImageModels", "ResNetPrepOnnx", "ResNetPreprocess.onnx"),
     };
 
     /// <summary>The names this catalog knows.</summary>

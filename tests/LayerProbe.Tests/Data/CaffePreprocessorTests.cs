@@ -62,6 +62,22 @@ public class CaffePreprocessorTests
         Assert.Equal(0f, output[0]);
     }
 
+    [Fact]
+    public void Plain_warp_resizes_a_ramp_at_half_pixel_centres_and_crops_one_based_inclusive_regions()
+    {
+        // A horizontal ramp 0, 60, 120, 180 resized 4 -> 2 wide samples at x = 0.5 and 2.5: 30 and 150 (all channels).
+        var ramp = new RgbImage(4, 1, [0, 0, 0, 60, 60, 60, 120, 120, 120, 180, 180, 180]);
+        var pre = new CaffePreprocessor(MeanImage.FromPixel(0, 0, 0, 2), 2, 0);
+        var output = new float[3 * 2 * 2];
+        pre.Fill(ramp, null, output);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 2; y++)
+                Assert.Equal([30f, 150f], output.AsSpan(c * 4 + y * 2, 2).ToArray());
+        // The VOC box [3, 1, 4, 1] (1-based, inclusive) is exactly the pixels 120 and 180.
+        pre.Fill(ramp, new PixelBox(3, 1, 4, 1), output);
+        Assert.Equal([120f, 180f], output.AsSpan(0, 2).ToArray());
+    }
+
     [OpenCvFact]
     public void Resize_matches_opencv_inter_linear()
     {

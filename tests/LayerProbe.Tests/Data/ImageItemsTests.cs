@@ -67,6 +67,17 @@ public class ImageItemsTests
     }
 
     [Fact]
+    public void Missing_and_empty_image_folders_are_one_line_errors_naming_the_folder()
+    {
+        using var dir = new TempDir();
+        Assert.StartsWith(dir.Combine("missing") + ": image folder not found",
+            Assert.Throws<LayerProbeException>(() => new ImageFolderItems(dir.Combine("missing"))).Message);
+        Save(dir.Combine("flat.png"), 4, 4, new Rgb24(1, 2, 3)); // images must sit in class sub-folders
+        Directory.CreateDirectory(dir.Combine("empty-class"));
+        Assert.StartsWith(dir.Path + ": no class sub-folders", Assert.Throws<LayerProbeException>(() => new ImageFolderItems(dir.Path)).Message);
+    }
+
+    [Fact]
     public void Fingerprint_changes_when_a_file_changes()
     {
         using var dir = new TempDir();

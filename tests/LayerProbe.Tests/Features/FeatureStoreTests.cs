@@ -151,6 +151,6 @@ public class FeatureStoreTests
         var data = new float[5 * 24];
         Buffer.BlockCopy(bytes, 10 + headerLength, data, 0, data.Length * 4);
         Assert.Equal(values.Select(v => (float)(Half)v).ToArray(), data);
-        Assert.False(File.Exists(npy + ".tmp"));
+        Assert.Empty(Directory.GetFiles(tmp.Path, "*.tmp"));
     }
 }

@@ -1,3 +1,4 @@
+using LayerProbe.Data;
 using LayerProbe.Features;
 using LayerProbe.Networks;
 using Microsoft.ML.OnnxRuntime;
@@ -13,7 +14,8 @@ public class ResNet18ParityTests
         using var tmp = new TempDir();
         var network = OnnxNetwork.Load(ModelCatalog.ResNet18ImageNet);
         var items = new RandomImageSet(3, seed: 5, minSide: 150, maxSide: 300);
-        var pre = new BilinearMeanStdPreprocessor(224, 224);
+        var pre = Preprocessing.For(network);
+        Assert.IsType<ImageNetPreprocessor>(pre);
         var result = FeatureExtractor.Run(network, items, pre, ["res5c", "pool5"], tmp.Sub("out"), new ExtractionOptions { BatchSize = 2 });
 
         using var session = new InferenceSession(network.Path);

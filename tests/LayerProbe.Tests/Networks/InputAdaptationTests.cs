@@ -40,6 +40,22 @@ public class InputAdaptationTests
     }
 
     [Fact]
+    public void FreeBatch_makes_only_the_batch_symbolic_and_batches_compute_what_single_images_compute()
+    {
+        var freed = OnnxNetwork.FromBytes(InputAdaptation.FreeBatch(ResNet.WithOutputs([ResNet.ResolveLayer("pool5")])), "freed");
+        Assert.Equal(1, ResNet.InputShape[0]);
+        Assert.Equal([-1, 3, 224, 224], freed.InputShape);
+        var three = RandomImages(3, 224, 11);
+        var together = Run(freed, three);
+        for (int i = 0; i < 3; i += 2)
+        {
+            var one = new DenseTensor<float>(three.Buffer.Slice(i * 3 * 224 * 224, 3 * 224 * 224), [1, 3, 224, 224]);
+            var alone = Run(ResNet, one);
+            for (int k = 0; k < 512; k++) Assert.Equal(alone[k], together[i * 512 + k], 3);
+        }
+    }
+
+    [Fact]
     public void Smaller_inputs_get_a_global_average_pool_of_the_last_stage()
     {
         var small = ResNet.WithInput(64, 64);
