@@ -45,10 +45,10 @@ static class ExtractCommand
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
-            var printer = new ProgressPrinter();
+            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}", items.Count);
             try
             {
-                var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, printer, cancel.Token);
+                var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token);
                 if (result.Extracted == 0) Console.WriteLine("all stores already complete; nothing extracted");
                 else if (result.ResumedFrom > 0) Console.WriteLine($"resumed from item {result.ResumedFrom}; {result.Extracted} extracted now");
                 foreach (var s in result.Stores)
@@ -56,7 +56,7 @@ static class ExtractCommand
             }
             catch (OperationCanceledException)
             {
-                printer.Finish();
+                lines.Finish();
                 throw new LayerProbeException("extract: interrupted; committed rows are kept, rerun the same command to resume");
             }
             finally

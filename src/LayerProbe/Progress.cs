@@ -16,8 +16,22 @@ public sealed class Progress(string what, long total, TextWriter? output = null)
     /// <summary>Seconds between plain lines.</summary>
     public double PlainIntervalSeconds { get; init; } = 5;
 
-    /// <summary>Sets the number of finished units and reports when due.</summary>
+    bool _liveLineOpen;
+
+    /// <summary>Sets the number of finished units and reports when due (thread-safe).</summary>
     public void Report(long done)
+    {
+        lock (_clock) ReportLocked(done);
+    }
+
+    /// <summary>Ends an open live line (after an interruption), so the next output starts on its own line.</summary>
+    public void Finish()
+    {
+        lock (_clock)
+            if (_liveLineOpen) { _out.WriteLine(); _liveLineOpen = false; }
+    }
+
+    void ReportLocked(long done)
     {
         _done = done;
         var now = _clock.Elapsed;
@@ -26,11 +40,18 @@ public sealed class Progress(string what, long total, TextWriter? output = null)
         _lastPrintSeconds = now.TotalSeconds;
         string line = Line(now);
         if (_plain) _out.WriteLine(line);
-        else _out.Write($"\r{line}\u001b[K" + (done >= total ? "\n" : ""));
+        else
+        {
+            _out.Write($"\r{line}\u001b[K" + (done >= total ? "\n" : ""));
+            _liveLineOpen = done < total;
+        }
     }
 
     /// <summary>Adds finished units.</summary>
-    public void Advance(long units = 1) => Report(Interlocked.Add(ref _done, units));
+    public void Advance(long units = 1)
+    {
+        lock (_clock) ReportLocked(_done + units);
+    }
 
     string Line(TimeSpan elapsed)
     {

@@ -77,9 +77,8 @@ public static class LayerwiseProbe
     static IReadOnlyList<LayerStore> Extract(OnnxNetwork network, IPreprocessor preprocessor, IItemSet items,
         IReadOnlyList<string> layers, string storeRoot, ExtractionOptions? options, TextWriter log)
     {
-        var progress = new Progress($"extract {items.Name}", items.Count, log == Console.Error ? null : log);
-        var result = FeatureExtractor.Run(network, items, preprocessor, layers, storeRoot, options,
-            new InlineProgress<ExtractionProgress>(p => progress.Report(p.Done)));
+        var (progress, _) = ExtractionProgressLines.For($"extract {items.Name}", items.Count, log == Console.Error ? null : log);
+        var result = FeatureExtractor.Run(network, items, preprocessor, layers, storeRoot, options, progress);
         if (result.Extracted > 0)
             log.WriteLine($"extract {items.Name}: {result.Extracted} items in {result.Elapsed.TotalSeconds:F1}s ({result.Extracted / result.Elapsed.TotalSeconds:F0} img/s)");
         return result.Stores;

@@ -26,7 +26,7 @@ public static class DemoStudy
         log ??= Console.Error;
         var clock = Stopwatch.StartNew();
         var network = OnnxNetwork.Load(ModelCatalog.ResNet18ImageNet).WithInput(options.InputSize, options.InputSize);
-        var preprocessor = ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve("resnet18-imagenet-preprocess"), options.InputSize);
+        var preprocessor = Preprocessing.For(network, options.InputSize);
         var split = Split(options);
         log.WriteLine($"demo: ResNet-18 (ImageNet) at {options.InputSize}x{options.InputSize} on Fashion-MNIST: " +
                       $"{split.TrainVal.Count} trainval, {split.Test.Count} test images, {Layers.Length} layers");
