@@ -1,0 +1,101 @@
+namespace LayerProbe.Analyses;
+
+/// <summary>Threshold variants of the label-entropy curve (METHOD.md §5.1 step 4).</summary>
+public enum EntropyThresholds
+{
+    /// <summary>R: S_k = top ⌈k·N/100⌉ items by response, extended to every item tied with the cut value (default).</summary>
+    Rank,
+    /// <summary>V: S_k = items with response ≥ a_max − k·(a_max − a_min)/100.</summary>
+    Value,
+}
+
+/// <summary>
+/// Label entropy of one unit (METHOD.md §5.1): sort items by the unit's response (descending), take the class
+/// histogram of the top set S_k at 100 thresholds, H_k = −Σ p log2 p (bits), and E_u = mean of H_k over the thresholds
+/// with non-empty S_k (area under the H-vs-fraction curve).
+/// </summary>
+public static class LabelEntropy
+{
+    /// <summary>Number of thresholds of the paper's definition.</summary>
+    public const int Thresholds = 100;
+
+    /// <summary>Entropy (bits) of a class-count histogram with <paramref name="total"/> items.</summary>
+    public static double Of(ReadOnlySpan<int> counts, int total)
+    {
+        if (total <= 0) return double.NaN;
+        double h = 0;
+        foreach (int c in counts)
+            if (c > 0) { double p = (double)c / total; h -= p * Math.Log2(p); }
+        return h;
+    }
+
+    /// <summary>Entropy (bits) of the label distribution of all items — H(prior) = H_100 of variant R.</summary>
+    public static double Prior(ReadOnlySpan<int> labels, int classes)
+    {
+        var counts = new int[classes];
+        foreach (int y in labels) counts[y]++;
+        return Of(counts, labels.Length);
+    }
+
+    /// <summary>
+    /// The curve H_1..H_T of one unit; NaN where S_k is empty. <paramref name="order"/> is scratch space of length N
+    /// (avoids an allocation per unit).
+    /// </summary>
+    public static double[] Curve(ReadOnlySpan<float> responses, ReadOnlySpan<int> labels, int classes,
+        EntropyThresholds variant, int[]? order = null, int thresholds = Thresholds)
+    {
+        int n = responses.Length;
+        if (labels.Length != n) throw new ArgumentException($"{n} responses but {labels.Length} labels");
+        var curve = new double[thresholds];
+        if (n == 0) { Array.Fill(curve, double.NaN); return curve; }
+        order ??= new int[n];
+        SortDescending(responses, order.AsSpan(0, n));
+        var counts = new int[classes];
+        int taken = 0;
+        float aMax = responses[order[0]], aMin = responses[order[n - 1]];
+        for (int k = 1; k <= thresholds; k++)
+        {
+            int target;
+            if (variant == EntropyThresholds.Rank)
+            {
+                target = (int)(((long)k * n + thresholds - 1) / thresholds); // ⌈k·N/T⌉
+                float cut = responses[order[target - 1]];
+                while (target < n && responses[order[target]] == cut) target++; // ties at the cut are included
+            }
+            else
+            {
+                double t = k == thresholds ? aMin : aMax - k * ((double)aMax - aMin) / thresholds;
+                target = taken;
+                while (target < n && responses[order[target]] >= t) target++;
+            }
+            for (; taken < target; taken++) counts[labels[order[taken]]]++;
+            curve[k - 1] = taken == 0 ? double.NaN : Of(counts, taken);
+        }
+        return curve;
+    }
+
+    /// <summary>E_u: mean of the defined points of <see cref="Curve"/>.</summary>
+    public static double OfUnit(ReadOnlySpan<float> responses, ReadOnlySpan<int> labels, int classes,
+        EntropyThresholds variant, int[]? order = null)
+    {
+        var curve = Curve(responses, labels, classes, variant, order);
+        double sum = 0;
+        int m = 0;
+        foreach (var h in curve) if (!double.IsNaN(h)) { sum += h; m++; }
+        return m == 0 ? double.NaN : sum / m;
+    }
+
+    /// <summary>Indices sorted by response descending, ties by index (stable, deterministic).</summary>
+    internal static void SortDescending(ReadOnlySpan<float> responses, Span<int> order)
+    {
+        var keys = new float[order.Length];
+        for (int i = 0; i < order.Length; i++) { order[i] = i; keys[i] = -responses[i]; }
+        // Array.Sort is introspective (unstable); ties broken by a second pass over equal runs.
+        var orderArray = order.ToArray();
+        Array.Sort(keys, orderArray);
+        int start = 0;
+        for (int i = 1; i <= orderArray.Length; i++)
+            if (i == orderArray.Length || keys[i] != keys[start]) { Array.Sort(orderArray, start, i - start); start = i; }
+        orderArray.CopyTo(order);
+    }
+}

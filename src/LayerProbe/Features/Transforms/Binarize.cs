@@ -1,0 +1,19 @@
+namespace LayerProbe.Features.Transforms;
+
+/// <summary><c>binarize</c>: b = 1 where x &gt; 0, else 0, elementwise (threshold 0; METHOD.md §3).</summary>
+public sealed class Binarize : IFeatureTransform
+{
+    /// <inheritdoc/>
+    public string Name => "binarize";
+    /// <inheritdoc/>
+    public TransformSettings Settings => new(Name);
+    /// <inheritdoc/>
+    public bool AppliesToFullyConnected => true;
+    /// <inheritdoc/>
+    public int OutputDimensions(FeatureShape shape) => shape.Dimensions;
+    /// <inheritdoc/>
+    public void Apply(int item, ReadOnlySpan<float> input, FeatureShape shape, Span<float> output)
+    {
+        for (int j = 0; j < input.Length; j++) output[j] = input[j] > 0 ? 1f : 0f;
+    }
+}
