@@ -38,18 +38,19 @@ public static class LabelEntropy
     }
 
     /// <summary>
-    /// The curve H_1..H_T of one unit; NaN where S_k is empty. <paramref name="order"/> is scratch space of length N
-    /// (avoids an allocation per unit).
+    /// The curve H_1..H_T of one unit; NaN where S_k is empty. Items are ranked by the project's one ranking rule
+    /// (<see cref="Probes.Ranking.Descending"/>); ties do not matter for the result since tied items enter together.
     /// </summary>
     public static double[] Curve(ReadOnlySpan<float> responses, ReadOnlySpan<int> labels, int classes,
-        EntropyThresholds variant, int[]? order = null, int thresholds = Thresholds)
+        EntropyThresholds variant, int thresholds = Thresholds)
     {
         int n = responses.Length;
         if (labels.Length != n) throw new ArgumentException($"{n} responses but {labels.Length} labels");
         var curve = new double[thresholds];
         if (n == 0) { Array.Fill(curve, double.NaN); return curve; }
-        order ??= new int[n];
-        SortDescending(responses, order.AsSpan(0, n));
+        var asDouble = new double[n];
+        for (int i = 0; i < n; i++) asDouble[i] = responses[i];
+        int[] order = Probes.Ranking.Descending(asDouble);
         var counts = new int[classes];
         int taken = 0;
         float aMax = responses[order[0]], aMin = responses[order[n - 1]];
@@ -76,26 +77,12 @@ public static class LabelEntropy
 
     /// <summary>E_u: mean of the defined points of <see cref="Curve"/>.</summary>
     public static double OfUnit(ReadOnlySpan<float> responses, ReadOnlySpan<int> labels, int classes,
-        EntropyThresholds variant, int[]? order = null)
+        EntropyThresholds variant)
     {
-        var curve = Curve(responses, labels, classes, variant, order);
+        var curve = Curve(responses, labels, classes, variant);
         double sum = 0;
         int m = 0;
         foreach (var h in curve) if (!double.IsNaN(h)) { sum += h; m++; }
         return m == 0 ? double.NaN : sum / m;
-    }
-
-    /// <summary>Indices sorted by response descending, ties by index (stable, deterministic).</summary>
-    internal static void SortDescending(ReadOnlySpan<float> responses, Span<int> order)
-    {
-        var keys = new float[order.Length];
-        for (int i = 0; i < order.Length; i++) { order[i] = i; keys[i] = -responses[i]; }
-        // Array.Sort is introspective (unstable); ties broken by a second pass over equal runs.
-        var orderArray = order.ToArray();
-        Array.Sort(keys, orderArray);
-        int start = 0;
-        for (int i = 1; i <= orderArray.Length; i++)
-            if (i == orderArray.Length || keys[i] != keys[start]) { Array.Sort(orderArray, start, i - start); start = i; }
-        orderArray.CopyTo(order);
     }
 }

@@ -59,9 +59,8 @@ public static class LabelEntropyAnalysis
             foreach (var variant in options.Variants)
             {
                 var e = new double[responses.Units];
-                using var scratch = new ThreadLocal<int[]>(() => new int[responses.Items]);
                 Parallel.For(0, responses.Units, u =>
-                    e[u] = LabelEntropy.OfUnit(responses.Of(u), classOfItem, classes, variant, scratch.Value));
+                    e[u] = LabelEntropy.OfUnit(responses.Of(u), classOfItem, classes, variant));
                 results.Add(new LayerEntropies(layer.Network, layer.Layer, variant, e, prior));
             }
         }
