@@ -1,0 +1,36 @@
+using LayerProbe.Probes;
+
+namespace LayerProbe.Analyses.Heads;
+
+/// <summary>
+/// The paper's probe: per-class linear SVMs (batched Newton, squared hinge) on features rescaled to mean norm 20
+/// (METHOD.md §6.3), optionally after an explicit kernel <see cref="Map"/> (then it approximates a kernel SVM).
+/// </summary>
+public sealed class LinearHead(SvmSettings? svm = null, IFeatureMap? map = null) : IProbeHead
+{
+    /// <summary>SVM settings.</summary>
+    public SvmSettings Svm { get; } = svm ?? BatchedNewtonSvm.Defaults();
+    /// <summary>Feature map applied first (null: the features themselves).</summary>
+    public IFeatureMap? Map { get; } = map;
+    /// <inheritdoc/>
+    public string Name => Map is null ? "linear" : $"{Map.Name}+linear";
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, object?> Settings => new Dictionary<string, object?>(Map?.Settings ?? new Dictionary<string, object?>())
+    {
+        ["head"] = Name, ["svm"] = Svm, ["scaling"] = "mean norm 20 on train rows",
+    };
+
+    /// <inheritdoc/>
+    public double[][] FitAndScore(IFeatureRows train, OneVsRestLabels trainLabels, IFeatureRows test)
+    {
+        if (Map is not null)
+        {
+            train = new MappedFeatureRows(train, Map).Materialize();
+            test = new MappedFeatureRows(test, Map).Materialize();
+        }
+        var scaling = FeatureScaling.Estimate(train);
+        var models = BatchedNewtonSvm.Train(scaling.Apply(train), trainLabels, Svm);
+        var scaledTest = scaling.Apply(test);
+        return models.Select(m => m.Decisions(scaledTest)).ToArray();
+    }
+}
