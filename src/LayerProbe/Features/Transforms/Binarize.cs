@@ -14,6 +14,18 @@ public sealed class Binarize : IFeatureTransform
     /// <inheritdoc/>
     public void Apply(int item, ReadOnlySpan<float> input, FeatureShape shape, Span<float> output)
     {
-        for (int j = 0; j < input.Length; j++) output[j] = input[j] > 0 ? 1f : 0f;
+        int j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var one = System.Numerics.Vector<float>.One;
+            var zero = System.Numerics.Vector<float>.Zero;
+            int w = System.Numerics.Vector<float>.Count;
+            for (; j <= input.Length - w; j += w)
+            {
+                var x = new System.Numerics.Vector<float>(input.Slice(j, w));
+                System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(x, zero), one, zero).CopyTo(output.Slice(j, w));
+            }
+        }
+        for (; j < input.Length; j++) output[j] = input[j] > 0 ? 1f : 0f;
     }
 }
