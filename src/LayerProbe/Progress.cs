@@ -10,7 +10,7 @@ public sealed class Progress(string what, long total, TextWriter? output = null)
     readonly bool _plain = output is not null || Console.IsErrorRedirected
         || string.Equals(System.Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
     readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-    TimeSpan _lastPrint = TimeSpan.MinValue;
+    double _lastPrintSeconds = double.NegativeInfinity;
     long _done;
 
     /// <summary>Seconds between plain lines.</summary>
@@ -21,9 +21,9 @@ public sealed class Progress(string what, long total, TextWriter? output = null)
     {
         _done = done;
         var now = _clock.Elapsed;
-        bool due = done >= total || (now - _lastPrint).TotalSeconds >= (_plain ? PlainIntervalSeconds : 0.2);
+        bool due = done >= total || now.TotalSeconds - _lastPrintSeconds >= (_plain ? PlainIntervalSeconds : 0.2);
         if (!due) return;
-        _lastPrint = now;
+        _lastPrintSeconds = now.TotalSeconds;
         string line = Line(now);
         if (_plain) _out.WriteLine(line);
         else _out.Write($"\r{line}\u001b[K" + (done >= total ? "\n" : ""));
