@@ -17,5 +17,9 @@ public static class CliApp
         yield return LayersCommand.Create();
         yield return BuildNetCommand.Create();
         yield return ExtractCommand.Create();
+        yield return EntropyCommand.Create();
+        yield return GrandmotherCommand.Create();
+        yield return CkaCommand.Create();
+        yield return HeadsCommand.Create();
     }
 }

@@ -38,16 +38,20 @@ public sealed class UnitResponses
         if ((long)units * n > Array.MaxLength) throw new LayerProbeException($"{layer}: {units} units × {n} items do not fit one array; use channel units");
         var values = new float[(long)units * n];
         int p = shape.Positions;
-        Parallel.For(0, n, i =>
+        const int chunk = 1024; // rows per parallel step; progress is reported between steps, from this thread
+        for (int first = 0; first < n; first += chunk)
         {
-            var row = rows.Row(i);
-            if (kind == UnitKind.ChannelMax)
-                for (int c = 0; c < shape.Channels; c++)
-                    values[(long)c * n + i] = System.Numerics.Tensors.TensorPrimitives.Max(row.Slice(c * p, p));
-            else
-                for (int u = 0; u < units; u++) values[(long)u * n + i] = row[u];
-            progress?.Advance();
-        });
+            Parallel.For(first, Math.Min(n, first + chunk), i =>
+            {
+                var row = rows.Row(i);
+                if (kind == UnitKind.ChannelMax)
+                    for (int c = 0; c < shape.Channels; c++)
+                        values[(long)c * n + i] = System.Numerics.Tensors.TensorPrimitives.Max(row.Slice(c * p, p));
+                else
+                    for (int u = 0; u < units; u++) values[(long)u * n + i] = row[u];
+            });
+            progress?.Report(Math.Min(n, first + chunk));
+        }
         return new UnitResponses(values, units, n);
     }
 }

@@ -22,6 +22,26 @@ public sealed class RandomFourierFeatures : IFeatureMap
         _b = Enumerable.Range(0, features).Select(_ => (float)(2 * Math.PI * rng.NextDouble())).ToArray();
     }
 
+    /// <summary>γ = 1 / median ‖x_i − x_j‖² over <paramref name="pairs"/> seeded random pairs of rows (the median
+    /// heuristic), so the kernel is neither flat nor a delta on these features.</summary>
+    public static double MedianHeuristicGamma(Probes.IFeatureRows rows, int pairs = 1000, int seed = 1)
+    {
+        if (rows.Count < 2) throw new ArgumentException("need at least two rows");
+        var rng = new Random(seed);
+        var d2 = new double[pairs];
+        var diff = new float[rows.Dimensions];
+        for (int p = 0; p < pairs; p++)
+        {
+            int i = rng.Next(rows.Count), j = rng.Next(rows.Count - 1);
+            if (j >= i) j++;
+            System.Numerics.Tensors.TensorPrimitives.Subtract(rows.Row(i), rows.Row(j), diff);
+            d2[p] = System.Numerics.Tensors.TensorPrimitives.Dot(diff, diff);
+        }
+        Array.Sort(d2);
+        double median = d2[pairs / 2];
+        return median > 0 ? 1 / median : 1;
+    }
+
     /// <summary>D.</summary>
     public int Features { get; }
     /// <summary>RBF γ.</summary>
