@@ -38,8 +38,7 @@ public static class LabelEntropy
     }
 
     /// <summary>
-    /// The curve H_1..H_T of one unit; NaN where S_k is empty. Items are ranked by the project's one ranking rule
-    /// (<see cref="Probes.Ranking.Descending"/>); ties do not matter for the result since tied items enter together.
+    /// The curve H_1..H_T of one unit; NaN where S_k is empty; NaN responses rank last.
     /// </summary>
     public static double[] Curve(ReadOnlySpan<float> responses, ReadOnlySpan<int> labels, int classes,
         EntropyThresholds variant, int thresholds = Thresholds)
@@ -48,9 +47,12 @@ public static class LabelEntropy
         if (labels.Length != n) throw new ArgumentException($"{n} responses but {labels.Length} labels");
         var curve = new double[thresholds];
         if (n == 0) { Array.Fill(curve, double.NaN); return curve; }
-        var asDouble = new double[n];
-        for (int i = 0; i < n; i++) asDouble[i] = responses[i];
-        int[] order = Probes.Ranking.Descending(asDouble);
+        // Sorted by response descending. The order among equal responses cannot change any H_k (both variants take
+        // tied items together), so a plain unstable key sort is enough — and much faster than a comparison delegate.
+        var keys = new float[n];
+        var order = new int[n];
+        for (int i = 0; i < n; i++) { keys[i] = float.IsNaN(responses[i]) ? float.PositiveInfinity : -responses[i]; order[i] = i; }
+        Array.Sort(keys, order);
         var counts = new int[classes];
         int taken = 0;
         float aMax = responses[order[0]], aMin = responses[order[n - 1]];

@@ -33,6 +33,19 @@ public class LabelEntropyTests
     }
 
     [Fact]
+    public void Item_order_does_not_change_the_entropy()
+    {
+        var rng = new Random(9);
+        int n = 300;
+        var a = Enumerable.Range(0, n).Select(_ => (float)rng.Next(6)).ToArray(); // many ties
+        var y = Enumerable.Range(0, n).Select(_ => rng.Next(4)).ToArray();
+        var perm = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle(perm);
+        foreach (var v in new[] { EntropyThresholds.Rank, EntropyThresholds.Value })
+            Assert.Equal(LabelEntropy.OfUnit(a, y, 4, v), LabelEntropy.OfUnit(perm.Select(i => a[i]).ToArray(), perm.Select(i => y[i]).ToArray(), 4, v), 12);
+    }
+
+    [Fact]
     public void A_dead_unit_has_the_prior_entropy_because_all_ties_are_included()
     {
         float[] a = new float[8];
