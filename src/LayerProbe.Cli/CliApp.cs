@@ -21,5 +21,6 @@ public static class CliApp
         yield return GrandmotherCommand.Create();
         yield return CkaCommand.Create();
         yield return HeadsCommand.Create();
+        yield return TransformCommand.Create();
     }
 }

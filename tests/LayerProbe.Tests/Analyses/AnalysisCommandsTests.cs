@@ -81,6 +81,31 @@ public class AnalysisCommandsTests
     }
 
     [Fact]
+    public void Transform_writes_a_content_addressed_store_equal_to_the_streamed_rows()
+    {
+        using var tmp = new TempDir();
+        string source = Store(tmp.Combine("src"), "it", 700, 3); // more than one chunk
+        var (originalOut, capture) = (Console.Out, new StringWriter());
+        Console.SetOut(capture);
+        try { Assert.Equal(0, CliApp.Run(["transform", "--store", source, "--transform", "sp-shuffle", "--seed", "4", "--out", tmp.Combine("t")])); }
+        finally { Console.SetOut(originalOut); }
+        string dir = capture.ToString().Trim();
+        Assert.StartsWith("pool5_sp-shuffle-", Path.GetFileName(dir));
+        using var written = FeatureMatrix.Open(dir);
+        using var original = FeatureMatrix.Open(source);
+        var streamed = LayerProbe.Features.Transforms.FeatureTransforms.Apply(new StoredFeatureRows(original), new(4, 2, 2), "pool5", "sp-shuffle", 4);
+        Assert.Equal(original.Ids, written.Ids);
+        for (int i = 0; i < 700; i += 37) Assert.Equal(streamed.Row(i).ToArray(), written.Row(i).ToArray());
+        // sp-max changes the shape; another seed or transform gets another directory; a complete store is reused
+        var t = LayerProbe.Features.Transforms.FeatureTransforms.Create("sp-max");
+        string max = LayerProbe.Features.Transforms.TransformedStore.Write(source, t, tmp.Combine("t"));
+        Assert.NotEqual(dir, max);
+        using (var m = FeatureMatrix.Open(max)) Assert.Equal((4, 1, 1), (m.Header.Channels, m.Header.Height, m.Header.Width));
+        Assert.Equal(max, LayerProbe.Features.Transforms.TransformedStore.Write(source, t, tmp.Combine("t")));
+        Assert.NotEqual(dir, LayerProbe.Features.Transforms.TransformedStore.Write(source, new LayerProbe.Features.Transforms.SpatialShuffle(5), tmp.Combine("t")));
+    }
+
+    [Fact]
     public void Label_file_reads_multi_label_items_and_names_bad_lines()
     {
         using var tmp = new TempDir();
