@@ -3,6 +3,16 @@ using LayerProbe.Reports;
 
 namespace LayerProbe.Analyses;
 
+/// <summary>How filters are ordered before the top-k SVMs (METHOD.md §5.2 step 3).</summary>
+public enum FilterRankingCriterion
+{
+    /// <summary>Per class, by the filter's own AP for that class on the train items (default; final-paper reading).</summary>
+    SingleFilterAp,
+    /// <summary>Class-agnostic, by label entropy (variant R, low first) on the train items (draft §6.1 first version);
+    /// needs exactly one class per item.</summary>
+    LabelEntropy,
+}
+
 /// <summary>Options of <see cref="GrandmotherCells"/> (METHOD.md §5.2).</summary>
 public sealed record GrandmotherCellOptions
 {
@@ -12,6 +22,8 @@ public sealed record GrandmotherCellOptions
     public SvmSettings Svm { get; init; } = BatchedNewtonSvm.Defaults();
     /// <summary>Rank filters and report AP with the VOC2007 11-point AP (true) or the area AP (false).</summary>
     public bool ElevenPoint { get; init; } = true;
+    /// <summary>Filter ordering criterion.</summary>
+    public FilterRankingCriterion Ranking { get; init; } = FilterRankingCriterion.SingleFilterAp;
     /// <summary>How many best filters per class get a precision-at-rank row.</summary>
     public int BestFiltersShown { get; init; } = 5;
     /// <summary>Ranks at which precision is reported.</summary>
@@ -54,12 +66,13 @@ public static class GrandmotherCells
         var trainCols = ColumnMatrix.From(train);
         var testCols = ColumnMatrix.From(test);
         var classes = new ClassFilterCurve[trainLabels.Classes];
+        int[]? byEntropy = options.Ranking == FilterRankingCriterion.LabelEntropy ? EntropyRanking(trainCols, trainLabels) : null;
         for (int c = 0; c < classes.Length; c++)
         {
             var singleAp = new double[d];
             var labels = trainLabels.Of(c).ToArray();
             Parallel.For(0, d, f => singleAp[f] = Ap(Widen(trainCols.Column(f)), labels, options));
-            int[] ranking = Ranking.Descending(singleAp);
+            int[] ranking = byEntropy ?? Ranking.Descending(singleAp);
             var testAp = new double[counts.Length];
             var oneClassTrain = new OneVsRestLabels([trainLabels.ClassNames[c]], [labels]);
             var testLabelsOfC = testLabels.Of(c).ToArray();
@@ -74,6 +87,21 @@ public static class GrandmotherCells
                 FewestReaching(0.5, counts, testAp), FewestReaching(0.9, counts, testAp));
         }
         return new GrandmotherCellResult(counts, classes);
+    }
+
+    static int[] EntropyRanking(ColumnMatrix columns, OneVsRestLabels labels)
+    {
+        var classOf = new int[labels.Count];
+        for (int i = 0; i < classOf.Length; i++)
+        {
+            int found = -1;
+            for (int c = 0; c < labels.Classes; c++)
+                if (labels.Of(c)[i] > 0) found = found < 0 ? c : throw new LayerProbeException($"item {i} has several classes; entropy ranking needs one class per item");
+            classOf[i] = found >= 0 ? found : throw new LayerProbeException($"item {i} has no class; entropy ranking needs one class per item");
+        }
+        var entropy = new double[columns.Dimensions];
+        Parallel.For(0, entropy.Length, f => entropy[f] = -LabelEntropy.OfUnit(columns.Column(f), classOf, labels.Classes, EntropyThresholds.Rank));
+        return Ranking.Descending(entropy); // lowest entropy first
     }
 
     /// <summary>Smallest k whose AP reaches <paramref name="fraction"/> of the AP with all filters (the last entry).</summary>
@@ -147,6 +175,7 @@ public static class GrandmotherCells
             ["filterCounts"] = result.FilterCounts,
             ["svm"] = options.Svm,
             ["ap"] = flavour,
+            ["ranking"] = options.Ranking.ToString(),
             ["scaling"] = "mean norm 20 per filter subset, estimated on its training rows",
             ["trainItems"] = train.Count,
             ["testItems"] = test.Count,

@@ -62,6 +62,7 @@ public class AnalysisCommandsTests
             Ok(error, ["entropy", "--stores", $"alex/pool5={train}", "--labels", labels, "--out", tmp.Combine("entropy")]);
             Assert.True(File.Exists(tmp.Combine("entropy", "entropy-summary.md")));
             Ok(error, ["grandmother", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("gm")]);
+            Ok(error, ["grandmother", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("gm-entropy"), "--ranking", "entropy"]);
             Assert.Contains("k50", File.ReadAllText(tmp.Combine("gm", "filters-needed.md")));
             Ok(error, ["cka", "--stores", $"a={train},b={train}", "--out", tmp.Combine("cka")]);
             Assert.Contains("1.000", File.ReadAllText(tmp.Combine("cka", "cka.md")));

@@ -45,6 +45,18 @@ public class GrandmotherCellTests
     }
 
     [Fact]
+    public void Entropy_ranking_is_class_agnostic_and_puts_the_perfect_detector_first()
+    {
+        var (train, trainLabels) = Make(600, 5);
+        var (test, testLabels) = Make(600, 6);
+        var result = GrandmotherCells.Compute(train, trainLabels, test, testLabels,
+            new GrandmotherCellOptions { Ranking = FilterRankingCriterion.LabelEntropy, FilterCounts = [1, 2, 4] });
+        Assert.All(result.Classes, c => Assert.Equal(result.Classes[0].FilterRanking, c.FilterRanking));
+        Assert.Equal(0, result.Classes[0].FilterRanking[0]);
+        Assert.Equal(1, result.Classes[0].K50);
+    }
+
+    [Fact]
     public void FewestReaching_and_precision_at_rank_known_answers()
     {
         Assert.Equal(3, GrandmotherCells.FewestReaching(0.5, [1, 2, 3, 4], [0.1, 0.2, 0.4, 0.8]));
