@@ -92,11 +92,11 @@ public static class LabelEntropyAnalysis
     {
         var headline = options.Variants[0];
         var summary = new ResultTable("Label entropy per layer (bits; E_u/H(prior) normalised)", "network/layer",
-            ["units", .. options.Variants.SelectMany(v => new[] { $"mean {V(v)}", $"median {V(v)}", $"mean/H(prior) {V(v)}" })]) { Format = "F3" };
+            [.. options.Variants.SelectMany(v => new[] { $"mean {V(v)}", $"median {V(v)}", $"mean/H(prior) {V(v)}" })]) { Format = "F3" };
         foreach (var group in results.GroupBy(r => (r.Network, r.Layer)))
         {
             var byVariant = group.ToDictionary(r => r.Variant);
-            summary.Add($"{group.Key.Network}/{group.Key.Layer}", [group.First().Entropies.Length,
+            summary.Add($"{group.Key.Network}/{group.Key.Layer} ({group.First().Entropies.Length} units)", [
                 .. options.Variants.SelectMany(v => new double?[] { byVariant[v].Mean, byVariant[v].Median, byVariant[v].MeanNormalised })]);
         }
         output.Table(summary, "entropy-summary");

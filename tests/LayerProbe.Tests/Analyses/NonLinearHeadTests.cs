@@ -88,10 +88,12 @@ public class NonLinearHeadTests
         var (test, testLabels) = Band(800, 4);
         var svm = BatchedNewtonSvm.Defaults(c: 1, positiveWeight: 1);
         var results = NonLinearHeads.Compare(train, trainLabels, test, testLabels,
-            [new LinearHead(svm), new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)), new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.Intersection))]);
+            [new LinearHead(svm), new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)), new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.Intersection)),
+             new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)) { MaterializeBudgetBytes = 0 }]);
         double linear = results[0].Mean.Area;
         Assert.True(linear < 0.45, $"linear {linear:F3}");
         Assert.True(results[1].Mean.Area > linear + 0.3, $"chi2 {results[1].Mean.Area:F3} vs linear {linear:F3}");
         Assert.True(results[2].Mean.Area > linear + 0.3, $"intersection {results[2].Mean.Area:F3} vs linear {linear:F3}");
+        Assert.Equal(results[1].Mean.Area, results[3].Mean.Area, 6); // streamed map = materialised map
     }
 }
