@@ -23,7 +23,7 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> Settings => new Dictionary<string, object?>
     {
-        ["head"] = Name, ["mlp"] = Options, ["loss"] = "one-vs-rest logistic, label-0 items masked", ["optimizer"] = "Adam",
+        ["head"] = Name, ["mlp"] = Options, ["loss"] = "one-vs-rest logistic, label-0 items masked", ["optimizer"] = "Adam (β 0.9/0.999, ε 1e-8, L2 decay in the gradient)",
     };
 
     /// <inheritdoc/>
@@ -33,7 +33,7 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
         var (mean, invStd) = Standardisation(train);
         torch.manual_seed(Options.Seed);
         using var model = nn.Sequential(("hidden", nn.Linear(d, Options.Hidden)), ("relu", nn.ReLU()), ("out", nn.Linear(Options.Hidden, k)));
-        using var optimizer = optim.Adam(model.parameters(), Options.LearningRate, weight_decay: Options.WeightDecay);
+        using var adam = new AdamState(model.parameters().ToArray(), Options);
         var order = Enumerable.Range(0, train.Count).ToArray();
         var rng = new Random(Options.Seed);
         var x = new float[Options.BatchSize * d];
@@ -58,14 +58,15 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
                     }
                 }
                 using var scope = NewDisposeScope();
+                using var perItem = (1.0 / b).ToScalar();
                 var input = tensor(x.AsSpan(0, b * d).ToArray(), [b, d]);
                 var logits = model.forward(input);
                 var w = tensor(mask.AsSpan(0, b * k).ToArray(), [b, k]);
                 var loss = nn.functional.binary_cross_entropy_with_logits(logits, tensor(target.AsSpan(0, b * k).ToArray(), [b, k]),
-                    weight: w, reduction: nn.Reduction.Sum) / Math.Max(1, b);
-                optimizer.zero_grad();
+                    weight: w, reduction: nn.Reduction.Sum).mul(perItem);
+                model.zero_grad();
                 loss.backward();
-                optimizer.step();
+                adam.Step();
             }
         }
         model.eval();
@@ -80,6 +81,50 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
                 for (int r = 0; r < b; r++) for (int c = 0; c < k; c++) scores[c][start + r] = logits[r * k + c];
             }
         return scores;
+    }
+
+    /// <summary>
+    /// Adam (Kingma &amp; Ba 2015) with L2 weight decay added to the gradient, as torch.optim.Adam. Written out because
+    /// every scalar of an update must stay referenced until its native call returns: TorchSharp's optimizer passes
+    /// temporary Scalars whose finaliser can run mid-call in Release builds under GC pressure, which failed
+    /// intermittently here (c10 "toFloat: Expected false to be true" in addcdiv_).
+    /// </summary>
+    sealed class AdamState(TorchSharp.Modules.Parameter[] parameters, MlpSettings settings) : IDisposable
+    {
+        const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+        readonly Tensor[] _m = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        readonly Tensor[] _v = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        readonly Scalar _beta1 = Beta1.ToScalar(), _oneMinusBeta1 = (1 - Beta1).ToScalar();
+        readonly Scalar _beta2 = Beta2.ToScalar(), _oneMinusBeta2 = (1 - Beta2).ToScalar();
+        readonly Scalar _epsilon = Epsilon.ToScalar(), _decay = settings.WeightDecay.ToScalar();
+        int _step;
+
+        public void Step()
+        {
+            _step++;
+            double correction1 = 1 - Math.Pow(Beta1, _step), correction2 = 1 - Math.Pow(Beta2, _step);
+            using var stepSize = (-settings.LearningRate / correction1).ToScalar();
+            using var rootCorrection2 = Math.Sqrt(correction2).ToScalar();
+            using var guard = no_grad();
+            using var scope = NewDisposeScope();
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                var p = parameters[i];
+                if (p.grad is not { } g) continue;
+                var grad = settings.WeightDecay > 0 ? g.add(p, _decay) : g;
+                _m[i].mul_(_beta1).add_(grad, _oneMinusBeta1);
+                _v[i].mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
+                var denominator = _v[i].sqrt().div_(rootCorrection2).add_(_epsilon);
+                p.addcdiv_(_m[i], denominator, stepSize);
+            }
+            GC.KeepAlive(this);
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _m.Concat(_v)) t.Dispose();
+            foreach (var s in new[] { _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _epsilon, _decay }) s.Dispose();
+        }
     }
 
     static (float[] Mean, float[] InvStd) Standardisation(IFeatureRows rows)
