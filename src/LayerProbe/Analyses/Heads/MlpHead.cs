@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 namespace LayerProbe.Analyses.Heads;
 
 /// <summary>Settings of <see cref="MlpHead"/>.</summary>
+/// <param name="Threads">libtorch intra-op threads while training (restored afterwards); 1 by default because the
+/// products are small and libgomp's spinning threads slowed training up to 10× on the shared 2-core machine.</param>
 public sealed record MlpSettings(int Hidden = 256, int Epochs = 30, int BatchSize = 128, double LearningRate = 1e-3,
-    double WeightDecay = 1e-4, int Seed = 1);
+    double WeightDecay = 1e-4, int Seed = 1, int Threads = 1);
 
 /// <summary>
 /// A small two-layer network on stored features (METHOD.md E13 "2-layer nets"): per-dimension standardisation (train
@@ -28,6 +30,14 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
 
     /// <inheritdoc/>
     public double[][] FitAndScore(IFeatureRows train, OneVsRestLabels trainLabels, IFeatureRows test)
+    {
+        int threads = get_num_threads();
+        set_num_threads(Options.Threads);
+        try { return Fit(train, trainLabels, test); }
+        finally { set_num_threads(threads); }
+    }
+
+    double[][] Fit(IFeatureRows train, OneVsRestLabels trainLabels, IFeatureRows test)
     {
         int d = train.Dimensions, k = trainLabels.Classes;
         var (mean, invStd) = Standardisation(train);
