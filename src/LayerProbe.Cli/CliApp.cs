@@ -20,5 +20,10 @@ public static class CliApp
         yield return ProbeCommand.Create();
         yield return DemoCommand.Create();
         yield return TrainCommand.Create();
+        yield return EntropyCommand.Create();
+        yield return GrandmotherCommand.Create();
+        yield return CkaCommand.Create();
+        yield return HeadsCommand.Create();
+        yield return TransformCommand.Create();
     }
 }

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using LayerProbe.Analyses;
+using LayerProbe.Features.Transforms;
+using LayerProbe.Probes;
+
+namespace LayerProbe.Cli;
+
+/// <summary>
+/// <c>layerprobe grandmother --train DIR --test DIR --labels FILE --out DIR [--c 0.001] [--ranking ap|entropy]</c>: grandmother cells (E12,
+/// METHOD.md §5.2) on the sp-max filter responses of a conv layer (units themselves for fc layers).
+/// </summary>
+static class GrandmotherCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<string>("--train") { Description = "feature store of the items filters are ranked and SVMs trained on", Required = true };
+        var test = new Option<string>("--test") { Description = "feature store of the items AP is measured on", Required = true };
+        var labels = new Option<string>("--labels") { Description = "label file, 'id,class' lines covering train and test items", Required = true };
+        var output = new Option<string>("--out") { Description = "output folder", Required = true };
+        var c = new Option<double>("--c") { Description = "SVM C (features scaled to mean norm 20)", DefaultValueFactory = _ => 0.001 };
+        var ranking = new Option<string>("--ranking") { Description = "filter order: ap (per class, single-filter train AP) or entropy (label entropy, one class per item)", DefaultValueFactory = _ => "ap" };
+        var command = new Command("grandmother", "Per-class filter ranking, SVMs on the top-k filters, filters needed for 50%/90% AP.")
+            { train, test, labels, output, c, ranking };
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            var labelFile = ItemLabelFile.Read(parse.GetValue(labels)!);
+            using var trainStore = StoredLayer.Open(parse.GetValue(train)!);
+            using var testStore = StoredLayer.Open(parse.GetValue(test)!);
+            if (trainStore.Shape != testStore.Shape) throw LayerProbeException.For(testStore.Directory, $"shape {testStore.Shape} differs from train {trainStore.Shape}");
+            string transform = trainStore.Shape.IsFullyConnected ? "unroll" : "sp-max";
+            IFeatureRows Filters(StoredLayer s) => FeatureTransforms.Apply(s.Rows, s.Shape, s.Name, transform).Materialize();
+            var options = new GrandmotherCellOptions
+            {
+                Svm = BatchedNewtonSvm.Defaults(c: parse.GetValue(c)),
+                Ranking = parse.GetValue(ranking) switch
+                {
+                    "ap" => FilterRankingCriterion.SingleFilterAp,
+                    "entropy" => FilterRankingCriterion.LabelEntropy,
+                    var r => throw LayerProbeException.For("--ranking", $"'{r}' is not ap or entropy"),
+                },
+            };
+            var result = GrandmotherCells.Run(Filters(trainStore), labelFile.For(trainStore.Ids), Filters(testStore), labelFile.For(testStore.Ids),
+                options, parse.GetValue(output)!, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path), ["transform"] = transform });
+            foreach (var cls in result.Classes)
+                Console.WriteLine($"{cls.Class,-14} AP(all) {100 * cls.TestAp[^1],5:F1}  k50 {cls.K50,4}  k90 {cls.K90,4}  best filter {cls.FilterRanking[0]}");
+        }));
+        return command;
+    }
+}

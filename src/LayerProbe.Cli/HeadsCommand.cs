@@ -1,0 +1,54 @@
+using System.CommandLine;
+using LayerProbe.Analyses;
+using LayerProbe.Analyses.Heads;
+using LayerProbe.Features.Transforms;
+using LayerProbe.Probes;
+
+namespace LayerProbe.Cli;
+
+/// <summary>
+/// <c>layerprobe heads --train DIR --test DIR --labels FILE --out DIR [--transform unroll] [--heads linear,chi2,…]</c>:
+/// linear vs non-linear heads on one stored layer (E13).
+/// </summary>
+static class HeadsCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<string>("--train") { Description = "feature store of the training items", Required = true };
+        var test = new Option<string>("--test") { Description = "feature store of the test items", Required = true };
+        var labels = new Option<string>("--labels") { Description = "label file, 'id,class' lines covering train and test items", Required = true };
+        var output = new Option<string>("--out") { Description = "output folder", Required = true };
+        var transform = new Option<string>("--transform") { Description = $"feature transform first ({string.Join(", ", FeatureTransforms.Names)})", DefaultValueFactory = _ => "unroll" };
+        var heads = new Option<string>("--heads") { Description = "comma-separated: linear, chi2, intersection, rff, mlp", DefaultValueFactory = _ => "linear,chi2,intersection,rff,mlp" };
+        var c = new Option<double>("--c") { Description = "SVM C of the linear and kernel-map heads", DefaultValueFactory = _ => 0.001 };
+        var features = new Option<int>("--rff-features") { Description = "random Fourier features", DefaultValueFactory = _ => 2048 };
+        var hidden = new Option<int>("--hidden") { Description = "MLP hidden units", DefaultValueFactory = _ => 256 };
+        var epochs = new Option<int>("--epochs") { Description = "MLP epochs", DefaultValueFactory = _ => 30 };
+        var command = new Command("heads", "Compare linear and non-linear classifiers on a stored layer.")
+            { train, test, labels, output, transform, heads, c, features, hidden, epochs };
+        command.SetAction(parse => Cli.Guard(() =>
+        {
+            var labelFile = ItemLabelFile.Read(parse.GetValue(labels)!);
+            using var trainStore = StoredLayer.Open(parse.GetValue(train)!);
+            using var testStore = StoredLayer.Open(parse.GetValue(test)!);
+            if (trainStore.Shape != testStore.Shape) throw LayerProbeException.For(testStore.Directory, $"shape {testStore.Shape} differs from train {trainStore.Shape}");
+            string name = parse.GetValue(transform)!;
+            var x = FeatureTransforms.Apply(trainStore.Rows, trainStore.Shape, trainStore.Name, name);
+            var xTest = FeatureTransforms.Apply(testStore.Rows, testStore.Shape, testStore.Name, name);
+            var svm = BatchedNewtonSvm.Defaults(c: parse.GetValue(c));
+            var list = parse.GetValue(heads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(h => h switch
+            {
+                "linear" => new LinearHead(svm),
+                "chi2" => new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)),
+                "intersection" => new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.Intersection)),
+                "rff" => new LinearHead(svm, new RandomFourierFeatures(x.Dimensions, parse.GetValue(features), RandomFourierFeatures.MedianHeuristicGamma(x))),
+                "mlp" => (IProbeHead)new MlpHead(new MlpSettings(Hidden: parse.GetValue(hidden), Epochs: parse.GetValue(epochs))),
+                _ => throw LayerProbeException.For("--heads", $"unknown head '{h}' (known: linear, chi2, intersection, rff, mlp)"),
+            }).ToList();
+            var results = NonLinearHeads.Run(x, labelFile.For(trainStore.Ids), xTest, labelFile.For(testStore.Ids), list, $"{trainStore.Name} ({name})",
+                parse.GetValue(output)!, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path) });
+            foreach (var r in results) Console.WriteLine($"{r.Head,-22} mAP {100 * r.Mean.ElevenPoint:F1}  ({r.Seconds:F1} s)");
+        }));
+        return command;
+    }
+}
