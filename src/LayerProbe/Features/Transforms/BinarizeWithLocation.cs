@@ -6,25 +6,10 @@ namespace LayerProbe.Features.Transforms;
 /// the same thing for the non-negative post-ReLU/pool inputs the paper uses; ≤ 0 also keeps pre-ReLU inputs
 /// consistent with <c>binarize</c> (x &gt; 0).
 /// </summary>
-public sealed class BinarizeWithLocation : IFeatureTransform
+public sealed class BinarizeWithLocation : ArgMaxLocationTransform
 {
     /// <inheritdoc/>
-    public string Name => "binarize+loc";
+    public override string Name => "binarize+loc";
     /// <inheritdoc/>
-    public TransformSettings Settings => new(Name);
-    /// <inheritdoc/>
-    public bool AppliesToFullyConnected => false;
-    /// <inheritdoc/>
-    public int OutputDimensions(FeatureShape shape) => shape.Dimensions;
-    /// <inheritdoc/>
-    public void Apply(int item, ReadOnlySpan<float> input, FeatureShape shape, Span<float> output)
-    {
-        int p = shape.Positions;
-        output[..shape.Dimensions].Clear();
-        for (int c = 0; c < shape.Channels; c++)
-        {
-            int at = ChannelArgMax.Of(input.Slice(c * p, p));
-            if (input[c * p + at] > 0) output[c * p + at] = 1f;
-        }
-    }
+    protected override float Keep(float max) => max > 0 ? 1f : 0f;
 }
