@@ -5,6 +5,7 @@ using LayerProbe.Networks;
 namespace LayerProbe.Tests.Networks;
 
 /// <summary>The built CaffeNet has METHOD.md §1.1's shapes, the paper's value names and the Caffe 2014 initialisation.</summary>
+[Collection("Console")]
 public class CaffeNetBuilderTests
 {
     static readonly Dictionary<string, int[]> FullShapes = new()

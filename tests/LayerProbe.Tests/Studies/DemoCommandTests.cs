@@ -6,6 +6,7 @@ using LayerProbe.Studies;
 namespace LayerProbe.Tests.Studies;
 
 /// <summary>The README's main command, end to end on a tiny subset: a complete report whose manifest hashes hold.</summary>
+[Collection("Console")]
 public class DemoCommandTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using LayerProbe.Training;
 namespace LayerProbe.Tests.Training;
 
 /// <summary><c>layerprobe train</c> end to end on a registered synthetic source: snapshots, resume, and one-line errors.</summary>
+[Collection("Console")]
 public class TrainCommandTests
 {
     static TrainCommandTests() =>
