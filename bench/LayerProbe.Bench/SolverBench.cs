@@ -11,7 +11,7 @@ namespace LayerProbe.Bench;
 /// Target: batched ≥ 4× faster than liblinear -s 1 at |ΔAP| ≤ 0.3 points on every class.
 /// Arguments: <c>--dims 9216,4096</c>, <c>--train 5000</c>, <c>--tol 5e-4</c> (batched solver), <c>--no-dual</c> (skip our dual CD),
 /// <c>--managed</c> (batched solver on the managed kernels only, no libtorch), <c>--block-rows 256,512</c> (also time the
-/// libtorch products at these block sizes).
+/// libtorch products at these block sizes), <c>--torch-threads 1</c> (libtorch intra-op threads).
 /// </summary>
 public sealed class SolverBench : IBenchmark
 {
@@ -27,6 +27,7 @@ public sealed class SolverBench : IBenchmark
         int train = int.Parse(Arg(args, "--train", "5000"));
         bool dual = !args.Contains("--no-dual");
         BatchedProducts.AllowTorch = !args.Contains("--managed");
+        if (Arg(args, "--torch-threads", "") is { Length: > 0 } tt) TorchSharp.torch.set_num_threads(int.Parse(tt));
         int[] blockSizes = Arg(args, "--block-rows", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
         var trainer = LiblinearFiles.FindTrainer();
         if (trainer is null) { Console.WriteLine("svm: liblinear-train not found (apt-get install liblinear-tools); cannot compare"); return 2; }
