@@ -9,7 +9,9 @@ namespace LayerProbe.Bench;
 /// vs <c>liblinear-train -s 1</c> (same squared-hinge objective) and <c>-s 3</c> (hinge), plus our
 /// <see cref="DualCoordinateDescentSvm"/>. AP agreement is measured on 2,000 held-out items.
 /// Target: batched ≥ 4× faster than liblinear -s 1 at |ΔAP| ≤ 0.3 points on every class.
-/// Arguments: <c>--dims 9216,4096</c>, <c>--train 5000</c>, <c>--tol 5e-4</c> (batched solver), <c>--no-dual</c> (skip our dual CD).
+/// Arguments: <c>--dims 9216,4096</c>, <c>--train 5000</c>, <c>--tol 5e-4</c> (batched solver), <c>--no-dual</c> (skip our dual CD),
+/// <c>--managed</c> (batched solver on the managed kernels only, no libtorch), <c>--block-rows 256,512</c> (also time the
+/// libtorch products at these block sizes), <c>--torch-threads 1</c> (libtorch intra-op threads).
 /// </summary>
 public sealed class SolverBench : IBenchmark
 {
@@ -24,6 +26,9 @@ public sealed class SolverBench : IBenchmark
         int[] dims = Arg(args, "--dims", "9216,4096").Split(',').Select(int.Parse).ToArray();
         int train = int.Parse(Arg(args, "--train", "5000"));
         bool dual = !args.Contains("--no-dual");
+        BatchedProducts.AllowTorch = !args.Contains("--managed");
+        if (Arg(args, "--torch-threads", "") is { Length: > 0 } tt) TorchSharp.torch.set_num_threads(int.Parse(tt));
+        int[] blockSizes = Arg(args, "--block-rows", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
         var trainer = LiblinearFiles.FindTrainer();
         if (trainer is null) { Console.WriteLine("svm: liblinear-train not found (apt-get install liblinear-tools); cannot compare"); return 2; }
         string predictor = Path.Combine(Path.GetDirectoryName(trainer)!, "liblinear-predict");
@@ -48,7 +53,7 @@ public sealed class SolverBench : IBenchmark
             Console.WriteLine($"features: {100 * zeros:F0}% zeros, scale factor {scaling.Factor:G4} (mean norm {scaling.MeanNorm:G4} → 20)");
 
             var sw = Stopwatch.StartNew();
-            KernelRate(trainRows);
+            KernelRate(trainRows, blockSizes);
             sw.Restart();
             var batched = BatchedNewtonSvm.Train(trainRows, labels, settings, out var report);
             double tBatched = sw.Elapsed.TotalSeconds;
@@ -109,7 +114,7 @@ public sealed class SolverBench : IBenchmark
     }
 
     /// <summary>Prints the rate of one fused Hessian pass (X·Pᵀ then Xᵀ·U, all rows, all classes).</summary>
-    static void KernelRate(IFeatureRows x)
+    static void KernelRate(IFeatureRows x, int[] blockSizes)
     {
         int n = x.Count, d = x.Dimensions;
         var rows = Enumerable.Range(0, n).ToArray();
@@ -119,16 +124,30 @@ public sealed class SolverBench : IBenchmark
         var coef = Enumerable.Repeat(1e-3f, n * Classes).ToArray();
         var g = new float[Classes * d]; var gb = new double[Classes];
         var z = new double[n * Classes];
-        BatchedProducts.ForwardBackward(x, rows, n, p, pb, 10, Classes, coef, g, gb);
-        var sw = Stopwatch.StartNew();
-        const int reps = 3;
-        for (int r = 0; r < reps; r++) BatchedProducts.ForwardBackward(x, rows, n, p, pb, 10, Classes, coef, g, gb);
-        double tFb = sw.Elapsed.TotalSeconds / reps;
-        sw.Restart();
-        for (int r = 0; r < reps; r++) BatchedProducts.Forward(x, rows, n, p, pb, 10, Classes, z);
-        double tF = sw.Elapsed.TotalSeconds / reps;
         double flops = 2.0 * n * d * Classes;
-        Console.WriteLine($"kernels: forward X·Pᵀ {tF * 1e3:F0} ms ({flops / tF / 1e9:F0} GFLOP/s); fused forward+backward {tFb * 1e3:F0} ms ({2 * flops / tFb / 1e9:F0} GFLOP/s); Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+        bool allow = BatchedProducts.AllowTorch;
+        BatchedProducts.AllowTorch = false;
+        Rate("managed Vector512", () => BatchedProducts.ForwardBackward(x, rows, n, p, pb, 10, Classes, coef, g, gb),
+            () => BatchedProducts.Forward(x, rows, n, p, pb, 10, Classes, z));
+        BatchedProducts.AllowTorch = allow;
+        if (!TorchBatchedProducts.Available) { Console.WriteLine("kernels: libtorch not available"); return; }
+        foreach (int b in blockSizes.Prepend(TorchBatchedProducts.BlockRows(d)).Distinct())
+            Rate($"libtorch ({TorchSharp.torch.get_num_threads()} threads, {b}-row blocks)",
+                () => TorchBatchedProducts.ForwardBackward(x, rows, n, p, pb, 10, Classes, coef, g, gb, b),
+                () => TorchBatchedProducts.Forward(x, rows, n, p, pb, 10, Classes, z, b));
+
+        void Rate(string name, Action forwardBackward, Action forward)
+        {
+            forwardBackward();
+            var sw = Stopwatch.StartNew();
+            const int reps = 3;
+            for (int r = 0; r < reps; r++) forwardBackward();
+            double tFb = sw.Elapsed.TotalSeconds / reps;
+            sw.Restart();
+            for (int r = 0; r < reps; r++) forward();
+            double tF = sw.Elapsed.TotalSeconds / reps;
+            Console.WriteLine($"kernels, {name}: forward X·Pᵀ {tF * 1e3:F0} ms ({flops / tF / 1e9:F0} GFLOP/s); fused forward+backward {tFb * 1e3:F0} ms ({2 * flops / tFb / 1e9:F0} GFLOP/s)");
+        }
     }
 
     static void Warmup(SvmSettings settings)

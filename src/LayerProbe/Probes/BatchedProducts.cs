@@ -9,15 +9,42 @@ namespace LayerProbe.Probes;
 /// forward Z = X·Vᵀ (N×K, V class-major K×D) and backward G = Xᵀ·U (K×D). Register-blocked Vector512 kernels over
 /// blocks of 4 rows × 4 classes (forward) and packed 16-row panels (backward); rows are split into contiguous ranges, one per thread, each with its own G.
 /// Rows are read through <see cref="IFeatureRows"/> (never copied); the bias feature B is handled separately.
+/// Passes of at least <see cref="TorchBatchedProducts.MinWork"/> multiply-adds go to <see cref="TorchBatchedProducts"/>
+/// (libtorch sgemm on gathered blocks of rows, several times faster at CNN feature sizes) when <see cref="AllowTorch"/> is set.
 /// </summary>
 internal static class BatchedProducts
 {
     const int R = 4;
 
+    /// <summary>Lets large passes use libtorch (default); false keeps every pass on the managed kernels (benchmarks, comparisons).</summary>
+    public static bool AllowTorch { get; set; } = true;
+
+    [ThreadStatic] static bool? _forced;
+
+    /// <summary>
+    /// Until disposed, products called on this thread use libtorch (<paramref name="torch"/> true) or the managed
+    /// kernels (false) whatever the size and <see cref="AllowTorch"/> (for comparisons in tests and benchmarks).
+    /// </summary>
+    public static IDisposable Force(bool torch)
+    {
+        var previous = _forced;
+        _forced = torch;
+        return new Restore(() => _forced = previous);
+    }
+
+    sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
+    static bool Torch(int rowCount, int d, int k) =>
+        _forced ?? (AllowTorch && TorchBatchedProducts.Worth(rowCount, d, k));
+
     /// <summary>Z[i·K + k] = x_i·V_k + B·vb_k for every listed row i (Z indexed by item, like the other products).</summary>
     public static void Forward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k, double[] z)
     {
         int d = x.Dimensions;
+        if (Torch(rowCount, d, k)) { TorchBatchedProducts.Forward(x, rows, rowCount, v, vb, bias, k, z); return; }
         ForRanges(rowCount, (start, end) =>
         {
             Span<float> zb = stackalloc float[R * k];
@@ -40,6 +67,7 @@ internal static class BatchedProducts
         float[] coef, float[] g, double[] gb)
     {
         int d = x.Dimensions;
+        if (Torch(rowCount, d, k)) { TorchBatchedProducts.ForwardBackward(x, rows, rowCount, v, vb, bias, k, coef, g, gb); return; }
         Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
         {
             var panel = new float[Block * d];
@@ -74,6 +102,7 @@ internal static class BatchedProducts
     public static void Backward(IFeatureRows x, int[] rows, int rowCount, double[] u, double bias, int k, float[] g, double[] gb)
     {
         int d = x.Dimensions;
+        if (Torch(rowCount, d, k)) { TorchBatchedProducts.Backward(x, rows, rowCount, u, bias, k, g, gb); return; }
         Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
         {
             var panel = new float[Block * d];
@@ -101,6 +130,7 @@ internal static class BatchedProducts
     public static void SquaredBackward(IFeatureRows x, int[] rows, int rowCount, float[] coef, double bias, int k, float[] g, double[] gb)
     {
         int d = x.Dimensions;
+        if (Torch(rowCount, d, k)) { TorchBatchedProducts.SquaredBackward(x, rows, rowCount, coef, bias, k, g, gb); return; }
         Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
         {
             var panel = new float[Block * d];
