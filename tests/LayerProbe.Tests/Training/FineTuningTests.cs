@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace LayerProbe.Tests.Training;
 
 /// <summary>R-CNN fine-tuning set-up: new N-way classifier, FC-FT freezing and re-initialisation, heads on cached pool5.</summary>
-public class FineTuningTests(ITestOutputHelper log)
+public class FineTuningTests
 {
     [Fact]
     public void New_21_way_classifier_loads_in_onnx_runtime_and_keeps_the_other_layers()
