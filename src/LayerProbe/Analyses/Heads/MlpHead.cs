@@ -5,6 +5,12 @@ using static TorchSharp.torch;
 namespace LayerProbe.Analyses.Heads;
 
 /// <summary>Settings of <see cref="MlpHead"/>.</summary>
+/// <param name="Hidden">Units of the hidden (ReLU) layer.</param>
+/// <param name="Epochs">Passes over the training rows.</param>
+/// <param name="BatchSize">Rows per Adam step.</param>
+/// <param name="LearningRate">Adam's step size.</param>
+/// <param name="WeightDecay">L2 penalty on the weights.</param>
+/// <param name="Seed">Seed of initialisation and shuffling.</param>
 /// <param name="Threads">libtorch intra-op threads while training (restored afterwards); 1 by default because the
 /// products are small and libgomp's spinning threads slowed training up to 10× on the shared 2-core machine.</param>
 public sealed record MlpSettings(int Hidden = 256, int Epochs = 30, int BatchSize = 128, double LearningRate = 1e-3,
