@@ -36,14 +36,18 @@ public static class FilterGrid
         return (columns * (dims[3] * zoom + 1) + 1, rows * (dims[2] * zoom + 1) + 1);
     }
 
+    /// <summary>Nearest-neighbour enlargement making a tile about 40 pixels wide, at least ×4 (the paper's).</summary>
+    public static int DefaultZoom(int filterWidth) => Math.Max(4, 40 / Math.Max(1, filterWidth));
+
     /// <summary>Writes the conv1 grid of <paramref name="network"/> to <paramref name="path"/> (PNG, atomically).</summary>
-    public static void Write(OnnxNetwork network, string path, int zoom = 4)
+    public static void Write(OnnxNetwork network, string path, int? zoom = null)
     {
         var (dims, values) = Conv1Weights(network);
+        int scale = zoom ?? DefaultZoom(dims[3]);
         int filters = dims[0], channels = dims[1], kh = dims[2], kw = dims[3], size = channels * kh * kw;
         if (channels is not (1 or 3)) throw LayerProbeException.For(network.Path, $"conv1 has {channels} input channels; only grey (1) or BGR (3) filters can be drawn");
         var (columns, _) = Layout(filters);
-        var (width, height) = ImageSize(dims, zoom);
+        var (width, height) = ImageSize(dims, scale);
         using var image = new Image<Rgb24>(width, height, new Rgb24(255, 255, 255));
         for (int f = 0; f < filters; f++)
         {
@@ -52,14 +56,14 @@ public static class FilterGrid
             float min = float.PositiveInfinity, max = float.NegativeInfinity;
             foreach (var v in w) { min = Math.Min(min, v); max = Math.Max(max, v); }
             float range = max > min ? max - min : 1;
-            int x0 = 1 + f % columns * (kw * zoom + 1), y0 = 1 + f / columns * (kh * zoom + 1);
+            int x0 = 1 + f % columns * (kw * scale + 1), y0 = 1 + f / columns * (kh * scale + 1);
             for (int y = 0; y < kh; y++)
                 for (int x = 0; x < kw; x++)
                 {
                     byte Level(int c) => (byte)Math.Round(255 * (values[offset + (c * kh + y) * kw + x] - min) / range);
                     var pixel = channels == 1 ? new Rgb24(Level(0), Level(0), Level(0)) : new Rgb24(Level(2), Level(1), Level(0));
-                    for (int dy = 0; dy < zoom; dy++)
-                        for (int dx = 0; dx < zoom; dx++) image[x0 + x * zoom + dx, y0 + y * zoom + dy] = pixel;
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++) image[x0 + x * scale + dx, y0 + y * scale + dy] = pixel;
                 }
         }
         AtomicFile.Write(path, stream => image.SaveAsPng(stream));

@@ -7,8 +7,9 @@ namespace LayerProbe.Studies;
 /// <summary>What <see cref="FineTuneEffectStudy.Run"/> measured and wrote.</summary>
 /// <param name="Grid">mAP per layer for pretrained, fc-only FT and full FT (columns in that order).</param>
 /// <param name="MostChanged">The layer whose mAP full fine-tuning changed most (largest |Δ|).</param>
+/// <param name="Table">Layers × (variants, Δ fc-only, Δ full) as written to <c>finetune-effect.*</c>.</param>
 /// <param name="Files">Written files, relative to the report folder.</param>
-public sealed record FineTuneEffectResult(LayerGrid Grid, string MostChanged, IReadOnlyList<string> Files)
+public sealed record FineTuneEffectResult(LayerGrid Grid, string MostChanged, ResultTable Table, IReadOnlyList<string> Files)
 {
     /// <summary>Change of <paramref name="layer"/>'s mAP from the pretrained network to column <paramref name="column"/> (1: fc-only, 2: full).</summary>
     public double Delta(int layer, int column) => Grid.Map(layer, column) - Grid.Map(layer, 0);
@@ -61,6 +62,6 @@ public static class FineTuneEffectStudy
             Path.Combine(report, "finetune-effect-map"));
         files.AddRange(["finetune-effect-map.png", "finetune-effect-map.svg"]);
         string most = layers[Enumerable.Range(0, layers.Count).MaxBy(l => Math.Abs(grid.Map(l, 2) - grid.Map(l, 0)))];
-        return new FineTuneEffectResult(grid, most, files);
+        return new FineTuneEffectResult(grid, most, table, files);
     }
 }

@@ -7,8 +7,9 @@ namespace LayerProbe.Studies;
 /// <summary>What <see cref="ShortPretrainingStudy.Run"/> measured and wrote.</summary>
 /// <param name="Grid">mAP per layer of the fine-tuned early snapshot (column 0) and fine-tuned final network (column 1).</param>
 /// <param name="HeldOutTop1">Fine-tuning task top-1 of each fine-tuned network (null when no held-out data).</param>
+/// <param name="Table">Layers × (early + FT, final + FT, Δ) as written to <c>short-pretraining.*</c>.</param>
 /// <param name="Files">Written files, relative to the report folder.</param>
-public sealed record ShortPretrainingResult(LayerGrid Grid, IReadOnlyList<double?> HeldOutTop1, IReadOnlyList<string> Files);
+public sealed record ShortPretrainingResult(LayerGrid Grid, IReadOnlyList<double?> HeldOutTop1, ResultTable Table, IReadOnlyList<string> Files);
 
 /// <summary>
 /// Paper Table 5 (E7, "50-50"): an early snapshot and the final network are fine-tuned with one <see cref="FineTuneRecipe"/>
@@ -27,16 +28,23 @@ public static class ShortPretrainingStudy
         recipe.Check(early.Network, mode);
         task.Split.Validate();
 
-        var tuned = new List<(string, OnnxNetwork)>();
+        var tuned = new List<(int, OnnxNetwork)>();
         var top1 = new List<double?>();
         foreach (var start in new[] { early, final })
         {
             var (network, accuracy) = recipe.Run(start.Network, mode, Path.Combine(report, $"ft-from-iter-{start.Iteration}.onnx"));
-            tuned.Add(($"iter {start.Iteration} + FT", network));
+            tuned.Add((start.Iteration, network));
             top1.Add(accuracy);
         }
-        var grid = NetworkProbes.Run(tuned, layers, task);
-        var table = new ResultTable($"{taskName}: mAP (%) per layer after fine-tuning from iteration {early.Iteration} vs {final.Iteration}", "layer",
+        return Compare(early.Iteration, final.Iteration, tuned[0].Item2, tuned[1].Item2, top1, layers, task, report, taskName);
+    }
+
+    /// <summary>Probes an early and a final start already fine-tuned with the same recipe and writes <c>short-pretraining.*</c>.</summary>
+    public static ShortPretrainingResult Compare(int earlyIteration, int finalIteration, OnnxNetwork earlyTuned, OnnxNetwork finalTuned,
+        IReadOnlyList<double?> heldOutTop1, IReadOnlyList<string> layers, StudyTask task, string report, string taskName)
+    {
+        var grid = NetworkProbes.Run([($"iter {earlyIteration} + FT", earlyTuned), ($"iter {finalIteration} + FT", finalTuned)], layers, task);
+        var table = new ResultTable($"{taskName}: mAP (%) per layer after fine-tuning from iteration {earlyIteration} vs {finalIteration}", "layer",
             [.. grid.Columns, "Δ (early − final)"]);
         for (int l = 0; l < layers.Count; l++)
             table.Add(layers[l], [grid.Map(l, 0), grid.Map(l, 1), grid.Map(l, 0) - grid.Map(l, 1)]);
@@ -46,6 +54,6 @@ public static class ShortPretrainingStudy
             TableWriters.WriteAll(t, report, stem);
             files.AddRange([stem + ".md", stem + ".csv", stem + ".json"]);
         }
-        return new ShortPretrainingResult(grid, top1, files);
+        return new ShortPretrainingResult(grid, heldOutTop1, table, files);
     }
 }

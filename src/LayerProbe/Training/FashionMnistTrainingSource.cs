@@ -45,12 +45,14 @@ public static class FashionMnistTrainingSource
     /// A task with its own label set, e.g. classes 5–9 fine-tuning a network pre-trained on classes 0–4.
     /// </summary>
     public static InMemoryTrainingSource Load(string split, IReadOnlyList<int> classes, int perClass, int seed, float scale = 1f,
-        string folder = FashionMnist.DefaultFolder)
+        string folder = FashionMnist.DefaultFolder) => Load(FashionMnist.Load(split, folder), classes, perClass, seed, scale);
+
+    /// <summary>The class-subset source of already loaded data (see the overload reading a split).</summary>
+    public static InMemoryTrainingSource Load(FashionMnist data, IReadOnlyList<int> classes, int perClass, int seed, float scale = 1f)
     {
         int all = FashionMnist.ClassNames.Count;
         if (classes.Count == 0 || classes.Distinct().Count() != classes.Count || classes.Any(c => c < 0 || c >= all))
             throw new LayerProbeException($"fashion-mnist: classes [{string.Join(",", classes)}] must be distinct values in 0…{all - 1}");
-        var data = FashionMnist.Load(split, folder);
         var position = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => p.k);
         var chosen = perClass > 0
             ? StratifiedSubset.Select(data.Labels, all, perClass, seed).Where(i => position.ContainsKey(data.Labels[i])).ToArray()
