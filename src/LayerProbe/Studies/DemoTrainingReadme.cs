@@ -7,25 +7,31 @@ namespace LayerProbe.Studies;
 /// <summary>The training section of the demo README: set-up, the three studies' tables beside the paper's, and the verdicts.</summary>
 static class DemoTrainingReadme
 {
-    public static string Markdown(TrainingFacts facts, EvolutionResult evolution, FineTuneEffectResult effect, ShortPretrainingResult shortRun)
+    public static string Markdown(TrainingFacts facts, EvolutionResult evolution, FineTuneEffectResult effect, ResultTable representations,
+        ShortPretrainingResult shortRun)
     {
         var plan = facts.Plan;
         var sb = new StringBuilder();
         sb.AppendLine("## Training studies (paper Tables 1, 2, 4, 5, 8 and Fig. 1) on CaffeNet-mini").AppendLine();
+        string Names(int[] classes) => string.Join(", ", classes.Select(c => $"{c} {Data.FashionMnist.ClassNames[c]}"));
         sb.AppendLine("Design: the paper pre-trains on ImageNet and fine-tunes/probes on PASCAL, a different label set with its own images.");
         sb.AppendLine("Here CaffeNet-mini (CaffeNet's layers; widths /4 = 24/64/96/96/64, stride-2 5×5 conv1, fc 512, He init, input (pixel − 72.94)/80)");
-        sb.AppendLine($"is trained from scratch on **all training images of Fashion-MNIST classes 0–4** (\"ImageNet\" role: {plan.PretrainIterations} iterations of");
-        sb.AppendLine($"{plan.Batch}, lr 0.02 → 0.002 at half-way, momentum 0.9, decay 5e-4; snapshots at {string.Join(", ", plan.Snapshots)}), then fine-tuned and probed on");
-        sb.AppendLine("**classes 5–9** (\"PASCAL\" role): a disjoint label set, so no probe or fine-tuning image and no target class was seen in pre-training,");
-        sb.AppendLine("which keeps the pre-training/transfer split of the paper (pre-training on all 10 classes would make the probe task part of pre-training).");
+        sb.AppendLine($"is trained from scratch on **all training images of five Fashion-MNIST classes** ({Names(DemoTrainingSection.PretrainClasses)}; the \"ImageNet\" role:");
+        sb.AppendLine($"{plan.PretrainIterations} iterations of {plan.Batch}, lr 0.02 → 0.002 at half-way, momentum 0.9, decay 5e-4; snapshots at {string.Join(", ", plan.Snapshots)}),");
+        sb.AppendLine($"then fine-tuned and probed on **the other five** ({Names(DemoTrainingSection.TaskClasses)}; the \"PASCAL\" role). A disjoint label set");
+        sb.AppendLine("keeps the paper's structure: no target class or image is seen in pre-training, so the studies measure transfer (pre-training on all ten");
+        sb.AppendLine("classes would make the probe task part of the pre-training task). The target classes include the three confusable upper-body garments");
+        sb.AppendLine("(pullover, coat, shirt) so that the probes do not saturate; the pre-training classes are the visually distinct rest.");
         sb.AppendLine($"Fine-tuning (R-CNN set-up, METHOD §1.5): new 5-way fc8 at lr ×10/×20, base lr 0.002, {plan.FineTuneIterations} iterations of {plan.Batch} on");
-        sb.AppendLine($"{plan.FineTunePerClass} training images per class 5–9 (the probe trainval images are among them, as VOC trainval is in the paper);");
-        sb.AppendLine("fc-only: conv1–conv5 frozen, fc6/fc7 re-initialised. Probes: the demo's linear SVMs on the demo's trainval/test images of classes 5–9.").AppendLine();
-        sb.AppendLine(Invariant($"Held-out top-1: pre-training {100 * facts.PretrainTop1:F1}% (classes 0–4); after fine-tuning (classes 5–9) full {Pct(facts.FullTop1)}, fc-only {Pct(facts.FcOnlyTop1)}, full from iteration {plan.EarlySnapshot} {Pct(facts.EarlyFullTop1)}."));
+        sb.AppendLine($"{plan.FineTunePerClass} training images per target class (the probe trainval images are among them, as VOC trainval is in the paper).");
+        sb.AppendLine("fc-only: conv1–conv5 frozen, fc6/fc7 re-initialised — with He initialisation, the fillers this network was pre-trained with (the paper's");
+        sb.AppendLine("Gaussian 0.005 / bias 1 matches CaffeNet's own fillers; on this He-initialised network it left a short fine-tuning at chance loss).");
+        sb.AppendLine("Probes: the demo's linear SVMs on the demo's trainval/test images of the target classes.").AppendLine();
+        sb.AppendLine(Invariant($"Held-out top-1: pre-training {100 * facts.PretrainTop1:F1}% (pre-training classes); after fine-tuning (target classes) full {Pct(facts.FullTop1)}, fc-only {Pct(facts.FcOnlyTop1)}, full from iteration {plan.EarlySnapshot} {Pct(facts.EarlyFullTop1)}."));
         sb.AppendLine(Invariant($"Time: pre-training {facts.PretrainSeconds:F0} s, snapshot probes {facts.EvolutionSeconds:F0} s, three fine-tunings {facts.FineTuneSeconds:F0} s, section total {facts.TotalSeconds:F0} s.")).AppendLine();
 
         sb.AppendLine("### Evolution over training (Table 4, Fig. 1)").AppendLine();
-        sb.AppendLine(TableWriters.Markdown(evolution.Grid.ToTable("mAP (%) per layer at each pre-training snapshot, probed on classes 5–9")));
+        sb.AppendLine(TableWriters.Markdown(evolution.Grid.ToTable("mAP (%) per layer at each pre-training snapshot, probed on the target classes")));
         sb.AppendLine(TableWriters.Markdown(QualityReach.ReachTable("Earliest snapshot reaching 80 % / 90 % of the layer's final mAP", evolution.Grid, evolution.Iterations)));
         sb.AppendLine(EvolutionVerdict(evolution)).AppendLine();
         sb.AppendLine($"conv1 filters: first snapshot ![conv1 at {evolution.Iterations[0]}](conv1-iter-{evolution.Iterations[0]}.png), " +
@@ -36,6 +42,8 @@ static class DemoTrainingReadme
         sb.AppendLine(TableWriters.Markdown(effect.Table));
         sb.AppendLine(FineTuneVerdict(effect)).AppendLine();
         sb.AppendLine(TableWriters.Markdown(PaperAnchors.Table2AsTable()));
+        sb.AppendLine(TableWriters.Markdown(representations));
+        sb.AppendLine(RepresentationVerdict(representations)).AppendLine();
 
         sb.AppendLine("### Short pre-training (Table 5)").AppendLine();
         sb.AppendLine(TableWriters.Markdown(shortRun.Table));
@@ -74,6 +82,16 @@ static class DemoTrainingReadme
             (upper ? "**holds** (the top layers change most)" : "**does not hold** (a lower layer changes most)") + ". " +
             Invariant($"fc-only fine-tuning leaves conv layers untouched (max |Δ| up to pool5: {frozenDrift:F2}, expected 0); at {layers[top]} it gains {fcGain:+0.0;-0.0} vs full {fullGain:+0.0;-0.0} ") +
             "(paper relu7 on DET-GT: +3.5 vs +5.3, i.e. most of the gain) — " + (fcClose ? "**holds**" : "**does not hold**") + ".";
+    }
+
+    static string RepresentationVerdict(ResultTable t)
+    {
+        var byCka = t.Rows.MinBy(r => r.Values[3] ?? double.PositiveInfinity);
+        var byEntropy = t.Rows.MinBy(r => r.Values[2] ?? double.PositiveInfinity);
+        bool upper = byCka.Label is "relu6" or "relu7" && byEntropy.Label is "relu6" or "relu7";
+        return $"Least similar before/after (lowest CKA): **{byCka.Label}**; largest entropy drop: **{byEntropy.Label}** " +
+            "(paper Fig. 4: fine-tuning lowers label entropy mildly up to pool5 and markedly in fc6/fc7) — " +
+            (upper ? "**holds** (both are fc layers)" : "**does not hold** (not both in the fc layers)") + ".";
     }
 
     static string ShortVerdict(ShortPretrainingResult s)

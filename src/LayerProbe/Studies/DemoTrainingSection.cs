@@ -10,9 +10,9 @@ namespace LayerProbe.Studies;
 
 /// <summary>
 /// The demo's training section: the paper's training studies in miniature. CaffeNet-mini is trained from scratch on
-/// Fashion-MNIST classes 0–4 (the "ImageNet" role) with snapshots, then fine-tuned (all layers, fc-only) on classes 5–9
+/// five Fashion-MNIST classes (the "ImageNet" role) with snapshots, then fine-tuned (all layers, fc-only) on the other five
 /// (the "PASCAL" role: a disjoint label set with its own images), and every network is probed layer by layer on the
-/// classes-5–9 task: training evolution (Table 4, Fig. 1), fine-tuning effect (Tables 1, 2, 8), short pre-training
+/// target task: training evolution (Table 4, Fig. 1), fine-tuning effect (Tables 1, 2, 8), short pre-training
 /// (Table 5). Iterations scale with the demo's size options. Writes <see cref="ReadmeFile"/> (the README block) and
 /// its tables/figures into the report folder; returns the written files.
 /// </summary>
@@ -21,22 +21,27 @@ public static class DemoTrainingSection
     /// <summary>The section's Markdown, included by the demo README.</summary>
     public const string ReadmeFile = "training.md";
 
-    static readonly int[] PretrainClasses = [0, 1, 2, 3, 4];
-    static readonly int[] TaskClasses = [5, 6, 7, 8, 9];
+    /// <summary>Pre-training classes: T-shirt/top, trouser, sandal, sneaker, bag.</summary>
+    public static readonly int[] PretrainClasses = [0, 1, 5, 7, 8];
+    /// <summary>Target-task classes: pullover, dress, coat, shirt, ankle boot (three confusable upper-body garments, so probes do not saturate).</summary>
+    public static readonly int[] TaskClasses = [2, 3, 4, 6, 9];
     static readonly string[] Layers = ["pool1", "pool2", "relu3", "relu4", "pool5", "relu6", "relu7"];
 
     /// <summary>Sizes of the section, derived from the demo's options.</summary>
     public sealed record Plan(int PretrainIterations, int Batch, int FineTuneIterations, int FineTunePerClass, IReadOnlyList<int> Snapshots,
         int EarlySnapshot, int HeldOutItems)
     {
-        /// <summary>Pre-training 6 iterations (held-out top-1 on 10 test images per trainval image per class, ≤ 1000) and fine-tuning 2 iterations per trainval image per class (600/200 at the default 100), batch ≤ 64.</summary>
+        /// <summary>
+        /// Pre-training 30 and each fine-tuning 10 iterations per trainval image per class (3000/1000 at the default 100),
+        /// batch ≤ 64, fine-tuning on 10 images per trainval image per class, held-out top-1 on as many test images (≤ 1000).
+        /// </summary>
         public static Plan For(DemoOptions options)
         {
-            int iterations = Math.Max(8, 6 * options.TrainPerClass);
+            int iterations = Math.Max(8, 30 * options.TrainPerClass);
             var snapshots = new[] { 32, 16, 8, 4, 2 }.Select(d => iterations / d).Append(3 * iterations / 4).Append(iterations)
                 .Where(i => i >= 1).Distinct().Order().ToList();
             int early = snapshots.Last(s => s <= iterations / 8 || s == snapshots[0]);
-            return new Plan(iterations, Math.Clamp(4 * options.TrainPerClass, 8, 64), Math.Max(4, 2 * options.TrainPerClass),
+            return new Plan(iterations, Math.Clamp(4 * options.TrainPerClass, 8, 64), Math.Max(4, 10 * options.TrainPerClass),
                 10 * options.TrainPerClass, snapshots, early, Math.Min(1000, 10 * options.TrainPerClass));
         }
     }
@@ -67,17 +72,18 @@ public static class DemoTrainingSection
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
         var snapshots = SnapshotFolder.Read(Path.Combine(work, "pretrain"));
 
-        // The target task (the "PASCAL" role): classes 5–9, own images.
+        // The target task (the "PASCAL" role): the other five classes, own images.
         var task = new StudyTask(Split(options, trainSplit, testSplit), StudyTask.DefaultPreprocessor, new ProbeSettings { CGrid = options.CGrid },
             Path.Combine(options.OutputDirectory, "features")) { Log = log };
-        string taskName = "Fashion-MNIST classes 5–9";
+        string taskName = $"Fashion-MNIST classes {string.Join(",", TaskClasses)}";
         var evolution = EvolutionStudy.Run(snapshots, Layers, task, report, taskName);
         double evolutionSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
 
         var recipe = new FineTuneRecipe(
             FashionMnistTrainingSource.Load(trainSplit, TaskClasses, plan.FineTunePerClass, options.Seed, scale),
             FashionMnistTrainingSource.Load(testSplit, TaskClasses, 0, 0, scale),
-            new SolverSettings { BaseLr = 0.002, StepSize = plan.FineTuneIterations, MaxIterations = plan.FineTuneIterations }, trainerOptions);
+            new SolverSettings { BaseLr = 0.002, StepSize = plan.FineTuneIterations, MaxIterations = plan.FineTuneIterations }, trainerOptions)
+            { HeFcInit = true };
         var final = snapshots[^1];
         var early = snapshots.First(s => s.Iteration == plan.EarlySnapshot);
         log.WriteLine($"demo/training: fine-tuning on {recipe.Train.Name}, {plan.FineTuneIterations} iterations each (full and fc-only from iteration {final.Iteration}, full from {early.Iteration})");
@@ -90,14 +96,18 @@ public static class DemoTrainingSection
         var shortRun = ShortPretrainingStudy.Compare(early.Iteration, final.Iteration, earlyFull.Network, full.Network,
             [earlyFull.HeldOutTop1, full.HeldOutTop1], Layers, task, report, taskName);
 
+        var representations = FineTuneRepresentations.Compare(final.Network, full.Network, Layers, task,
+            $"{taskName} test items: label entropy per unit (mean, bits, rank thresholds) and linear CKA, pre-trained vs fully fine-tuned");
+        TableWriters.WriteAll(representations, report, "finetune-representations");
         var facts = new TrainingFacts(plan, pretrainTop1, fcOnly.HeldOutTop1, full.HeldOutTop1, earlyFull.HeldOutTop1,
             pretrainSeconds, evolutionSeconds, fineTuneSeconds, clock.Elapsed.TotalSeconds);
-        AtomicFile.WriteText(Path.Combine(report, ReadmeFile), DemoTrainingReadme.Markdown(facts, evolution, effect, shortRun));
+        AtomicFile.WriteText(Path.Combine(report, ReadmeFile), DemoTrainingReadme.Markdown(facts, evolution, effect, representations, shortRun));
         log.WriteLine($"demo/training: done in {clock.Elapsed.TotalSeconds:F0}s (pre-training {pretrainSeconds:F0}s, fine-tuning {fineTuneSeconds:F0}s)");
-        return [.. evolution.Files, .. effect.Files, .. shortRun.Files, ReadmeFile];
+        return [.. evolution.Files, .. effect.Files, .. shortRun.Files, "finetune-representations.md", "finetune-representations.csv",
+            "finetune-representations.json", ReadmeFile];
     }
 
-    /// <summary>Probe task: TrainPerClass trainval / TestPerClass test images of each of classes 5–9 (the demo's stratified subsets, restricted).</summary>
+    /// <summary>Probe task: TrainPerClass trainval / TestPerClass test images of each target class (the demo's stratified subsets, restricted).</summary>
     static ProbeSplit Split(DemoOptions options, FashionMnist train, FashionMnist test)
     {
         int classes = FashionMnist.ClassNames.Count;
