@@ -78,9 +78,13 @@ static class DemoTrainingReadme
         double frozenDrift = Enumerable.Range(0, layers.ToList().IndexOf("pool5") + 1).Select(l => Math.Abs(f.Delta(l, 1))).DefaultIfEmpty(0).Max();
         double fcGain = f.Delta(top, 1), fullGain = f.Delta(top, 2);
         bool fcClose = fullGain > 0 && fcGain >= 0.5 * fullGain;
+        int half = layers.Count / 2;
+        double lower = Enumerable.Range(0, half).Average(l => f.Delta(l, 2)), higher = Enumerable.Range(half, layers.Count - half).Average(l => f.Delta(l, 2));
         return Invariant($"Largest change under full fine-tuning: **{f.MostChanged}** (paper: fc7 +5.2, fc6 +2.9, conv layers ≤ +2.3, pool1 0) — ") +
             (upper ? "**holds** (the top layers change most)" : "**does not hold** (a lower layer changes most)") + ". " +
-            Invariant($"fc-only fine-tuning leaves conv layers untouched (max |Δ| up to pool5: {frozenDrift:F2}, expected 0); at {layers[top]} it gains {fcGain:+0.0;-0.0} vs full {fullGain:+0.0;-0.0} ") +
+            Invariant($"Mean change of the lower {half} layers {lower:+0.0;-0.0;0.0} vs the upper {layers.Count - half} {higher:+0.0;-0.0;0.0}: change grows with depth — ") +
+            (higher > lower ? "**holds**" : "**does not hold**") + ". " +
+            Invariant($"fc-only fine-tuning leaves conv layers untouched (max |Δ| up to pool5: {frozenDrift:F2}, expected 0); at {layers[top]} it gains {fcGain:+0.0;-0.0;0.0} vs full {fullGain:+0.0;-0.0;0.0} ") +
             "(paper relu7 on DET-GT: +3.5 vs +5.3, i.e. most of the gain) — " + (fcClose ? "**holds**" : "**does not hold**") + ".";
     }
 
@@ -98,9 +102,12 @@ static class DemoTrainingReadme
     {
         int pool5 = s.Grid.Layers.ToList().IndexOf("pool5"), top = s.Grid.Layers.Count - 1;
         double d5 = s.Grid.Map(pool5, 0) - s.Grid.Map(pool5, 1), dTop = s.Grid.Map(top, 0) - s.Grid.Map(top, 1);
-        bool holds = d5 < 0 && dTop < 0;
-        return Invariant($"Paper: fine-tuning the 50K snapshot instead of the 310K network costs 4.9 mAP at pool5 and 5.5 at relu7 (detection). Here: {d5:+0.0;-0.0} at pool5, {dTop:+0.0;-0.0} at {s.Grid.Layers[top]} — ") +
-            (holds ? "**holds** (short pre-training is worse after fine-tuning)" : "**does not hold** at this scale") + ".";
+        // With a few hundred test items a probe's mAP moves by about ±1 between runs: a smaller cost is not a finding.
+        string verdict = d5 <= -1 && dTop <= -1 ? "**holds** (short pre-training is clearly worse after fine-tuning)"
+            : d5 < 0 && dTop < 0 ? "**holds in sign only** (worse, but by less than the ±1 mAP probe noise)"
+            : "**does not hold** at this scale";
+        return Invariant($"Paper: fine-tuning the 50K snapshot instead of the 310K network costs 4.9 mAP at pool5 and 5.5 at relu7 (detection). Here: {d5:+0.0;-0.0;0.0} at pool5, {dTop:+0.0;-0.0;0.0} at {s.Grid.Layers[top]} — ") +
+            verdict + ".";
     }
 
     static string Pct(double? v) => v is { } x ? Invariant($"{100 * x:F1}%") : "–";

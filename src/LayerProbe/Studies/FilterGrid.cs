@@ -7,7 +7,7 @@ namespace LayerProbe.Studies;
 /// <summary>
 /// The paper's Fig. 1 tile image of conv1 (METHOD.md §5.3): each filter min–max normalised to [0, 1] over all its
 /// weights, shown as an RGB tile (Caffe's BGR input order turned into RGB; one-channel filters in grey), enlarged by
-/// nearest-neighbour <c>zoom</c>, tiles in a near-square grid separated by 1-pixel white lines. PNG via ImageSharp.
+/// nearest-neighbour <c>zoom</c>, tiles in a near-square grid separated by 1-pixel steel-blue lines. PNG via ImageSharp.
 /// </summary>
 public static class FilterGrid
 {
@@ -48,7 +48,7 @@ public static class FilterGrid
         if (channels is not (1 or 3)) throw LayerProbeException.For(network.Path, $"conv1 has {channels} input channels; only grey (1) or BGR (3) filters can be drawn");
         var (columns, _) = Layout(filters);
         var (width, height) = ImageSize(dims, scale);
-        using var image = new Image<Rgb24>(width, height, new Rgb24(255, 255, 255));
+        using var image = new Image<Rgb24>(width, height, new Rgb24(70, 130, 180));
         for (int f = 0; f < filters; f++)
         {
             int offset = f * size;
