@@ -23,9 +23,10 @@ static class ShortPretrainingCommand
         var mode = new Option<string>("--finetune") { Description = "all | fc-only", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "torch threads" };
+        var heFc = new Option<bool>("--he-fc-init") { Description = "fc-only: re-draw fc6/fc7 with He init (for He-initialised networks) instead of Gaussian 0.005 / bias 1" };
         var study = new StudyOptions();
         var command = new Command("short-pretraining", "Fine-tune an early and the final snapshot the same way and probe both (paper Table 5).")
-            { early, final, data, iterations, batch, lr, step, mode, seed, threads };
+            { early, final, data, iterations, batch, lr, step, mode, seed, threads, heFc };
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
@@ -36,14 +37,15 @@ static class ShortPretrainingCommand
             int maxIter = parse.GetValue(iterations);
             var recipe = new FineTuneRecipe(train, test,
                 new SolverSettings { BaseLr = parse.GetValue(lr), StepSize = parse.GetValue(step) ?? Math.Max(maxIter, 1), MaxIterations = maxIter },
-                new TrainerOptions { BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Log = Console.Out });
+                new TrainerOptions { BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Log = Console.Out })
+                { HeFcInit = parse.GetValue(heFc) };
             var layers = study.Layers(parse);
             var task = study.Task(parse, end.Network);
             string output = study.Output(parse);
             var result = ShortPretrainingStudy.Run(start, end, recipe, ftMode, layers, task, output, task.Split.Test.Name);
             var files = result.Files.Concat([$"ft-from-iter-{start.Iteration}.onnx", $"ft-from-iter-{end.Iteration}.onnx"]).ToList();
             StudyOptions.WriteManifest("short-pretraining", output, task, [("early", start.Network), ("final", end.Network)], layers, files,
-                new() { ["finetune"] = parse.GetValue(mode), ["data"] = train.Name, ["solver"] = recipe.Solver, ["batch"] = recipe.Options.BatchSize, ["seed"] = recipe.Options.Seed,
+                new() { ["finetune"] = parse.GetValue(mode), ["data"] = train.Name, ["solver"] = recipe.Solver, ["batch"] = recipe.Options.BatchSize, ["seed"] = recipe.Options.Seed, ["he_fc_init"] = recipe.HeFcInit,
                         ["held_out_top1"] = result.HeldOutTop1 });
             Console.WriteLine(File.ReadAllText(Path.Combine(output, "short-pretraining.md")));
         }));

@@ -81,7 +81,7 @@ public class StudyCommandsTests
         string output = TrainingFixtures.TempDir();
         var (code, stdout, error) = Run(["short-pretraining", "--early", Path.Combine(StudyFixtures.RunFolder, "snapshot_iter_2.onnx"),
             "--final", Path.Combine(StudyFixtures.RunFolder, "snapshot_iter_6.onnx"), "--data", "fashion-mnist:5-9", "--iterations", "2", "--batch", "8",
-            "--threads", "2", "--layers", "pool5,relu7", "--out", output, .. Task]);
+            "--threads", "1", "--layers", "pool5,relu7", "--out", output, .. Task]);
         Assert.True(code == 0, error);
         Assert.Contains("iter 2 + FT", stdout);
         foreach (var f in new[] { "short-pretraining.csv", "paper-table5.md", "ft-from-iter-2.onnx", "ft-from-iter-6.onnx", "manifest.json" })

@@ -25,7 +25,7 @@ static class StudyFixtures
         var data = FashionMnistTrainingSource.Load("train", Enumerable.Range(0, classes).ToList(), 30, 1, Scale);
         using var trainer = new Trainer(TrainingFixtures.Mini(classes: classes, seed: 3, size: 28, channels: 1), data,
             new SolverSettings { BaseLr = 0.01, MaxIterations = 6 }, new LrMultipliers(),
-            new TrainerOptions { BatchSize = 16, Seed = 1, Snapshots = [2, 4, 6], OutputDirectory = directory, Log = TextWriter.Null, Threads = 2 });
+            new TrainerOptions { BatchSize = 16, Seed = 1, Snapshots = [2, 4, 6], OutputDirectory = directory, Log = TextWriter.Null, Threads = 1 });
         trainer.Run();
         return directory;
     }
@@ -44,5 +44,5 @@ static class StudyFixtures
     /// <summary>The fine-tuning recipe of the tests: 3 iterations of 8 on 10 images per class of classes 5–9.</summary>
     public static FineTuneRecipe Recipe() => new(
         FashionMnistTrainingSource.Load("train", [5, 6, 7, 8, 9], 10, 1, Scale), FashionMnistTrainingSource.Load("t10k", [5, 6, 7, 8, 9], 4, 1, Scale),
-        new SolverSettings { BaseLr = 0.002, MaxIterations = 3 }, new TrainerOptions { BatchSize = 8, Seed = 1, Log = TextWriter.Null, Threads = 2 });
+        new SolverSettings { BaseLr = 0.002, MaxIterations = 3 }, new TrainerOptions { BatchSize = 8, Seed = 1, Log = TextWriter.Null, Threads = 1 });
 }
