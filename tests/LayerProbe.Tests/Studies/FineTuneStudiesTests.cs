@@ -64,6 +64,27 @@ public class FineTuneStudiesTests
         Assert.Contains("must precede the final one", backwards.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fc_only_recipe_redraws_fc6_and_fc7_with_the_paper_fillers_or_with_he_init(bool he)
+    {
+        string dir = TrainingFixtures.TempDir();
+        var pretrained = SnapshotFolder.Read(StudyFixtures.RunFolder)[^1].Network;
+        var recipe = StudyFixtures.Recipe() with { Solver = new SolverSettings { BaseLr = 1e-12, MaxIterations = 1 } };
+        var tuned = (recipe with { HeFcInit = he }).Run(pretrained, FineTuningMode.FcOnly, Path.Combine(dir, "fc.onnx")).Network;
+        foreach (var layer in new[] { "fc6", "fc7" })
+        {
+            var blobs = tuned.Model.Graph.Initializer.Where(i => i.Name.Split('.')[0] == layer).ToList();
+            var weight = blobs.Single(b => b.Dims.Count == 2);
+            var values = OnnxTensors.ReadFloats(weight);
+            double std = Math.Sqrt(values.Select(v => (double)v * v).Average());
+            double expected = he ? Math.Sqrt(2.0 / (values.Length / weight.Dims[0])) : 0.005;
+            Assert.InRange(std, 0.9 * expected, 1.1 * expected);
+            Assert.All(OnnxTensors.ReadFloats(blobs.Single(b => b.Dims.Count == 1)), b => Assert.Equal(he ? 0f : 1f, b, 1e-6f));
+        }
+    }
+
     static OnnxNetwork Prepared(OnnxNetwork network, int classes, string name) =>
         OnnxNetwork.FromBytes(FineTuning.Prepare(network.Model, classes, FineTuningMode.AllLayers, 1).Model.ToByteArray(), name);
 }
