@@ -25,5 +25,8 @@ public static class CliApp
         yield return CkaCommand.Create();
         yield return HeadsCommand.Create();
         yield return TransformCommand.Create();
+        yield return EvolutionCommand.Create();
+        yield return FineTuneEffectCommand.Create();
+        yield return ShortPretrainingCommand.Create();
     }
 }

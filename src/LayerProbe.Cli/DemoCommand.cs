@@ -15,8 +15,9 @@ static class DemoCommand
         var size = new Option<int>("--size") { Description = "network input size", DefaultValueFactory = _ => defaults.InputSize };
         var seed = new Option<int>("--seed") { Description = "subset seed", DefaultValueFactory = _ => defaults.Seed };
         var half = new Option<bool>("--float16") { Description = "store features as float16" };
+        var skipTraining = new Option<bool>("--skip-training") { Description = "skip the CaffeNet-mini training section" };
         var command = new Command("demo", "Run the embedded demo: layer-wise probes of ImageNet ResNet-18 on Fashion-MNIST.")
-            { output, train, test, size, seed, half };
+            { output, train, test, size, seed, half, skipTraining };
         command.SetAction(parse => Cli.Guard(() =>
         {
             int perClassTrain = parse.GetValue(train), perClassTest = parse.GetValue(test), inputSize = parse.GetValue(size);
@@ -25,7 +26,7 @@ static class DemoCommand
             DemoStudy.Run(new DemoOptions
             {
                 OutputDirectory = parse.GetValue(output)!, TrainPerClass = perClassTrain, TestPerClass = perClassTest,
-                InputSize = inputSize, Seed = parse.GetValue(seed), Float16 = parse.GetValue(half),
+                InputSize = inputSize, Seed = parse.GetValue(seed), Float16 = parse.GetValue(half), SkipTraining = parse.GetValue(skipTraining),
             });
         }));
         return command;

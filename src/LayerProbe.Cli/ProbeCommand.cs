@@ -60,7 +60,7 @@ static class ProbeCommand
         return command;
     }
 
-    static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option)
+    internal static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option)
     {
         var (items, preprocessor) = ItemSetSources.Create(spec, network);
         return items is ILabelledItemSet labelled ? (labelled, preprocessor)
@@ -69,7 +69,7 @@ static class ProbeCommand
 
     static IEnumerable<string> Ids(IItemSet items) => Enumerable.Range(0, items.Count).Select(items.Id);
 
-    static IReadOnlyList<double> ParseGrid(string text) =>
+    internal static IReadOnlyList<double> ParseGrid(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v =>
             double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c > 0 ? c
                 : throw LayerProbeException.For("--c", $"'{v}' is not a positive number")).ToList();

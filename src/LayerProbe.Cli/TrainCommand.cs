@@ -99,7 +99,7 @@ static class TrainCommand
         return multipliers.Layer("fc8", 10, 20);
     }
 
-    static FineTuningMode ParseMode(string mode) => mode.ToLowerInvariant() switch
+    internal static FineTuningMode ParseMode(string mode) => mode.ToLowerInvariant() switch
     {
         "all" => FineTuningMode.AllLayers,
         "fc-only" => FineTuningMode.FcOnly,

@@ -6,6 +6,8 @@ namespace LayerProbe.Cli;
 /// Named training data for <c>layerprobe train --data NAME</c>: a (train, held-out) pair of sources.
 /// <c>fashion-mnist</c>: the 60,000 training images, held-out accuracy on the first 2,000 test images, pixels minus
 /// the mean pixel and scaled by 1/80 (about unit variance, so the Caffe fillers train at lr 0.01).
+/// <c>fashion-mnist:CLASSES</c> (e.g. <c>fashion-mnist:5-9</c> or <c>fashion-mnist:0,2,4</c>): only those classes,
+/// relabelled 0 … k−1, held-out on all their test images — a task with its own label set for fine-tuning.
 /// Tests add sources through <see cref="Register"/>.
 /// </summary>
 public static class TrainingDataSources
@@ -17,7 +19,7 @@ public static class TrainingDataSources
     };
 
     /// <summary>Input scale of the built-in Fashion-MNIST source.</summary>
-    public const float InputScale = 1f / 80;
+    public const float InputScale = FashionMnistTrainingSource.UnitScale;
 
     /// <summary>Makes <paramref name="name"/> available to the CLI.</summary>
     public static void Register(string name, Func<(ITrainingSource Train, ITrainingSource? Test)> open) => Sources[name] = open;
@@ -26,6 +28,11 @@ public static class TrainingDataSources
     public static (ITrainingSource Train, ITrainingSource? Test) Open(string name)
     {
         if (Sources.TryGetValue(name, out var open)) return open();
-        throw new LayerProbeException($"train: unknown data source '{name}' (known: {string.Join(", ", Sources.Keys)})");
+        if (name.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
+        {
+            var classes = ClassList.Parse(name["fashion-mnist:".Length..], "--data");
+            return (FashionMnistTrainingSource.Load("train", classes, 0, 0, InputScale), FashionMnistTrainingSource.Load("t10k", classes, 0, 0, InputScale));
+        }
+        throw new LayerProbeException($"train: unknown data source '{name}' (known: {string.Join(", ", Sources.Keys)}, fashion-mnist:CLASSES)");
     }
 }

@@ -20,4 +20,64 @@ public static class PaperAnchors
     public static ResultTable Table9AsTable() =>
         Table9.Aggregate(new ResultTable("Paper (draft Table 9): PASCAL-CLS mAP per CaffeNet sub-layer, alex-net", "layer", ["mAP"]),
             (t, row) => t.Add(row.Layer, [row.MeanAp]));
+
+    /// <summary>Snapshot iterations (thousands) of draft Table 4.</summary>
+    public static IReadOnlyList<int> Table4Iterations { get; } = [5, 15, 25, 35, 45, 95, 105, 310];
+
+    /// <summary>Draft Table 4: PASCAL-CLS mAP (%) per layer at each ImageNet training snapshot (alex-net run).</summary>
+    public static IReadOnlyList<(string Layer, double[] MeanAp)> Table4 { get; } =
+    [
+        ("pool1", [23.0, 24.3, 24.4, 24.5, 24.6, 24.8, 24.7, 25.1]),
+        ("pool2", [33.7, 40.4, 40.9, 41.8, 42.0, 43.2, 44.0, 45.0]),
+        ("conv3", [34.2, 46.8, 47.0, 48.2, 48.5, 49.4, 51.6, 50.1]),
+        ("conv4", [33.5, 49.0, 48.7, 50.2, 50.6, 51.6, 54.1, 54.2]),
+        ("pool5", [33.0, 53.4, 55.0, 56.8, 57.4, 59.2, 63.5, 65.6]),
+        ("relu6", [34.2, 59.7, 62.6, 62.7, 64.1, 65.6, 69.3, 70.6]),
+        ("relu7", [30.9, 61.3, 64.1, 65.1, 65.8, 67.8, 71.8, 73.2]),
+    ];
+
+    /// <summary>Draft Table 4 as a result table.</summary>
+    public static ResultTable Table4AsTable() =>
+        Table4.Aggregate(new ResultTable("Paper (draft Table 4): PASCAL-CLS mAP (%) vs ImageNet training iterations, alex-net run", "layer",
+            Table4Iterations.Select(k => $"{k}K").ToList()), (t, row) => t.Add(row.Layer, row.MeanAp.Select(v => (double?)v)));
+
+    /// <summary>Draft §5.4 claim: every layer reaches this fraction of its final mAP by this many thousand iterations (of 310K).</summary>
+    public static IReadOnlyList<(double Fraction, int ThousandIterations)> Table4Reach { get; } = [(0.8, 15), (0.9, 50)];
+
+    /// <summary>
+    /// Draft Tables 2 and 8 with Table 1's fc-tune column: PASCAL-DET-GT mAP (%) per layer for alex-net, FC-FT (conv
+    /// layers frozen: identical to alex-net up to pool5; measured only at pool5/relu6/relu7) and FT (all layers).
+    /// </summary>
+    public static IReadOnlyList<(string Layer, double AlexNet, double? FcOnly, double Full)> Table2 { get; } =
+    [
+        ("pool1", 43.21, 43.21, 43.22), ("pool2", 67.10, 67.10, 67.70), ("conv3", 73.31, 73.31, 73.68),
+        ("conv4", 75.47, 75.47, 77.82), ("pool5", 79.11, 79.1, 79.51), ("fc6", 79.44, 82.0, 82.32), ("fc7", 79.85, 83.4, 85.11),
+    ];
+
+    /// <summary>Draft Tables 1/2/8 as a result table with the change per layer.</summary>
+    public static ResultTable Table2AsTable() =>
+        Table2.Aggregate(new ResultTable("Paper (draft Tables 1, 2, 8): PASCAL-DET-GT mAP (%), alex-net vs FC-FT vs FT (relu6/relu7 = fc6/fc7 rows of T1)",
+            "layer", ["alex-net", "fc-only FT", "full FT", "Δ fc-only", "Δ full"]) { Format = "F1" },
+            (t, r) => t.Add(r.Layer, [r.AlexNet, r.FcOnly, r.Full, r.FcOnly - r.AlexNet, r.Full - r.AlexNet]));
+
+    /// <summary>Draft Table 1: mAP (%) on PASCAL-CLS / DET-GT / DET of pool5, relu6, relu7 for alex-net, FC-FT, FT (null: not reported).</summary>
+    public static IReadOnlyList<(string Layer, string Task, double? AlexNet, double? FcOnly, double? Full)> Table1 { get; } =
+    [
+        ("pool5", "CLS", 65.6, null, 64.6), ("pool5", "DET-GT", 79.1, 79.1, 79.5), ("pool5", "DET", 45.0, 45.0, 47.6),
+        ("relu6", "CLS", 70.6, null, 71.7), ("relu6", "DET-GT", 79.4, 82.0, 82.3), ("relu6", "DET", null, 51.0, 53.1),
+        ("relu7", "CLS", 73.6, null, 73.2), ("relu7", "DET-GT", 79.9, 83.4, 85.2), ("relu7", "DET", 45.5, 53.3, 54.1),
+    ];
+
+    /// <summary>Draft Table 1 as a result table.</summary>
+    public static ResultTable Table1AsTable() =>
+        Table1.Aggregate(new ResultTable("Paper (draft Table 1): effect of fine-tuning, mAP (%) on three VOC 2007 tasks", "layer / task",
+            ["alex-net", "fc-only FT", "full FT"]), (t, r) => t.Add($"{r.Layer} {r.Task}", [r.AlexNet, r.FcOnly, r.Full]));
+
+    /// <summary>Draft Table 5 (mAP, VOC 2007 detection): fine-tuning after 50K pre-training iterations ("50-50") vs after the full 310K.</summary>
+    public static IReadOnlyList<(string Layer, double Short, double Full)> Table5 { get; } = [("pool5", 42.7, 47.6), ("relu7", 48.6, 54.1)];
+
+    /// <summary>Draft Table 5 as a result table.</summary>
+    public static ResultTable Table5AsTable() =>
+        Table5.Aggregate(new ResultTable("Paper (draft Table 5): VOC 2007 detection mAP (%), fine-tuned from the 50K snapshot vs from the 310K network",
+            "layer", ["50K + FT", "310K + FT", "Δ"]), (t, r) => t.Add(r.Layer, [r.Short, r.Full, r.Short - r.Full]));
 }

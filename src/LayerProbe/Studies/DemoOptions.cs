@@ -19,4 +19,6 @@ public sealed record DemoOptions
     public string FashionMnistFolder { get; init; } = Data.FashionMnist.DefaultFolder;
     /// <summary>C grid of the probes.</summary>
     public IReadOnlyList<double> CGrid { get; init; } = Probes.CSelection.RcnnGrid;
+    /// <summary>Skip the training section (CaffeNet-mini pre-training, fine-tuning and their probes).</summary>
+    public bool SkipTraining { get; init; }
 }

@@ -24,6 +24,7 @@ static class DemoReadme
         sb.AppendLine("For comparison, the paper's numbers (CaffeNet on PASCAL VOC 2007; compare the trend with depth, not the values):").AppendLine();
         sb.AppendLine(TableWriters.Markdown(PaperAnchors.Table9AsTable()));
         sb.AppendLine("Files: `layerwise.*` (11-point AP), `layerwise-area.*` (area AP), `paper-table9.*`, `manifest.json` (inputs, settings, C grid per layer, hashes of every file).");
+        if (!options.SkipTraining) sb.AppendLine().AppendLine(File.ReadAllText(Path.Combine(directory, DemoTrainingSection.ReadmeFile)));
         AtomicFile.WriteText(Path.Combine(directory, "README.md"), sb.ToString());
     }
 }

@@ -41,6 +41,7 @@ public static class DemoStudy
         var files = LayerwiseReport.Write(report, "layerwise", title, results).ToList();
         TableWriters.WriteAll(PaperAnchors.Table9AsTable(), report, "paper-table9");
         files.AddRange(["paper-table9.md", "paper-table9.csv", "paper-table9.json"]);
+        files.AddRange(DemoTrainingSection.Run(options, report, log));
         DemoReadme.Write(report, options, results, clock.Elapsed);
         files.Add("README.md");
 

@@ -11,10 +11,14 @@ namespace LayerProbe.Training;
 public static class HeInit
 {
     /// <summary>A copy of <paramref name="model"/> with every parameterised layer re-drawn, layer k with seed <paramref name="seed"/> + k.</summary>
-    public static ModelProto Apply(ModelProto model, int seed)
+    public static ModelProto Apply(ModelProto model, int seed) => Apply(model, seed, null);
+
+    /// <summary>As <see cref="Apply(ModelProto, int)"/> for the named layers only (null: all), e.g. fc6/fc7 re-drawn for fc-only fine-tuning.</summary>
+    public static ModelProto Apply(ModelProto model, int seed, IReadOnlyCollection<string>? layers)
     {
         var copy = model;
-        var weights = model.Graph.Initializer.Where(i => i.DataType == OnnxTensors.Float && i.Dims.Count > 1).ToList();
+        var weights = model.Graph.Initializer.Where(i => i.DataType == OnnxTensors.Float && i.Dims.Count > 1 &&
+            (layers is null || layers.Contains(i.Name.Split('.')[0]))).ToList();
         for (int k = 0; k < weights.Count; k++)
         {
             double fanIn = OnnxTensors.Count(weights[k]) / (double)weights[k].Dims[0];

@@ -33,9 +33,22 @@ public class DemoCommandTests
         Assert.True(new FileInfo(Path.Combine(report, "layerwise-map.png")).Length > 1000);
         Assert.Contains("Table 9", File.ReadAllText(Path.Combine(report, "README.md")));
 
+        // The training section: one evolution column per snapshot of the pre-training run, a conv1 grid for each, the
+        // fine-tuning tables, all in the README and the manifest.
+        var plan = DemoTrainingSection.Plan.For(new DemoOptions { TrainPerClass = 4 });
+        var evolution = File.ReadAllLines(Path.Combine(report, "evolution.csv"));
+        Assert.Equal(["layer", .. plan.Snapshots.Select(i => $"iter {i}")], evolution[0].Split(','));
+        Assert.Equal(8, evolution.Length);
+        Assert.Contains("## Training studies", File.ReadAllText(Path.Combine(report, "README.md")));
+        var fineTuning = File.ReadAllLines(Path.Combine(report, "finetune-effect.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        foreach (var row in fineTuning.Take(5)) Assert.Equal("0", row[4]); // fc-only: conv layers frozen, probes unchanged
+
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "manifest.json")));
         var outputs = manifest.RootElement.GetProperty("outputs").EnumerateObject().ToList();
         Assert.Contains(outputs, o => o.Name == "layerwise.csv");
+        Assert.Contains(outputs, o => o.Name == "evolution.csv");
+        Assert.Contains(outputs, o => o.Name == $"conv1-iter-{plan.Snapshots[^1]}.png");
+        Assert.Contains(outputs, o => o.Name == "finetune-representations.csv");
         foreach (var o in outputs)
         {
             using var stream = File.OpenRead(Path.Combine(report, o.Name));

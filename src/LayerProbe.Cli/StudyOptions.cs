@@ -1,0 +1,69 @@
+using System.CommandLine;
+using LayerProbe.Analyses;
+using LayerProbe.Data;
+using LayerProbe.Features;
+using LayerProbe.Networks;
+using LayerProbe.Reports;
+using LayerProbe.Studies;
+
+namespace LayerProbe.Cli;
+
+/// <summary>
+/// Options shared by the training studies (<c>evolution</c>, <c>finetune-effect</c>, <c>short-pretraining</c>): the probe
+/// task (<c>--trainval</c>, <c>--test</c>, optional <c>--classes</c> subset), the layers, the C grid and the output folder.
+/// </summary>
+sealed class StudyOptions
+{
+    /// <summary>The paper's Table 4 layers in CaffeNet vocabulary (relu3/relu4 are its conv3/conv4 rows).</summary>
+    public const string DefaultLayers = "pool1,pool2,relu3,relu4,pool5,relu6,relu7";
+
+    readonly Option<string> _trainVal = new("--trainval") { Description = $"labelled items the probes learn from, SCHEME:ARG ({string.Join(", ", ItemSetSources.Names)})", Required = true };
+    readonly Option<string> _test = new("--test") { Description = "labelled items the probes are scored on, SCHEME:ARG", Required = true };
+    readonly Option<string?> _classes = new("--classes") { Description = "probe only these classes of the data, relabelled (e.g. 5-9)" };
+    readonly Option<string> _layers = new("--layers") { Description = "comma-separated layers", DefaultValueFactory = _ => DefaultLayers };
+    readonly Option<string> _output = new("--out") { Description = "output folder (features/ cache + report files)", Required = true };
+    readonly Option<string?> _grid = new("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { _trainVal, _test, _classes, _layers, _output, _grid }) command.Options.Add(o);
+    }
+
+    public string Output(ParseResult parse) => parse.GetValue(_output)!;
+
+    public IReadOnlyList<string> Layers(ParseResult parse) =>
+        parse.GetValue(_layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The probe task; <paramref name="network"/> (any network of the study) only resolves the data specifications.</summary>
+    public StudyTask Task(ParseResult parse, OnnxNetwork network)
+    {
+        var trainVal = ProbeCommand.Labelled(parse.GetValue(_trainVal)!, network, "--trainval").Items;
+        var test = ProbeCommand.Labelled(parse.GetValue(_test)!, network, "--test").Items;
+        if (parse.GetValue(_classes) is { } text)
+        {
+            var classes = ClassList.Parse(text, "--classes");
+            trainVal = new ClassSubsetItems(trainVal, classes);
+            test = new ClassSubsetItems(test, classes);
+        }
+        var settings = new ProbeSettings();
+        if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeCommand.ParseGrid(g) };
+        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.DefaultPreprocessor, settings,
+            Path.Combine(Output(parse), "features")) { Log = Console.Out };
+    }
+
+    /// <summary>Writes <c>manifest.json</c> for a study's report.</summary>
+    public static void WriteManifest(string task, string output, StudyTask study, IEnumerable<(string Name, OnnxNetwork Network)> networks,
+        IReadOnlyList<string> layers, IReadOnlyList<string> files, Dictionary<string, object?>? settings = null)
+    {
+        var manifest = new Manifest
+        {
+            Task = task,
+            Inputs = { ["trainval"] = $"{study.Split.TrainVal.Name} {study.Split.TrainVal.Fingerprint}", ["test"] = $"{study.Split.Test.Name} {study.Split.Test.Fingerprint}" },
+            Settings = { ["layers"] = layers, ["c_grid"] = study.Settings.CGrid },
+            Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
+        };
+        foreach (var (name, network) in networks) manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";
+        foreach (var (k, v) in settings ?? []) manifest.Settings[k] = v;
+        manifest.WithOutputs(output, files).Write(Path.Combine(output, "manifest.json"));
+    }
+}

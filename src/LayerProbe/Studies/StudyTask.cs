@@ -1,0 +1,33 @@
+using LayerProbe.Analyses;
+using LayerProbe.Data;
+using LayerProbe.Features;
+using LayerProbe.Networks;
+
+namespace LayerProbe.Studies;
+
+/// <summary>
+/// The probe task shared by the training studies: the labelled split, how each network's inputs are made, the probe
+/// settings and where features are cached. Every network of a study is probed on exactly this task.
+/// </summary>
+/// <param name="Split">Trainval/test items and the train/val halves that choose C.</param>
+/// <param name="Preprocessor">The preprocessor of a network (networks of one run share it).</param>
+/// <param name="Settings">Linear-SVM probe settings.</param>
+/// <param name="StoreRoot">Feature cache folder (stores are keyed by network hash, so networks never collide).</param>
+public sealed record StudyTask(ProbeSplit Split, Func<OnnxNetwork, IPreprocessor> Preprocessor, ProbeSettings Settings, string StoreRoot)
+{
+    /// <summary>Extraction settings (float32 by default).</summary>
+    public ExtractionOptions Extraction { get; init; } = new();
+    /// <summary>Where progress lines go (null: standard error).</summary>
+    public TextWriter? Log { get; init; }
+
+    /// <summary>
+    /// The preprocessor a network trained by <c>layerprobe train</c> expects: one-channel networks get
+    /// <see cref="GreyPreprocessor"/> with the Fashion-MNIST training source's mean pixel and scale; others the
+    /// convention <see cref="Preprocessing.For"/> picks.
+    /// </summary>
+    public static IPreprocessor DefaultPreprocessor(OnnxNetwork network) =>
+        network.InputChannels == 1
+            ? new GreyPreprocessor(network.InputSize?.Height ?? FashionMnist.Side, Training.FashionMnistTrainingSource.MeanPixel,
+                Training.FashionMnistTrainingSource.UnitScale)
+            : Preprocessing.For(network);
+}
