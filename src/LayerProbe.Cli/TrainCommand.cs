@@ -34,11 +34,14 @@ static class TrainCommand
         var freeze = new Option<string?>("--freeze") { Description = "comma-separated layers with lr 0" };
         var divisor = new Option<int>("--width-divisor") { Description = "caffenet-mini: divide CaffeNet's conv widths by this", DefaultValueFactory = _ => 8 };
         var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
+        var init = new Option<string>("--init") { Description = "caffenet-mini: caffe (the paper's Gaussian fillers) | msra (He: std sqrt(2/fan-in); learns from scratch without the ln(classes) plateau)", DefaultValueFactory = _ => "caffe" };
         var threads = new Option<int?>("--threads") { Description = "torch threads (fix it for bit-exact resumes)" };
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
-            { net, data, iterations, batch, lr, step, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, threads };
+            { net, data, iterations, batch, lr, step, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string initName = parse.GetValue(init)!;
+            if (initName is not ("caffe" or "msra")) throw new LayerProbeException($"--init: '{initName}' is not caffe or msra");
             var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!);
             int maxIter = parse.GetValue(iterations);
             var solver = new SolverSettings
@@ -60,7 +63,7 @@ static class TrainCommand
 
             using var trainer = parse.GetValue(resume) is { } snapshot
                 ? Trainer.Resume(snapshot, train, solver, FineTuneMultipliers(parse.GetValue(finetune), multipliers), options)
-                : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc));
+                : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc), initName == "msra");
             var rows = trainer.Run().Rows;
             var last = rows[^1];
             Console.WriteLine($"trained to iteration {trainer.Iteration}: loss {last.SmoothedLoss:F4} (smoothed)" +
@@ -70,15 +73,18 @@ static class TrainCommand
     }
 
     static Trainer Start(string netName, ITrainingSource train, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options,
-        string? finetune, int divisor, int fc)
+        string? finetune, int divisor, int fc, bool msra)
     {
         OnnxNetwork network;
         if (netName.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase))
         {
             var shape = options.Augmentation.OutputShape(train.ItemShape);
             var spec = CaffeNetSpec.Mini(shape[1], shape[0], divisor, fc, train.Classes, options.Seed);
-            network = OnnxNetwork.FromBytes(CaffeNet.Build(spec).ToByteArray(), "caffenet-mini");
+            var model = CaffeNet.Build(spec);
+            if (msra) model = HeInit.Apply(model, options.Seed + 100);
+            network = OnnxNetwork.FromBytes(model.ToByteArray(), "caffenet-mini");
         }
+        else if (msra) throw new LayerProbeException($"{netName}: --init msra applies to caffenet-mini built here (an ONNX file keeps its weights)");
         else network = OnnxNetwork.Load(netName);
         if (finetune is not null)
         {

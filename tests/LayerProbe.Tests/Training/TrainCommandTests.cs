@@ -57,4 +57,38 @@ public class TrainCommandTests
         Assert.Equal(2, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "5", "--snapshots", "9", "--out", dir]));
         Assert.Empty(Directory.GetFiles(dir));
     }
+
+    [Theory]
+    [InlineData("caffenet-mini", "xavier", "--init: 'xavier' is not caffe or msra")]
+    [InlineData("some.onnx", "msra", "some.onnx: --init msra applies to caffenet-mini built here")]
+    public void Unknown_or_inapplicable_init_is_a_one_line_error_before_training(string net, string init, string expected)
+    {
+        string dir = TrainingFixtures.TempDir();
+        var error = new StringWriter();
+        var saved = Console.Error;
+        Console.SetError(error);
+        try { Assert.Equal(2, CliApp.Run(["train", "--net", net, "--data", "quadrants-test", "--iterations", "5", "--init", init, "--out", dir])); }
+        finally { Console.SetError(saved); }
+        Assert.Single(error.ToString().Trim().Split('\n'));
+        Assert.Contains(expected, error.ToString());
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
+    [Fact]
+    public void Msra_init_redraws_caffenet_mini_weights_with_he_scale()
+    {
+        string plain = TrainingFixtures.TempDir(), he = TrainingFixtures.TempDir();
+        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "1", "--lr", "1e-20", "--batch", "8", "--out", plain]));
+        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "1", "--lr", "1e-20", "--batch", "8", "--init", "msra", "--out", he]));
+        double Std(string dir)
+        {
+            var model = OnnxNetwork.Load(Directory.GetFiles(dir, "*.onnx").Single()).Model;
+            var w = model.Graph.Initializer.First(i => i.Name.StartsWith("conv2", StringComparison.Ordinal) && i.Dims.Count == 4);
+            var values = OnnxTensors.ReadFloats(w);
+            double fanIn = values.Length / (double)w.Dims[0];
+            return Math.Sqrt(values.Select(v => (double)v * v).Average()) / Math.Sqrt(2 / fanIn);
+        }
+        Assert.InRange(Std(he), 0.9, 1.1);        // He: std = sqrt(2 / fan-in)
+        Assert.NotInRange(Std(plain), 0.9, 1.1);  // the paper's fixed Gaussian fillers
+    }
 }
