@@ -12,15 +12,10 @@ static class DemoCkaSection
     public static DemoSection Run(DemoSectionInputs inputs)
     {
         const string folder = "cka";
-        var opened = new List<StoredLayer>();
         double[,] m;
-        try
-        {
-            foreach (var r in inputs.Layerwise.Results) opened.Add(inputs.OpenTest(r.Layer));
-            m = LinearCka.Run(opened.Select(s => new CkaLayer(s.Name, s.Rows, s.Ids)).ToList(), Path.Combine(inputs.Report, folder),
-                inputs: opened.ToDictionary(s => s.Name, s => s.Identity), log: inputs.Log);
-        }
-        finally { foreach (var s in opened) s.Dispose(); }
+        using (var stores = inputs.OpenEveryTest())
+            m = LinearCka.Run(stores.Select(s => new CkaLayer(s.Name, s.Rows, s.Ids)).ToList(), Path.Combine(inputs.Report, folder),
+                inputs: stores.Identities(), log: inputs.Log);
 
         int n = inputs.Layerwise.Results.Count;
         var names = inputs.Layerwise.Results.Select(r => r.Layer).ToArray();

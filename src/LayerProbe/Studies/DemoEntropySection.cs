@@ -21,23 +21,19 @@ static class DemoEntropySection
         var layers = new List<EntropyLayer>();
         var results = new List<LayerEntropies>();
         var seconds = new Dictionary<string, double>();
-        var opened = new List<StoredLayer>();
-        try
+        using (var stores = inputs.OpenEveryTest())
         {
-            foreach (var result in inputs.Layerwise.Results)
+            foreach (var test in stores)
             {
-                var test = inputs.OpenTest(result.Layer);
-                opened.Add(test);
-                var layer = new EntropyLayer("resnet18-imagenet", result.Layer, test.Rows, test.Shape);
+                var layer = new EntropyLayer("resnet18-imagenet", test.Name, test.Rows, test.Shape);
                 var clock = Stopwatch.StartNew();
                 results.AddRange(LabelEntropyAnalysis.Compute([layer], classOf, classes.Count, options, inputs.Log));
-                seconds[$"entropy_seconds.{result.Layer}"] = clock.Elapsed.TotalSeconds;
+                seconds[$"entropy_seconds.{test.Name}"] = clock.Elapsed.TotalSeconds;
                 layers.Add(layer);
             }
             LabelEntropyAnalysis.Write(results, layers, classOf.Length, classes, options, Path.Combine(inputs.Report, folder),
-                opened.ToDictionary(s => s.Name, s => s.Identity), seconds);
+                stores.Identities(), seconds);
         }
-        finally { foreach (var s in opened) s.Dispose(); }
 
         var largest = inputs.Layerwise.Results.MaxBy(r => r.Dimensions)!;
         var headline = results.Where(r => r.Variant == options.Variants[0]).ToList();

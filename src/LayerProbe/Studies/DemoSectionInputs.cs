@@ -20,6 +20,10 @@ sealed record DemoSectionInputs(string Report, string FeatureRoot, ProbeSplit Sp
     /// <summary>Opens the test store of a demo layer.</summary>
     public StoredLayer OpenTest(string layer) => StoredLayer.Open($"{layer}={Layerwise.TestStores[Layerwise.IndexOf(layer)].Directory}");
 
+    /// <summary>Opens the test store of every demo layer, in depth order (dispose the group).</summary>
+    public StoredLayerGroup OpenEveryTest() =>
+        StoredLayerGroup.Open(Layerwise.Results.Select((r, l) => $"{r.Layer}={Layerwise.TestStores[l].Directory}"));
+
     /// <summary>One-vs-rest labels of the trainval items.</summary>
     public Probes.OneVsRestLabels TrainValLabels => LayerwiseProbe.ToOneVsRest(Split.TrainVal.Labels);
     /// <summary>One-vs-rest labels of the test items.</summary>
