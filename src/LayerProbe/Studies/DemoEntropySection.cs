@@ -21,19 +21,19 @@ static class DemoEntropySection
         var layers = new List<EntropyLayer>();
         var results = new List<LayerEntropies>();
         var seconds = new Dictionary<string, double>();
-        using (var stores = inputs.OpenEveryTest())
+        var identities = new Dictionary<string, string>();
+        foreach (var probed in inputs.Layerwise.Results)
         {
-            foreach (var test in stores)
-            {
-                var layer = new EntropyLayer("resnet18-imagenet", test.Name, test.Rows, test.Shape);
-                var clock = Stopwatch.StartNew();
-                results.AddRange(LabelEntropyAnalysis.Compute([layer], classOf, classes.Count, options, inputs.Log));
-                seconds[$"entropy_seconds.{test.Name}"] = clock.Elapsed.TotalSeconds;
-                layers.Add(layer);
-            }
-            LabelEntropyAnalysis.Write(results, layers, classOf.Length, classes, options, Path.Combine(inputs.Report, folder),
-                stores.Identities(), seconds);
+            // One store mapped at a time; Write below reads only the layers' names and shapes.
+            using var test = inputs.OpenTest(probed.Layer);
+            var layer = new EntropyLayer("resnet18-imagenet", test.Name, test.Rows, test.Shape);
+            var clock = Stopwatch.StartNew();
+            results.AddRange(LabelEntropyAnalysis.Compute([layer], classOf, classes.Count, options, inputs.Log));
+            seconds[$"entropy_seconds.{test.Name}"] = clock.Elapsed.TotalSeconds;
+            layers.Add(layer);
+            identities[test.Name] = test.Identity;
         }
+        LabelEntropyAnalysis.Write(results, layers, classOf.Length, classes, options, Path.Combine(inputs.Report, folder), identities, seconds);
 
         var largest = inputs.Layerwise.Results.MaxBy(r => r.Dimensions)!;
         var headline = results.Where(r => r.Variant == options.Variants[0]).ToList();
