@@ -29,7 +29,7 @@ static class DemoReadme
         sb.AppendLine("Analyses of the same stored features (nothing is extracted again), one section each, with tables in `DIR/*.md|csv|json`,");
         sb.AppendLine("plots and a manifest per folder.").AppendLine();
         foreach (var section in sections) sb.AppendLine(section.Readme);
-        var cost = new ResultTable($"Time and memory per section ({Environment.ProcessorCount} cores; peak RSS measured from each section's start)", "section",
+        var cost = new ResultTable($"Time and memory per section ({Environment.ProcessorCount} cores; peak RSS from each section's start, after a full garbage collection)", "section",
             ["wall seconds", "peak RSS (MiB)"]) { Format = "F0" };
         foreach (var section in sections) cost.Add(section.Name, [section.Seconds, section.PeakRssMegabytes]);
         cost.Add("whole demo", [elapsed.TotalSeconds, peakRssMegabytes]);

@@ -15,11 +15,12 @@ sealed record DemoSection(string Name, string Readme, IReadOnlyList<string> File
     public double PeakRssMegabytes => Measurements["peak_rss_mib"];
 
     /// <summary>
-    /// Runs a section with the peak RSS reset at its start, adds its wall seconds and peak RSS to its measurements and
-    /// logs one line.
+    /// Runs a section with the peak RSS reset at its start (after a full, compacting garbage collection, so garbage of
+    /// earlier sections does not count), adds its wall seconds and peak RSS to its measurements and logs one line.
     /// </summary>
     public static DemoSection Measure(string name, TextWriter log, Func<DemoSection> run)
     {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         ResourceUsage.ResetPeakRss();
         var clock = Stopwatch.StartNew();
         log.WriteLine($"demo: section {name}");
