@@ -50,6 +50,7 @@ public sealed class CentredGram
                 for (int c0 = 0; c0 < d; c0 += width)
                 {
                     int nc = Math.Min(width, d - c0);
+                    using var tiles = TorchSharp.torch.NewDisposeScope(); // this column tile's tensors only
                     FillCentred(rows, mean, i0, ni, c0, nc, width, a);
                     var ta = TorchSharp.torch.tensor(a, [height, width]).narrow(0, 0, ni).narrow(1, 0, nc);
                     var tb = ta;

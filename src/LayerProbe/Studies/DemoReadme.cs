@@ -4,7 +4,8 @@ using LayerProbe.Reports;
 
 namespace LayerProbe.Studies;
 
-/// <summary>The demo report's index page: what was run, the layer-wise table, the paper's numbers beside it.</summary>
+/// <summary>The demo report's index page: what was run, the layer-wise table, the paper's numbers beside it, then each
+/// analysis section's block and their time and memory.</summary>
 static class DemoReadme
 {
     public static void Write(string directory, DemoOptions options, IReadOnlyList<LayerProbeResult> results, TimeSpan elapsed,

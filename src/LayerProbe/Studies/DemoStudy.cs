@@ -12,7 +12,8 @@ namespace LayerProbe.Studies;
 /// the ImageNet ResNet-18 from NuGet as the pre-trained network and Fashion-MNIST from Debian as the target task.
 /// Every stage (stem conv, its ReLU, the max-pool, each residual block, the global pool) is extracted in one pass and
 /// probed with one-vs-rest linear SVMs; the report folder holds the table, the paper's numbers beside it, a plot of
-/// mAP against depth and a provenance manifest.
+/// mAP against depth and a provenance manifest. Sections on what the layers encode (feature transforms, label entropy,
+/// grandmother cells, non-linear heads, CKA) then work from the same stores, each in its own sub-folder.
 /// </summary>
 public static class DemoStudy
 {
