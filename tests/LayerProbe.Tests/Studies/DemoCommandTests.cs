@@ -13,45 +13,49 @@ public class DemoCommandTests
     public void Demo_writes_the_layerwise_report_with_a_verifiable_manifest()
     {
         string output = Directory.CreateTempSubdirectory("demo").FullName;
-        var log = new StringWriter();
-        var saved = Console.Error;
-        Console.SetError(log);
         try
         {
-            Assert.Equal(0, CliApp.Run(["demo", "--out", output, "--train-per-class", "4", "--test-per-class", "3", "--size", "32"]));
-        }
-        finally { Console.SetError(saved); }
+            var log = new StringWriter();
+            var saved = Console.Error;
+            Console.SetError(log);
+            try
+            {
+                Assert.Equal(0, CliApp.Run(["demo", "--out", output, "--train-per-class", "4", "--test-per-class", "3", "--size", "32"]));
+            }
+            finally { Console.SetError(saved); }
 
-        string report = Path.Combine(output, "report");
-        var rows = File.ReadAllLines(Path.Combine(report, "layerwise.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Equal(DemoStudy.Layers, rows.Select(r => r[0]));
-        foreach (var row in rows)
-        {
-            double map = double.Parse(row[^1], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.InRange(map, 10, 100);  // 10 classes: chance-level AP is about 10%
-        }
-        Assert.True(new FileInfo(Path.Combine(report, "layerwise-map.png")).Length > 1000);
-        Assert.Contains("Table 9", File.ReadAllText(Path.Combine(report, "README.md")));
+            string report = Path.Combine(output, "report");
+            var rows = File.ReadAllLines(Path.Combine(report, "layerwise.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.Equal(DemoStudy.Layers, rows.Select(r => r[0]));
+            foreach (var row in rows)
+            {
+                double map = double.Parse(row[^1], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(map, 10, 100);  // 10 classes: chance-level AP is about 10%
+            }
+            Assert.True(new FileInfo(Path.Combine(report, "layerwise-map.png")).Length > 1000);
+            Assert.Contains("Table 9", File.ReadAllText(Path.Combine(report, "README.md")));
 
-        AssertAnalysisSections(report);
+            AssertAnalysisSections(report);
 
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "manifest.json")));
-        var outputs = manifest.RootElement.GetProperty("outputs").EnumerateObject().ToList();
-        Assert.Contains(outputs, o => o.Name == "layerwise.csv");
-        foreach (var file in SectionFiles) Assert.Contains(outputs, o => o.Name == file);
-        var measurements = manifest.RootElement.GetProperty("measurements");
-        foreach (var section in new[] { "transforms", "entropy", "grandmother", "heads", "cka" })
-        {
-            Assert.InRange(measurements.GetProperty($"{section}.wall_seconds").GetDouble(), 0, 600);
-            Assert.InRange(measurements.GetProperty($"{section}.peak_rss_mib").GetDouble(), 1, 1 << 16);
+            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "manifest.json")));
+            var outputs = manifest.RootElement.GetProperty("outputs").EnumerateObject().ToList();
+            Assert.Contains(outputs, o => o.Name == "layerwise.csv");
+            foreach (var file in SectionFiles) Assert.Contains(outputs, o => o.Name == file);
+            var measurements = manifest.RootElement.GetProperty("measurements");
+            foreach (var section in new[] { "transforms", "entropy", "grandmother", "heads", "cka" })
+            {
+                Assert.InRange(measurements.GetProperty($"{section}.wall_seconds").GetDouble(), 0, 600);
+                Assert.InRange(measurements.GetProperty($"{section}.peak_rss_mib").GetDouble(), 1, 1 << 16);
+            }
+            foreach (var o in outputs)
+            {
+                using var stream = File.OpenRead(Path.Combine(report, o.Name));
+                Assert.Equal(o.Value.GetString(), Convert.ToHexStringLower(SHA256.HashData(stream)));
+            }
+            Assert.StartsWith("sha256:", manifest.RootElement.GetProperty("inputs").GetProperty("network").GetString()!.Split(' ')[1]);
+            Assert.DoesNotContain("layerprobe:", log.ToString());
         }
-        foreach (var o in outputs)
-        {
-            using var stream = File.OpenRead(Path.Combine(report, o.Name));
-            Assert.Equal(o.Value.GetString(), Convert.ToHexStringLower(SHA256.HashData(stream)));
-        }
-        Assert.StartsWith("sha256:", manifest.RootElement.GetProperty("inputs").GetProperty("network").GetString()!.Split(' ')[1]);
-        Assert.DoesNotContain("layerprobe:", log.ToString());
+        finally { Directory.Delete(output, recursive: true); } // features + report of a tiny run: ~25 MB per run
     }
 
     /// <summary>Tables and plots of the "what layers encode" sections that the manifest must list.</summary>
