@@ -7,17 +7,7 @@ static class StoreList
 {
     public static IReadOnlyList<StoredLayer> Open(string list)
     {
-        var opened = new List<StoredLayer>();
-        try
-        {
-            foreach (var spec in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                opened.Add(StoredLayer.Open(spec));
-        }
-        catch
-        {
-            foreach (var s in opened) s.Dispose();
-            throw;
-        }
+        var opened = StoredLayerGroup.Open(list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         if (opened.Count == 0) throw new LayerProbeException("no feature stores given");
         return opened;
     }

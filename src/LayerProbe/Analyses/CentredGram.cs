@@ -5,14 +5,17 @@ namespace LayerProbe.Analyses;
 
 /// <summary>
 /// The centred Gram matrix K = X̃X̃ᵀ of one layer's features (X̃ = X minus its column means, so K = HKH with
-/// H = I − 11ᵀ/N), N×N floats, with its Frobenius norm. Built in two streaming passes over the rows: column means,
-/// then blocks of <see cref="BlockRows"/> centred rows copied into two scratch blocks and multiplied block by block
-/// with libtorch's sgemm (≈ 30× a managed dot-product loop here) — the feature matrix itself is never copied.
+/// H = I − 11ᵀ/N), N×N floats, with its Frobenius norm. Built in streaming passes over the rows: column means, then
+/// tiles of at most <see cref="BlockRows"/> centred rows × <see cref="BlockColumns"/> columns copied into two scratch
+/// tiles and multiplied tile by tile with libtorch's sgemm (≈ 30× a managed dot-product loop here), summed over the
+/// column tiles — the feature matrix itself is never copied, and memory stays a few tiles however wide the layer is.
 /// </summary>
 public sealed class CentredGram
 {
-    /// <summary>Rows per block in the Gram product.</summary>
+    /// <summary>Rows per tile in the Gram product.</summary>
     public const int BlockRows = 1024;
+    /// <summary>Columns per tile (a tile is 16 MiB of floats).</summary>
+    public const int BlockColumns = 4096;
     readonly float[] _k;
 
     CentredGram(float[] k, int n, double norm) => (_k, Items, FrobeniusNorm) = (k, n, norm);
@@ -32,21 +35,33 @@ public sealed class CentredGram
         var mean = ColumnMeans(rows);
         var k = new float[(long)n * n];
         int blocks = (n + BlockRows - 1) / BlockRows;
-        var a = new float[(long)BlockRows * d];
-        var b = new float[(long)BlockRows * d];
+        int width = Math.Min(d, BlockColumns);
+        int height = Math.Min(n, BlockRows);
+        var a = new float[(long)height * width];
+        var b = blocks > 1 ? new float[(long)height * width] : a;
         for (int bi = 0; bi < blocks; bi++)
         {
             int i0 = bi * BlockRows, ni = Math.Min(BlockRows, n - i0);
-            FillCentred(rows, mean, i0, ni, a);
             for (int bj = 0; bj <= bi; bj++)
             {
                 int j0 = bj * BlockRows, nj = Math.Min(BlockRows, n - j0);
-                var other = bj == bi ? a : b;
-                if (bj != bi) FillCentred(rows, mean, j0, nj, b);
                 using var scope = TorchSharp.torch.NewDisposeScope();
-                var ta = TorchSharp.torch.tensor(a, [BlockRows, d]).narrow(0, 0, ni);
-                var tb = TorchSharp.torch.tensor(other, [BlockRows, d]).narrow(0, 0, nj);
-                var product = ta.mm(tb.t()).contiguous().data<float>().ToArray(); // ni × nj
+                var sum = TorchSharp.torch.zeros(ni, nj);
+                for (int c0 = 0; c0 < d; c0 += width)
+                {
+                    int nc = Math.Min(width, d - c0);
+                    using var tiles = TorchSharp.torch.NewDisposeScope(); // this column tile's tensors only
+                    FillCentred(rows, mean, i0, ni, c0, nc, width, a);
+                    var ta = TorchSharp.torch.tensor(a, [height, width]).narrow(0, 0, ni).narrow(1, 0, nc);
+                    var tb = ta;
+                    if (bj != bi)
+                    {
+                        FillCentred(rows, mean, j0, nj, c0, nc, width, b);
+                        tb = TorchSharp.torch.tensor(b, [height, width]).narrow(0, 0, nj).narrow(1, 0, nc);
+                    }
+                    sum.addmm_(ta, tb.t());
+                }
+                var product = sum.contiguous().data<float>().ToArray(); // ni × nj
                 for (int r = 0; r < ni; r++)
                     for (int s = 0; s < nj; s++)
                     {
@@ -82,14 +97,16 @@ public sealed class CentredGram
         return sum;
     }
 
-    static void FillCentred(IFeatureRows rows, double[] mean, int first, int count, float[] into)
+    /// <summary>Copies columns [<paramref name="firstColumn"/>, +<paramref name="columns"/>) of rows
+    /// [<paramref name="first"/>, +<paramref name="count"/>), centred, into <paramref name="into"/> (row-major, row
+    /// stride <paramref name="stride"/>).</summary>
+    static void FillCentred(IFeatureRows rows, double[] mean, int first, int count, int firstColumn, int columns, int stride, float[] into)
     {
-        int d = rows.Dimensions;
         for (int r = 0; r < count; r++)
         {
-            var src = rows.Row(first + r);
-            var dst = into.AsSpan(r * d, d);
-            for (int j = 0; j < d; j++) dst[j] = (float)(src[j] - mean[j]);
+            var src = rows.Row(first + r).Slice(firstColumn, columns);
+            var dst = into.AsSpan(r * stride, columns);
+            for (int j = 0; j < columns; j++) dst[j] = (float)(src[j] - mean[firstColumn + j]);
         }
     }
 }

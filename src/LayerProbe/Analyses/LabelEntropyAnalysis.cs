@@ -73,6 +73,16 @@ public static class LabelEntropyAnalysis
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var results = Compute(layers, classOfItem, classNames.Count, options, log);
+        Write(results, layers, classOfItem.Length, classNames, options, outputDirectory, inputs, new() { ["seconds"] = watch.Elapsed.TotalSeconds });
+        return results;
+    }
+
+    /// <summary>Writes the tables, plots and manifest of entropies computed by <see cref="Compute"/> (e.g. layer by
+    /// layer, to time each); returns the output with the files written.</summary>
+    public static AnalysisOutput Write(IReadOnlyList<LayerEntropies> results, IReadOnlyList<EntropyLayer> layers, int items,
+        IReadOnlyList<string> classNames, LabelEntropyOptions options, string outputDirectory, Dictionary<string, string>? inputs = null,
+        Dictionary<string, double>? measurements = null)
+    {
         var output = new AnalysisOutput(outputDirectory);
         WriteReports(results, options, output);
         output.WriteManifest("label-entropy", new Dictionary<string, object?>
@@ -80,12 +90,12 @@ public static class LabelEntropyAnalysis
             ["definition"] = "METHOD.md §5.1: E_u = mean over 100 thresholds of the class entropy (bits) of the top set",
             ["variants"] = options.Variants.Select(v => v.ToString()).ToArray(),
             ["units"] = options.Units.ToString(),
-            ["items"] = classOfItem.Length,
+            ["items"] = items,
             ["classes"] = classNames,
             ["priorEntropyBits"] = results.Count > 0 ? results[0].Prior : null,
             ["layers"] = layers.Select(l => $"{l.Network}/{l.Layer} {l.Shape}").ToArray(),
-        }, inputs, new() { ["seconds"] = watch.Elapsed.TotalSeconds });
-        return results;
+        }, inputs, measurements);
+        return output;
     }
 
     static void WriteReports(IReadOnlyList<LayerEntropies> results, LabelEntropyOptions options, AnalysisOutput output)

@@ -16,6 +16,12 @@ public static class LayerwiseProbe
     /// <summary>Runs the probes; features are cached (and resumed) under <paramref name="storeRoot"/>.</summary>
     public static IReadOnlyList<LayerProbeResult> Run(OnnxNetwork network, IPreprocessor preprocessor, ProbeSplit split,
         IReadOnlyList<string> layers, string storeRoot, ProbeSettings settings, ExtractionOptions? extraction = null,
+        TextWriter? log = null) =>
+        RunWithStores(network, preprocessor, split, layers, storeRoot, settings, extraction, log).Results;
+
+    /// <summary>As <see cref="Run"/>, also returning the stores probed, so later analyses read them without re-extracting.</summary>
+    public static LayerwiseProbeRun RunWithStores(OnnxNetwork network, IPreprocessor preprocessor, ProbeSplit split,
+        IReadOnlyList<string> layers, string storeRoot, ProbeSettings settings, ExtractionOptions? extraction = null,
         TextWriter? log = null)
     {
         log ??= Console.Error;
@@ -29,21 +35,26 @@ public static class LayerwiseProbe
             log.WriteLine($"probe {result.Layer,-10} dims {result.Dimensions,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  C {result.Training.ChosenC:G2}  {result.Seconds:F1}s");
             results.Add(result);
         }
-        return results;
+        return new LayerwiseProbeRun(results, trainStores, testStores);
     }
 
     /// <summary>Probes one stored layer (train/test stores of the same layer).</summary>
-    public static LayerProbeResult ProbeLayer(string layer, LayerStore trainStore, LayerStore testStore, ProbeSplit split, ProbeSettings settings)
+    public static LayerProbeResult ProbeLayer(string layer, LayerStore trainStore, LayerStore testStore, ProbeSplit split, ProbeSettings settings) =>
+        ProbeLayer(layer, trainStore.Directory, testStore.Directory, trainStore.Shape, split, settings);
+
+    /// <summary>Probes one pair of complete store directories (extracted or transformed, e.g. by
+    /// <see cref="Features.Transforms.TransformedStore"/>) whose items are the split's, in order.</summary>
+    public static LayerProbeResult ProbeLayer(string layer, string trainDirectory, string testDirectory, int[] shape, ProbeSplit split, ProbeSettings settings)
     {
         var clock = Stopwatch.StartNew();
-        using var trainMatrix = FeatureMatrix.Open(trainStore.Directory);
-        using var testMatrix = FeatureMatrix.Open(testStore.Directory);
+        using var trainMatrix = FeatureMatrix.Open(trainDirectory);
+        using var testMatrix = FeatureMatrix.Open(testDirectory);
         var train = new StoredFeatureRows(trainMatrix);
         var test = new StoredFeatureRows(testMatrix);
-        StoredFeatureChecks.IdsMatch(train, split.TrainVal, trainStore.Directory);
-        StoredFeatureChecks.IdsMatch(test, split.Test, testStore.Directory);
-        StoredFeatureChecks.AllFinite(train, trainStore.Directory);
-        StoredFeatureChecks.AllFinite(test, testStore.Directory);
+        StoredFeatureChecks.IdsMatch(train, split.TrainVal, trainDirectory);
+        StoredFeatureChecks.IdsMatch(test, split.Test, testDirectory);
+        StoredFeatureChecks.AllFinite(train, trainDirectory);
+        StoredFeatureChecks.AllFinite(test, testDirectory);
 
         var scaling = FeatureScaling.Estimate(train);
         var labels = ToOneVsRest(split.TrainVal.Labels);
@@ -59,7 +70,7 @@ public static class LayerwiseProbe
             var ap = trainable ? VocAp.Classification(models[k].Decisions(scaledTest), testLabels.Of(k)) : default;
             perClass.Add((labels.ClassNames[k], ap));
         }
-        return new LayerProbeResult(layer, trainStore.Shape, perClass, MeanAp.Of(perClass), record, clock.Elapsed.TotalSeconds);
+        return new LayerProbeResult(layer, shape, perClass, MeanAp.Of(perClass), record, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The item × class label matrix as per-class +1/−1/0 vectors.</summary>

@@ -4,10 +4,12 @@ using LayerProbe.Reports;
 
 namespace LayerProbe.Studies;
 
-/// <summary>The demo report's index page: what was run, the layer-wise table, the paper's numbers beside it.</summary>
+/// <summary>The demo report's index page: what was run, the layer-wise table, the paper's numbers beside it, then each
+/// analysis section's block and their time and memory.</summary>
 static class DemoReadme
 {
-    public static void Write(string directory, DemoOptions options, IReadOnlyList<LayerProbeResult> results, TimeSpan elapsed)
+    public static void Write(string directory, DemoOptions options, IReadOnlyList<LayerProbeResult> results, TimeSpan elapsed,
+        IReadOnlyList<DemoSection> sections, DemoSection? training, double peakRssMegabytes)
     {
         var best = results.MaxBy(r => r.Mean.ElevenPoint)!;
         var sb = new StringBuilder();
@@ -24,7 +26,16 @@ static class DemoReadme
         sb.AppendLine("For comparison, the paper's numbers (CaffeNet on PASCAL VOC 2007; compare the trend with depth, not the values):").AppendLine();
         sb.AppendLine(TableWriters.Markdown(PaperAnchors.Table9AsTable()));
         sb.AppendLine("Files: `layerwise.*` (11-point AP), `layerwise-area.*` (area AP), `paper-table9.*`, `manifest.json` (inputs, settings, C grid per layer, hashes of every file).");
-        if (!options.SkipTraining) sb.AppendLine().AppendLine(File.ReadAllText(Path.Combine(directory, DemoTrainingSection.ReadmeFile)));
+        sb.AppendLine().AppendLine("# What layers encode").AppendLine();
+        sb.AppendLine("Analyses of the same stored features (nothing is extracted again), one section each, with tables in `DIR/*.md|csv|json`,");
+        sb.AppendLine("plots and a manifest per folder.").AppendLine();
+        foreach (var section in sections) sb.AppendLine(section.Readme);
+        if (training is not null) sb.AppendLine().AppendLine(File.ReadAllText(Path.Combine(directory, DemoTrainingSection.ReadmeFile)));
+        var cost = new ResultTable($"Time and memory per section ({Environment.ProcessorCount} cores; peak RSS from each section's start, after a full garbage collection)", "section",
+            ["wall seconds", "peak RSS (MiB)"]) { Format = "F0" };
+        foreach (var section in training is null ? sections : sections.Append(training)) cost.Add(section.Name, [section.Seconds, section.PeakRssMegabytes]);
+        cost.Add("whole demo", [elapsed.TotalSeconds, peakRssMegabytes]);
+        sb.AppendLine(TableWriters.Markdown(cost));
         AtomicFile.WriteText(Path.Combine(directory, "README.md"), sb.ToString());
     }
 }

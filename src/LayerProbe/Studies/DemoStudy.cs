@@ -12,7 +12,8 @@ namespace LayerProbe.Studies;
 /// the ImageNet ResNet-18 from NuGet as the pre-trained network and Fashion-MNIST from Debian as the target task.
 /// Every stage (stem conv, its ReLU, the max-pool, each residual block, the global pool) is extracted in one pass and
 /// probed with one-vs-rest linear SVMs; the report folder holds the table, the paper's numbers beside it, a plot of
-/// mAP against depth and a provenance manifest.
+/// mAP against depth and a provenance manifest. Sections on what the layers encode (feature transforms, label entropy,
+/// grandmother cells, non-linear heads, CKA) then work from the same stores, each in its own sub-folder.
 /// </summary>
 public static class DemoStudy
 {
@@ -33,16 +34,31 @@ public static class DemoStudy
 
         var settings = new ProbeSettings { CGrid = options.CGrid };
         var extraction = new ExtractionOptions { DType = options.Float16 ? FeatureDType.Float16 : FeatureDType.Float32 };
-        var results = LayerwiseProbe.Run(network, preprocessor, split, Layers, Path.Combine(options.OutputDirectory, "features"),
-            settings, extraction, log);
+        string featureRoot = Path.Combine(options.OutputDirectory, "features");
+        var layerwise = LayerwiseProbe.RunWithStores(network, preprocessor, split, Layers, featureRoot, settings, extraction, log);
+        var results = layerwise.Results;
 
         string report = Path.Combine(options.OutputDirectory, "report");
         const string title = "Fashion-MNIST classification AP (%) per ResNet-18 (ImageNet) layer, linear SVM probes";
         var files = LayerwiseReport.Write(report, "layerwise", title, results).ToList();
         TableWriters.WriteAll(PaperAnchors.Table9AsTable(), report, "paper-table9");
         files.AddRange(["paper-table9.md", "paper-table9.csv", "paper-table9.json"]);
-        files.AddRange(DemoTrainingSection.Run(options, report, log));
-        DemoReadme.Write(report, options, results, clock.Elapsed);
+        double peakBeforeSections = ResourceUsage.PeakRssMegabytes();
+        var inputs = new DemoSectionInputs(report, featureRoot, split, layerwise, settings, log);
+        DemoSection[] sections =
+        [
+            DemoSection.Measure("transforms", log, () => DemoTransformsSection.Run(inputs)),
+            DemoSection.Measure("label entropy", log, () => DemoEntropySection.Run(inputs)),
+            DemoSection.Measure("grandmother cells", log, () => DemoGrandmotherSection.Run(inputs)),
+            DemoSection.Measure("non-linear heads", log, () => DemoHeadsSection.Run(inputs)),
+            DemoSection.Measure("cka", log, () => DemoCkaSection.Run(inputs)),
+        ];
+        var training = options.SkipTraining ? null : DemoSection.Measure("training", log,
+            () => new DemoSection("training", "", DemoTrainingSection.Run(options, report, log), new Dictionary<string, double>()));
+        var all = training is null ? sections : [.. sections, training];
+        files.AddRange(all.SelectMany(s => s.Files));
+        double peakRss = all.Select(s => s.PeakRssMegabytes).Append(peakBeforeSections).Append(ResourceUsage.PeakRssMegabytes()).Max();
+        DemoReadme.Write(report, options, results, clock.Elapsed, sections, training, peakRss);
         files.Add("README.md");
 
         var manifest = new Manifest
@@ -64,11 +80,13 @@ public static class DemoStudy
             Measurements =
             {
                 ["wall_seconds"] = clock.Elapsed.TotalSeconds,
-                ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes(),
+                ["peak_rss_mib"] = peakRss,
             },
         }.WithOutputs(report, files);
+        foreach (var section in all)
+            foreach (var (name, value) in section.Measurements) manifest.Measurements[$"{section.Name}.{name}"] = value;
         manifest.Write(Path.Combine(report, "manifest.json"));
-        log.WriteLine($"demo: report in {report} ({clock.Elapsed.TotalSeconds:F0}s, peak RSS {ResourceUsage.PeakRssMegabytes():F0} MiB)");
+        log.WriteLine($"demo: report in {report} ({clock.Elapsed.TotalSeconds:F0}s, peak RSS {peakRss:F0} MiB)");
         return report;
     }
 

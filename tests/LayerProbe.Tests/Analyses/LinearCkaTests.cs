@@ -117,4 +117,21 @@ public class LinearCkaTests
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Gram_tiles_over_rows_and_columns_give_the_centred_dot_products()
+    {
+        int n = CentredGram.BlockRows + 76, d = CentredGram.BlockColumns + 100; // two row tiles, two column tiles
+        var x = Random(n, d, 9);
+        var k = CentredGram.Of(Rows(x));
+        var mean = new double[d];
+        for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) mean[c] += x[i, c] / n;
+        foreach (var (i, j) in new[] { (0, 0), (3, 1000), (1030, 7), (n - 1, n - 2), (n - 2, 1000) })
+        {
+            double expected = 0;
+            for (int c = 0; c < d; c++) expected += (x[i, c] - mean[c]) * (x[j, c] - mean[c]);
+            Assert.Equal(expected, k.Row(i)[j], Math.Max(1e-3, Math.Abs(expected) * 1e-4));
+            Assert.Equal(k.Row(i)[j], k.Row(j)[i]);
+        }
+    }
 }

@@ -29,6 +29,11 @@ public static class FeatureTransforms
         Factories.TryGetValue(name, out var make) ? make(seed)
             : throw new LayerProbeException($"unknown transform '{name}' (known: {string.Join(", ", Names)})");
 
+    /// <summary>Whether <paramref name="transform"/> makes sense for features of <paramref name="shape"/>: layers without
+    /// spatial extent (H = W = 1) take only transforms with <see cref="IFeatureTransform.AppliesToFullyConnected"/>.</summary>
+    public static bool AppliesTo(IFeatureTransform transform, FeatureShape shape) =>
+        !shape.IsFullyConnected || transform.AppliesToFullyConnected;
+
     /// <summary>
     /// Wraps stored rows of <paramref name="layer"/> (shape <paramref name="shape"/>) in the named transform. fc layers
     /// (H = W = 1) accept only transforms with <see cref="IFeatureTransform.AppliesToFullyConnected"/>.
@@ -36,7 +41,7 @@ public static class FeatureTransforms
     public static TransformedFeatureRows Apply(Probes.IFeatureRows rows, FeatureShape shape, string layer, string name, int seed = DefaultSeed)
     {
         var transform = Create(name, seed);
-        if (shape.IsFullyConnected && !transform.AppliesToFullyConnected)
+        if (!AppliesTo(transform, shape))
             throw new LayerProbeException($"{layer}: transform '{transform.Name}' needs a spatial map, but {layer} is a fully connected layer ({shape}); use unroll or binarize");
         return new TransformedFeatureRows(rows, shape, transform, layer);
     }

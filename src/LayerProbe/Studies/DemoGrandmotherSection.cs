@@ -1,0 +1,49 @@
+using System.Text;
+using LayerProbe.Analyses;
+using LayerProbe.Features.Transforms;
+using LayerProbe.Reports;
+
+namespace LayerProbe.Studies;
+
+/// <summary>
+/// Demo section "grandmother cells" (METHOD.md §5.2, E12, draft Fig. 5): on the top conv block's sp-max filter
+/// responses, per class, filters ranked by single-filter trainval AP, SVMs on the top k, AP on test; k50/k90 per class.
+/// </summary>
+static class DemoGrandmotherSection
+{
+    /// <summary>The layer analysed (its sp-max: one response per filter).</summary>
+    public const string Layer = "res5c";
+
+    public static DemoSection Run(DemoSectionInputs inputs)
+    {
+        const string folder = "grandmother";
+        var spMax = FeatureTransforms.Create("sp-max");
+        int l = inputs.Layerwise.IndexOf(Layer);
+        FeatureShape shape;
+        using (var stored = inputs.OpenTrainVal(Layer)) shape = stored.Shape;
+        // A 1×1 map (small inputs) has one response per filter already; otherwise sp-max, whose stores the transforms
+        // section wrote (the content address makes this a lookup then).
+        bool reduce = FeatureTransforms.AppliesTo(spMax, shape);
+        string features = reduce ? $"{Layer}+sp-max" : Layer;
+        string Filters(string store) => reduce ? TransformedStore.Write(store, spMax, inputs.FeatureRoot) : store;
+        using var train = StoredLayer.Open($"{features}={Filters(inputs.Layerwise.TrainValStores[l].Directory)}");
+        using var test = StoredLayer.Open($"{features}={Filters(inputs.Layerwise.TestStores[l].Directory)}");
+        var options = new GrandmotherCellOptions { Svm = inputs.Settings.Svm };
+        inputs.Log.WriteLine($"grandmother cells: {features}, {train.Rows.Dimensions} filters, {options.FilterCounts.Count(k => k < train.Rows.Dimensions) + 1} subset sizes per class");
+        var result = GrandmotherCells.Run(train.Rows, inputs.TrainValLabels, test.Rows, inputs.TestLabels, options, Path.Combine(inputs.Report, folder),
+            new() { ["train"] = train.Identity, ["test"] = test.Identity });
+
+        var readme = new StringBuilder();
+        readme.AppendLine("## Grandmother cells (METHOD.md §5.2, draft Fig. 5)").AppendLine();
+        readme.AppendLine($"Is a class carried by a few filters or spread over many? On {features} ({train.Rows.Dimensions} filter responses");
+        readme.AppendLine("per image), each class ranks the filters by their own AP on the trainval images, trains a linear SVM (the probes'");
+        readme.AppendLine($"settings, C = {options.Svm.C:G3}, features scaled to mean norm 20) on the top k and measures AP on test; k50/k90 = fewest");
+        readme.AppendLine("filters reaching 50 %/90 % of the AP with all filters.").AppendLine();
+        readme.AppendLine(File.ReadAllText(Path.Combine(inputs.Report, folder, "filters-needed.md")));
+        readme.AppendLine($"Mean test AP with the top 1 filter {100 * result.MeanAp[0]:F1} %, with all {result.FilterCounts[^1]} {100 * result.MeanAp[^1]:F1} %.").AppendLine();
+        readme.AppendLine("![filters needed for 90 % of the AP](grandmother/filters-needed-90.png)").AppendLine();
+        readme.AppendLine("![test AP against the number of top filters](grandmother/ap-vs-filters.png)").AppendLine();
+        readme.AppendLine("Files: `grandmother/` (`filters-needed.*`, `ap-vs-filters.*`, `precision-at-rank.*`, plots, manifest).").AppendLine();
+        return new DemoSection(folder, readme.ToString(), DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
+    }
+}
