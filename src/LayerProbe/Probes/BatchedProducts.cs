@@ -103,24 +103,7 @@ internal static class BatchedProducts
     {
         int d = x.Dimensions;
         if (Torch(rowCount, d, k)) { TorchBatchedProducts.Backward(x, rows, rowCount, u, bias, k, g, gb); return; }
-        Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
-        {
-            var panel = new float[Block * d];
-            var ub = new float[Block * k];
-            for (int r = start; r < end; r += Block)
-            {
-                int n = Math.Min(Block, end - r);
-                for (int q = 0; q < Block; q++)
-                    for (int c = 0; c < k; c++)
-                    {
-                        double val = q < n ? u[rows[r + q] * k + c] : 0;
-                        ub[q * k + c] = (float)val;
-                        gbLocal[c] += bias * val;
-                    }
-                Pack(x, rows, r, n, d, panel);
-                Backward16(panel, ub, d, k, gLocal);
-            }
-        });
+        WeightedBackward(x, rows, rowCount, k, g, gb, (item, c) => u[item * k + c], bias, squared: false);
     }
 
     /// <summary>
@@ -131,6 +114,17 @@ internal static class BatchedProducts
     {
         int d = x.Dimensions;
         if (Torch(rowCount, d, k)) { TorchBatchedProducts.SquaredBackward(x, rows, rowCount, coef, bias, k, g, gb); return; }
+        WeightedBackward(x, rows, rowCount, k, g, gb, (item, c) => coef[item * k + c], bias * bias, squared: true);
+    }
+
+    /// <summary>
+    /// G_c = Σ_i w(i, c)·x_i (or x_i ⊙ x_i when <paramref name="squared"/>), gb_c = <paramref name="biasScale"/>·Σ_i w(i, c),
+    /// over the listed rows, in blocks of 16 packed rows.
+    /// </summary>
+    static void WeightedBackward(IFeatureRows x, int[] rows, int rowCount, int k, float[] g, double[] gb,
+        Func<int, int, double> weight, double biasScale, bool squared)
+    {
+        int d = x.Dimensions;
         Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
         {
             var panel = new float[Block * d];
@@ -141,12 +135,12 @@ internal static class BatchedProducts
                 for (int q = 0; q < Block; q++)
                     for (int c = 0; c < k; c++)
                     {
-                        float val = q < n ? coef[rows[r + q] * k + c] : 0;
-                        ub[q * k + c] = val;
-                        gbLocal[c] += bias * bias * val;
+                        double val = q < n ? weight(rows[r + q], c) : 0;
+                        ub[q * k + c] = (float)val;
+                        gbLocal[c] += biasScale * val;
                     }
                 Pack(x, rows, r, n, d, panel);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(panel, panel, panel);
+                if (squared) System.Numerics.Tensors.TensorPrimitives.Multiply(panel, panel, panel);
                 Backward16(panel, ub, d, k, gLocal);
             }
         });
