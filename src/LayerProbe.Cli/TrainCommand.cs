@@ -7,7 +7,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe train --net caffenet-mini|FILE.onnx --data NAME --iterations N --batch B --lr … --step … --snapshots …
-/// --out DIR [--resume SNAPSHOT]</c>: Caffe-style SGD training or fine-tuning with snapshots (ONNX + manifest +
+/// --out DIR [--resume SNAPSHOT] [--proposals FILE.csv --fg-rule rcnn|gt]</c>: Caffe-style SGD training or fine-tuning with snapshots (ONNX + manifest +
 /// solver state), a CSV log and loss/accuracy curves in DIR. A final snapshot is always written.
 /// </summary>
 static class TrainCommand
@@ -36,13 +36,20 @@ static class TrainCommand
         var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
         var init = new Option<string>("--init") { Description = "caffenet-mini: caffe (the paper's Gaussian fillers) | msra (He: std sqrt(2/fan-in); learns from scratch without the ln(classes) plateau)", DefaultValueFactory = _ => "caffe" };
         var threads = new Option<int?>("--threads") { Description = "torch threads (fix it for bit-exact resumes)" };
+        var proposals = new Option<string?>("--proposals") { Description = "voc2007-windows: proposals CSV, image_id,x1,y1,x2,y2 per line (1-based inclusive)" };
+        var fgRule = new Option<string>("--fg-rule") { Description = "voc2007-windows: rcnn (fg IoU ≥ 0.5, bg < 0.5) | gt (fg GT boxes only, bg < 0.3)", DefaultValueFactory = _ => "rcnn" };
+        var windowSize = new Option<int>("--window-size") { Description = "voc2007-windows: side of the warped windows", DefaultValueFactory = _ => 227 };
+        var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
-            { net, data, iterations, batch, lr, step, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads };
+            { net, data, iterations, batch, lr, step, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads,
+              proposals, fgRule, windowSize, contextPad };
         command.SetAction(parse => Cli.Guard(() =>
         {
             string initName = parse.GetValue(init)!;
             if (initName is not ("caffe" or "msra")) throw new LayerProbeException($"--init: '{initName}' is not caffe or msra");
-            var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!);
+            var windows = new TrainingDataSources.WindowSettings(parse.GetValue(proposals), parse.GetValue(fgRule)!,
+                parse.GetValue(windowSize), parse.GetValue(contextPad));
+            var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!, windows);
             int maxIter = parse.GetValue(iterations);
             var solver = new SolverSettings
             {

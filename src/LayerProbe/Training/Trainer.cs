@@ -10,7 +10,8 @@ namespace LayerProbe.Training;
 /// Trains a network given as ONNX, Caffe style: iterations (not epochs) as the unit, softmax cross-entropy on the
 /// classifier (fc8), <see cref="CaffeSgd"/> with per-layer <see cref="LrMultipliers"/>, dropout active in train mode
 /// only, random crop + mirror augmentation, held-out top-1 accuracy in eval mode, snapshots as ONNX + manifest +
-/// solver state. All randomness derives from (seed, iteration) (<see cref="TrainingSeeds"/>), so
+/// solver state. A source that composes its own batches (<see cref="IBatchComposingSource"/>) replaces the sampler and
+/// augmentation. All randomness derives from (seed, iteration) (<see cref="TrainingSeeds"/>), so
 /// <see cref="Resume"/> from a snapshot reproduces the uninterrupted run bit for bit.
 /// </summary>
 public sealed class Trainer : IDisposable
@@ -107,10 +108,11 @@ public sealed class Trainer : IDisposable
             float loss;
             using (var scope = NewDisposeScope())
             {
-                _sampler.Batch(it, indices);
-                if (identity) _source.Fill(indices, input, labels);
+                if (_source is IBatchComposingSource composing) composing.FillBatch(_options.Seed, it, input, labels);
+                else if (identity) { _sampler.Batch(it, indices); _source.Fill(indices, input, labels); }
                 else
                 {
+                    _sampler.Batch(it, indices);
                     _source.Fill(indices, raw, labels);
                     _options.Augmentation.Train(raw, input, batch, shape, TrainingSeeds.Random(_options.Seed, TrainingSeeds.Augmentation, it));
                 }

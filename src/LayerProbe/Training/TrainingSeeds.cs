@@ -14,6 +14,8 @@ public static class TrainingSeeds
     public const long Augmentation = 2;
     /// <summary>Stream of the per-iteration torch seed (dropout masks).</summary>
     public const long Dropout = 3;
+    /// <summary>Stream of the per-iteration window draws and mirror flips of <see cref="WindowSampler"/>.</summary>
+    public const long Windows = 4;
 
     /// <summary>
     /// Held while torch's global generator is seeded and consumed (a training forward pass with dropout). Other code

@@ -21,6 +21,8 @@ public static class TrainingValidation
             if (s <= 0 || s > solver.MaxIterations)
                 throw new LayerProbeException($"train: snapshot iteration {s} is outside 1…{solver.MaxIterations} (max_iter)");
         if (source.Count <= 0) throw new LayerProbeException($"{source.Name}: no training items");
+        if (source is IBatchComposingSource && options.Augmentation != Augmentation.None)
+            throw new LayerProbeException($"{source.Name}: composes its own batches (warp, mirror); crop and mirror augmentation do not apply");
 
         var layers = FineTuning.ParameterLayers(network.Model);
         var unknown = multipliers.ConfiguredLayers.Where(l => !layers.Contains(l)).ToList();
