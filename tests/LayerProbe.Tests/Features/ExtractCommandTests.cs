@@ -68,7 +68,7 @@ public class ExtractCommandTests
         // one item of each class, in index order
         Assert.Equal(Enumerable.Range(0, 10), m.Ids.Select(id => (int)data.Labels[int.Parse(id.Split('/')[1])]).Order());
         Assert.StartsWith("imagenet-resnet(size=224", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
-        Assert.True(m.Row(0).ToArray().Any(v => v != 0));
+        Assert.Contains(m.Row(0).ToArray(), v => v != 0);
     }
 
     [Theory]
