@@ -10,8 +10,7 @@ public sealed class VocGtBoxes : ILabelledItemSet
     readonly VocDevkit _devkit;
     readonly List<(string ImageId, int K, VocObject Object)> _items = [];
     readonly Lazy<string> _fingerprint;
-    readonly Lock _cacheLock = new();
-    (string? Path, RgbImage? Image) _last;
+    readonly DecodedImageCache _decoded = new(1, ImageDecoder.Decode); // consecutive boxes of one image decode it once
 
     /// <summary>GT boxes of <paramref name="split"/>, images in split order, objects in annotation order.</summary>
     public VocGtBoxes(VocDevkit devkit, string split, bool includeDifficult = true)
@@ -64,11 +63,7 @@ public sealed class VocGtBoxes : ILabelledItemSet
     /// <inheritdoc/>
     public (RgbImage Image, PixelBox? Region) Load(int index)
     {
-        var path = _devkit.ImagePath(_items[index].ImageId);
-        lock (_cacheLock) { if (_last.Path == path) return (_last.Image!, _items[index].Object.Box); }
-        var image = ImageDecoder.Decode(path); // consecutive boxes of one image decode it once
-        lock (_cacheLock) _last = (path, image);
-        return (image, _items[index].Object.Box);
+        return (_decoded.Get(_devkit.ImagePath(_items[index].ImageId)), _items[index].Object.Box);
     }
 
     static string Id(string imageId, int k) => $"{imageId}/gt/{k}";
