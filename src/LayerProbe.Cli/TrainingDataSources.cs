@@ -64,8 +64,7 @@ public static class TrainingDataSources
         if (windows.Size <= 0 || windows.ContextPad < 0 || 2 * windows.ContextPad >= windows.Size)
             throw new LayerProbeException($"--window-size {windows.Size} with --context-pad {windows.ContextPad}: need size > 0 and 0 ≤ 2·pad < size");
         var rule = WindowRule.Parse(windows.FgRule);
-        var mean = MeanImage.FromPixel(Preprocessing.IlsvrcMeanPixel.B, Preprocessing.IlsvrcMeanPixel.G, Preprocessing.IlsvrcMeanPixel.R, windows.Size);
-        var warp = new CaffePreprocessor(mean, windows.Size, windows.ContextPad);
+        var warp = Preprocessing.Caffe(windows.Size, windows.ContextPad);
         return VocWindows.Load(new VocDevkit(devkitAndSplit[..colon]), devkitAndSplit[(colon + 1)..], proposals, rule, warp);
     }
 }

@@ -50,7 +50,15 @@ public static class Preprocessing
             if (meanFile is not null) throw LayerProbeException.For(meanFile, "a mean file applies to Caffe preprocessing only");
             return ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve(ModelCatalog.ResNet18ImageNetPreprocess), size ?? declared?.Height ?? ImageNetPreprocessor.NativeSize);
         }
-        int side = size ?? declared?.Height ?? 227;
+        return Caffe(size ?? declared?.Height ?? 227, padding, meanFile);
+    }
+
+    /// <summary>
+    /// Caffe preprocessing (R-CNN warp to <paramref name="side"/>² with <paramref name="padding"/> pixels of context,
+    /// BGR 0–255) minus the ILSVRC mean pixel, or the mean image of <paramref name="meanFile"/>.
+    /// </summary>
+    public static CaffePreprocessor Caffe(int side, int padding, string? meanFile = null)
+    {
         var mean = meanFile is null
             ? MeanImage.FromPixel(IlsvrcMeanPixel.B, IlsvrcMeanPixel.G, IlsvrcMeanPixel.R, side)
             : MeanImageFile.Load(meanFile, side);
