@@ -19,8 +19,7 @@ public sealed class AnalysisOutput(string directory)
     public void Table(ResultTable table, string stem)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        TableWriters.WriteAll(table, Directory, stem);
-        _files.AddRange([stem + ".md", stem + ".csv", stem + ".json"]);
+        _files.AddRange(TableWriters.WriteAll(table, Directory, stem));
     }
 
     /// <summary>Writes a plot through <paramref name="draw"/> (given the path stem) as <c>{stem}.png/.svg</c>.</summary>

@@ -20,12 +20,11 @@ public static class LayerwiseReport
     public static IReadOnlyList<string> Write(string directory, string stem, string title, IReadOnlyList<LayerProbeResult> results,
         string plotTitle = "mAP per layer (linear SVM probes)")
     {
-        TableWriters.WriteAll(ElevenPointTable(title, results), directory, stem);
-        TableWriters.WriteAll(AreaTable(title + " (area AP)", results), directory, stem + "-area");
+        var elevenPoint = TableWriters.WriteAll(ElevenPointTable(title, results), directory, stem);
+        var area = TableWriters.WriteAll(AreaTable(title + " (area AP)", results), directory, stem + "-area");
         Plots.Bars(plotTitle, "mAP (%)", results.Select(r => r.Layer).ToList(),
             results.Select(r => 100 * r.Mean.ElevenPoint).ToList(), Path.Combine(directory, stem + "-map"));
-        return new[] { "", "-area" }.SelectMany(s => new[] { ".md", ".csv", ".json" }.Select(e => stem + s + e))
-            .Concat([stem + "-map.png", stem + "-map.svg"]).ToList();
+        return [.. elevenPoint, .. area, stem + "-map.png", stem + "-map.svg"];
     }
 
     static ResultTable Table(string title, IReadOnlyList<LayerProbeResult> results,

@@ -39,12 +39,17 @@ public static class TableWriters
         rows = table.Rows.Select(r => new { label = r.Label, values = r.Values.Select(v => v is null || double.IsNaN(v.Value) ? null : v) }),
     }, new JsonSerializerOptions { WriteIndented = true });
 
-    /// <summary>Writes <c>{stem}.md</c>, <c>{stem}.csv</c> and <c>{stem}.json</c> in <paramref name="directory"/>.</summary>
-    public static void WriteAll(ResultTable table, string directory, string stem)
+    /// <summary>
+    /// Writes <c>{stem}.md</c>, <c>{stem}.csv</c> and <c>{stem}.json</c> in <paramref name="directory"/>; returns those
+    /// file names (relative to the directory), for manifests and file lists.
+    /// </summary>
+    public static IReadOnlyList<string> WriteAll(ResultTable table, string directory, string stem)
     {
-        AtomicFile.WriteText(Path.Combine(directory, stem + ".md"), Markdown(table));
-        AtomicFile.WriteText(Path.Combine(directory, stem + ".csv"), Csv(table));
-        AtomicFile.WriteText(Path.Combine(directory, stem + ".json"), Json(table));
+        string[] files = [stem + ".md", stem + ".csv", stem + ".json"];
+        AtomicFile.WriteText(Path.Combine(directory, files[0]), Markdown(table));
+        AtomicFile.WriteText(Path.Combine(directory, files[1]), Csv(table));
+        AtomicFile.WriteText(Path.Combine(directory, files[2]), Json(table));
+        return files;
     }
 
     static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;

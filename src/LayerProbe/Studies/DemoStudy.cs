@@ -41,8 +41,7 @@ public static class DemoStudy
         string report = Path.Combine(options.OutputDirectory, "report");
         const string title = "Fashion-MNIST classification AP (%) per ResNet-18 (ImageNet) layer, linear SVM probes";
         var files = LayerwiseReport.Write(report, "layerwise", title, results).ToList();
-        TableWriters.WriteAll(PaperAnchors.Table9AsTable(), report, "paper-table9");
-        files.AddRange(["paper-table9.md", "paper-table9.csv", "paper-table9.json"]);
+        files.AddRange(TableWriters.WriteAll(PaperAnchors.Table9AsTable(), report, "paper-table9"));
         double peakBeforeSections = ResourceUsage.PeakRssMegabytes();
         var inputs = new DemoSectionInputs(report, featureRoot, split, layerwise, settings, log);
         DemoSection[] sections =

@@ -107,13 +107,12 @@ public static class DemoTrainingSection
 
         var representations = FineTuneRepresentations.Compare(final.Network, full.Network, Layers, task,
             $"{taskName} test items: label entropy per unit (mean, bits, rank thresholds) and linear CKA, pre-trained vs fully fine-tuned");
-        TableWriters.WriteAll(representations, report, "finetune-representations");
+        var representationFiles = TableWriters.WriteAll(representations, report, "finetune-representations");
         var facts = new TrainingFacts(plan, pretrainTop1, fcOnly.HeldOutTop1, full.HeldOutTop1, earlyFull.HeldOutTop1,
             pretrainSeconds, evolutionSeconds, fineTuneSeconds, clock.Elapsed.TotalSeconds);
         AtomicFile.WriteText(Path.Combine(report, ReadmeFile), DemoTrainingReadme.Markdown(facts, evolution, effect, representations, shortRun));
         log.WriteLine($"demo/training: done in {clock.Elapsed.TotalSeconds:F0}s (pre-training {pretrainSeconds:F0}s, fine-tuning {fineTuneSeconds:F0}s)");
-        return [.. evolution.Files, .. effect.Files, .. shortRun.Files, "finetune-representations.md", "finetune-representations.csv",
-            "finetune-representations.json", ReadmeFile];
+        return [.. evolution.Files, .. effect.Files, .. shortRun.Files, .. representationFiles, ReadmeFile];
     }
 
     /// <summary>Probe task: TrainPerClass trainval / TestPerClass test images of each target class (the demo's stratified subsets, restricted).</summary>

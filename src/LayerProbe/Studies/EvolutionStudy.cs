@@ -27,11 +27,7 @@ public static class EvolutionStudy
         var grid = NetworkProbes.Run(snapshots.Select(s => ($"iter {s.Iteration}", s.Network)).ToList(), layers, task);
 
         var files = new List<string>();
-        void Table(ResultTable table, string stem)
-        {
-            TableWriters.WriteAll(table, report, stem);
-            files.AddRange([stem + ".md", stem + ".csv", stem + ".json"]);
-        }
+        void Table(ResultTable table, string stem) => files.AddRange(TableWriters.WriteAll(table, report, stem));
         Table(grid.ToTable($"{taskName}: mAP (%) per layer at each training snapshot (linear SVM probes)"), "evolution");
         Table(QualityReach.RelativeTable("mAP at each snapshot as % of the final snapshot's mAP", grid), "evolution-relative");
         Table(QualityReach.ReachTable("Earliest snapshot (iteration) reaching 80 % / 90 % of the layer's final mAP", grid, iterations), "evolution-reach");

@@ -54,8 +54,7 @@ public static class FineTuneEffectStudy
         var files = new List<string>();
         foreach (var (t, stem) in new[] { (table, "finetune-effect"), (PaperAnchors.Table2AsTable(), "paper-table2"), (PaperAnchors.Table1AsTable(), "paper-table1") })
         {
-            TableWriters.WriteAll(t, report, stem);
-            files.AddRange([stem + ".md", stem + ".csv", stem + ".json"]);
+            files.AddRange(TableWriters.WriteAll(t, report, stem));
         }
         Plots.Lines("mAP per layer before and after fine-tuning", "mAP (%)", layers,
             Variants.Select((v, c) => (v, (IReadOnlyList<double>)Enumerable.Range(0, layers.Count).Select(l => grid.Map(l, c)).ToList())).ToList(),

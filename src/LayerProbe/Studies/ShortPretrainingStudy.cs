@@ -51,8 +51,7 @@ public static class ShortPretrainingStudy
         var files = new List<string>();
         foreach (var (t, stem) in new[] { (table, "short-pretraining"), (PaperAnchors.Table5AsTable(), "paper-table5") })
         {
-            TableWriters.WriteAll(t, report, stem);
-            files.AddRange([stem + ".md", stem + ".csv", stem + ".json"]);
+            files.AddRange(TableWriters.WriteAll(t, report, stem));
         }
         return new ShortPretrainingResult(grid, heldOutTop1, table, files);
     }
