@@ -62,7 +62,7 @@ sealed class ExtractionBench : IBenchmark
                 var (o, oCpu) = outputsRunner.Measure();
                 withOutputs.Add(o);
                 cpuOutputs.Add(oCpu);
-                plainRss = Math.Max(plainRss, PeakRssMb());
+                plainRss = Math.Max(plainRss, ResourceUsage.PeakRssMegabytes());
                 var (s, e, b, c) = Extraction(network, items, preprocessor, layers, batch, Path.Combine(outDir, $"round{round}"));
                 steady.Add(s);
                 cpuExtraction.Add(c);
@@ -81,7 +81,7 @@ sealed class ExtractionBench : IBenchmark
         Console.WriteLine($"ORT with the layers as outputs, no stores: best {withOutputs.Max(),7:F1} img/s  median {Median(withOutputs),7:F1}  CPU {Median(cpuOutputs):F1} ms/img");
         Console.WriteLine($"extraction ({layers.Length} layers -> stores): best {steadyBest,7:F1} img/s  median {Median(steady),7:F1}  {steadyBest * flops / 1e9,6:F1} GFLOP/s  CPU {Median(cpuExtraction):F1} ms/img" +
                           $"  (end to end incl. session setup {endToEnd:F1} img/s; {bytes / 1e6 / count:F2} MB stored per image)");
-        Console.WriteLine($"peak RSS (VmHWM): {PeakRssMb():F0} MB (after plain runs only: {plainRss:F0} MB)");
+        Console.WriteLine($"peak RSS (VmHWM): {ResourceUsage.PeakRssMegabytes():F0} MB (after plain runs only: {plainRss:F0} MB)");
         double ratio = steadyBest / plainBest, medianRatio = Median(steady.Zip(plain, (e, p) => e / p).ToList());
         double cpuRatio = Median(cpuPlain) / Median(cpuExtraction);
         bool ok = ratio >= Target;
@@ -203,12 +203,6 @@ sealed class ExtractionBench : IBenchmark
     {
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime;
-    }
-
-    static double PeakRssMb()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     }
 
     static string? Arg(string[] args, string name)
