@@ -133,7 +133,7 @@ public sealed class SolverBench : IBenchmark
         if (!TorchBatchedProducts.Available) { Console.WriteLine("kernels: libtorch not available"); return; }
         foreach (int b in blockSizes.Prepend(TorchBatchedProducts.BlockRows(d)).Distinct())
             Rate($"libtorch ({TorchSharp.torch.get_num_threads()} threads, {b}-row blocks)",
-                () => TorchBatchedProducts.ForwardBackward(x, rows, n, p, pb, 10, Classes, coef, g, gb, b),
+                () => TorchBatchedProducts.ForwardBackward(x, rows, n, p, pb, 10, Classes, coef, g, gb, blockRows: b),
                 () => TorchBatchedProducts.Forward(x, rows, n, p, pb, 10, Classes, z, b));
 
         void Rate(string name, Action forwardBackward, Action forward)

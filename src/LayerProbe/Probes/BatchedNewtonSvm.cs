@@ -6,7 +6,9 @@ namespace LayerProbe.Probes;
 /// c_ik = C·w1 for positives, C for negatives, 0 for label 0) by Newton's method with diagonally preconditioned conjugate gradient and a
 /// backtracking line search. Each CG step needs H_k·p_k = p_k + 2·Xᵀ D_k X·p_k for every class: these are computed
 /// for all classes in one pass over X as X·Pᵀ (N×K) and Xᵀ·U (K×D) (<see cref="BatchedProducts"/>), skipping rows
-/// that are inside the margin for every class. Stops class k when ‖∇f_k‖ ≤ Tolerance·‖∇f_k(0)‖ (default 5e-4:
+/// that are inside the margin for every class. The forward half of each product, X·p_k, is kept: X·s_k for the line
+/// search is their sum weighted by the CG step sizes, so the line search costs no pass over X whenever every row was
+/// visited. Stops class k when ‖∇f_k‖ ≤ Tolerance·‖∇f_k(0)‖ (default 5e-4:
 /// ENVIRONMENT.md §3 found looser tolerances lose AP). RAM: a few K×D and N×K arrays, never a copy of X.
 /// </summary>
 public static class BatchedNewtonSvm
@@ -57,10 +59,11 @@ public static class BatchedNewtonSvm
         var p = new float[k * d]; var pb = new double[k];
         var hp = new float[k * d]; var hpb = new double[k];
         var m = new float[k * d]; var mb = new double[k];
-        var work = new CompactWork(new float[k * d], new double[k], new float[n * k], new float[k * d], new double[k], new int[n]);
+        var work = new CompactWork(new float[k * d], new double[k], new float[n * k], new float[k * d], new double[k], new double[n * k]);
         var u = new double[n * k];
         var coef = new float[n * k];
         var zs = new double[n * k];
+        var zp = new double[n * k];
         var activeRows = new int[n];
         var gNorm0 = new double[k];
         var done = new bool[k];
@@ -104,6 +107,7 @@ public static class BatchedNewtonSvm
 
             // Preconditioned conjugate gradient on H_k s_k = −g_k for every class not yet done, in lockstep.
             Array.Clear(s); Array.Clear(sb);
+            Array.Clear(zs);
             var rz = new double[k]; var cgDone = new bool[k]; var rStop = new double[k];
             for (int c = 0; c < k; c++)
             {
@@ -116,7 +120,7 @@ public static class BatchedNewtonSvm
             }
             for (int cg = 0; cg < 250 && cgDone.Contains(false); cg++)
             {
-                HessianProducts(x, activeRows, active, cgDone, p, pb, bias, k, coef, hp, hpb, work);
+                HessianProducts(x, activeRows, active, cgDone, p, pb, bias, k, coef, hp, hpb, zp, work);
                 products++;
                 for (int c = 0; c < k; c++)
                 {
@@ -127,6 +131,7 @@ public static class BatchedNewtonSvm
                     int o = c * d;
                     for (int j = o; j < o + d; j++) { s[j] += (float)(alpha * p[j]); r[j] -= (float)(alpha * hp[j]); }
                     sb[c] += alpha * pb[c]; rb[c] -= alpha * hpb[c];
+                    if (active == n) for (int i = c; i < zs.Length; i += k) zs[i] += alpha * zp[i];
                     if (Norm2(r, c, d) + rb[c] * rb[c] <= rStop[c]) { cgDone[c] = true; ClearClass(p, c, d); pb[c] = 0; continue; }
                     double rzNew = 0;
                     for (int j = o; j < o + d; j++) rzNew += (double)r[j] * r[j] * m[j];
@@ -138,9 +143,8 @@ public static class BatchedNewtonSvm
                 }
             }
 
-            // Line search along s: f is a cheap function of t once X·s is known.
-            BatchedProducts.Forward(x, allRows, n, s, sb, bias, k, zs);
-            products++;
+            // Line search along s: f is a cheap function of t once X·s is known (a pass only for classes whose CG skipped rows).
+            if (active < n) { BatchedProducts.Forward(x, allRows, n, s, sb, bias, k, zs); products++; }
             for (int c = 0; c < k; c++)
             {
                 if (done[c]) continue;
@@ -177,35 +181,34 @@ public static class BatchedNewtonSvm
     }
 
     /// <summary>Buffers for the products restricted to the classes still in CG.</summary>
-    sealed record CompactWork(float[] P, double[] Pb, float[] Coef, float[] Hp, double[] Hpb, int[] Rows);
+    sealed record CompactWork(float[] P, double[] Pb, float[] Coef, float[] Hp, double[] Hpb, double[] Z);
 
     /// <summary>
     /// H·p products (without the identity term) for the classes whose CG is still running: their columns are packed
-    /// into K' ≤ K columns and only rows violating the margin for one of them are visited, so classes that finished
-    /// early cost nothing. Finished classes get H·p = 0 (their p is 0).
+    /// into K' ≤ K columns, so classes that finished early cost nothing; finished classes get H·p = 0 (their p is 0).
+    /// Every active row is visited even when it is inside the margin for all live classes, because
+    /// <paramref name="zp"/> must receive X̂·p̂ of the live classes on all active rows (the line search needs X·s there).
     /// </summary>
     static void HessianProducts(IFeatureRows x, int[] activeRows, int active, bool[] finished, float[] p, double[] pb, double bias, int k,
-        float[] coef, float[] hp, double[] hpb, CompactWork w)
+        float[] coef, float[] hp, double[] hpb, double[] zp, CompactWork w)
     {
         var live = Enumerable.Range(0, k).Where(c => !finished[c]).ToArray();
-        if (live.Length == k) { BatchedProducts.ForwardBackward(x, activeRows, active, p, pb, bias, k, coef, hp, hpb); return; }
-        int d = x.Dimensions, kl = live.Length, rows = 0;
+        if (live.Length == k) { BatchedProducts.ForwardBackward(x, activeRows, active, p, pb, bias, k, coef, hp, hpb, zp); return; }
+        int d = x.Dimensions, kl = live.Length;
         for (int a = 0; a < active; a++)
         {
             int i = activeRows[a];
-            bool any = false;
-            for (int q = 0; q < kl; q++)
-            {
-                float cq = coef[i * k + live[q]];
-                w.Coef[i * kl + q] = cq;
-                any |= cq != 0;
-            }
-            if (any) w.Rows[rows++] = i;
+            for (int q = 0; q < kl; q++) w.Coef[i * kl + q] = coef[i * k + live[q]];
         }
         for (int q = 0; q < kl; q++) { Array.Copy(p, live[q] * d, w.P, q * d, d); w.Pb[q] = pb[live[q]]; }
-        BatchedProducts.ForwardBackward(x, w.Rows, rows, w.P, w.Pb, bias, kl, w.Coef, w.Hp, w.Hpb);
+        BatchedProducts.ForwardBackward(x, activeRows, active, w.P, w.Pb, bias, kl, w.Coef, w.Hp, w.Hpb, w.Z);
         Array.Clear(hp); Array.Clear(hpb);
         for (int q = 0; q < kl; q++) { Array.Copy(w.Hp, q * d, hp, live[q] * d, d); hpb[live[q]] = w.Hpb[q]; }
+        for (int a = 0; a < active; a++)
+        {
+            int i = activeRows[a];
+            for (int q = 0; q < kl; q++) zp[i * k + live[q]] = w.Z[i * kl + q];
+        }
     }
 
     static double Norm2(float[] a, int c, int d) => DotClass(a, a, c, d);

@@ -61,13 +61,14 @@ internal static class BatchedProducts
     /// <summary>
     /// Hessian-style product for all classes: G = Xᵀ·(coef ⊙ (X·Vᵀ + B·vb)), gb = B·Σ coef ⊙ (…), over the listed rows,
     /// in one pass (each block of rows is used for both products while it is in cache).
-    /// <paramref name="coef"/> is indexed by item (row id) × K.
+    /// <paramref name="coef"/> is indexed by item (row id) × K; when <paramref name="z"/> is given it receives the
+    /// forward values X·Vᵀ + B·vb of the listed rows (item × K), as <see cref="Forward"/> would.
     /// </summary>
     public static void ForwardBackward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k,
-        float[] coef, float[] g, double[] gb)
+        float[] coef, float[] g, double[] gb, double[]? z = null)
     {
         int d = x.Dimensions;
-        if (Torch(rowCount, d, k)) { TorchBatchedProducts.ForwardBackward(x, rows, rowCount, v, vb, bias, k, coef, g, gb); return; }
+        if (Torch(rowCount, d, k)) { TorchBatchedProducts.ForwardBackward(x, rows, rowCount, v, vb, bias, k, coef, g, gb, z); return; }
         Accumulate(rowCount, k, d, g, gb, (start, end, gLocal, gbLocal) =>
         {
             var panel = new float[Block * d];
@@ -85,7 +86,9 @@ internal static class BatchedProducts
                         int item = rows[r + q0 + q];
                         for (int c = 0; c < k; c++)
                         {
-                            float u = coef[item * k + c] * (float)(zb[q * k + c] + bias * vb[c]);
+                            double zc = zb[q * k + c] + bias * vb[c];
+                            if (z is not null) z[item * k + c] = zc;
+                            float u = coef[item * k + c] * (float)zc;
                             ub[(q0 + q) * k + c] = u;
                             gbLocal[c] += bias * u;
                         }

@@ -57,7 +57,7 @@ internal static class TorchBatchedProducts
 
     /// <summary>G = Xᵀ·(coef ⊙ (X·Vᵀ + B·vb)), gb = B·Σ coef ⊙ (…) over the listed rows (as <see cref="BatchedProducts.ForwardBackward"/>).</summary>
     public static void ForwardBackward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k,
-        float[] coef, float[] g, double[] gb, int blockRows = 0)
+        float[] coef, float[] g, double[] gb, double[]? z = null, int blockRows = 0)
     {
         int d = x.Dimensions;
         using var b = new Buffers(blockRows > 0 ? blockRows : BlockRows(d), d, k);
@@ -77,7 +77,9 @@ internal static class TorchBatchedProducts
                 int item = rows[r + q];
                 for (int c = 0; c < k; c++)
                 {
-                    float u = coef[item * k + c] * (float)(b.ZValues[q * k + c] + bias * vb[c]);
+                    double zc = b.ZValues[q * k + c] + bias * vb[c];
+                    if (z is not null) z[item * k + c] = zc;
+                    float u = coef[item * k + c] * (float)zc;
                     b.UValues[q * k + c] = u;
                     gb[c] += bias * u;
                 }

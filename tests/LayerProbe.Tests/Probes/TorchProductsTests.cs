@@ -31,7 +31,7 @@ public class TorchProductsTests
 
             var (g1, gb1, g2, gb2) = (Filled(k * d + 11), new double[k], Filled(k * d + 11), new double[k]); // stale values must be overwritten
             BatchedProducts.ForwardBackward(x, rows, rows.Length, v, vb, bias, k, coef, g1, gb1);
-            TorchBatchedProducts.ForwardBackward(x, rows, rows.Length, v, vb, bias, k, coef, g2, gb2, blockRows);
+            TorchBatchedProducts.ForwardBackward(x, rows, rows.Length, v, vb, bias, k, coef, g2, gb2, blockRows: blockRows);
             Same(g1.AsSpan(0, k * d), g2.AsSpan(0, k * d)); Same(gb1, gb2);
             Assert.Equal(7f, g2[k * d]); // past K·D: not the products' to write
 
