@@ -9,6 +9,12 @@ public class TorchLoadsTests
     [Fact]
     public void Torch_initialises_and_a_tiny_net_learns_xor()
     {
+        // Seeds and draws from torch's global generator: not while a trainer in another test holds it.
+        lock (LayerProbe.TorchGlobalState.Lock) LearnXor();
+    }
+
+    static void LearnXor()
+    {
         torch.manual_seed(1);
         using var scope = NewDisposeScope();
         var x = tensor(new float[] { 0, 0, 0, 1, 1, 0, 1, 1 }, 4, 2);

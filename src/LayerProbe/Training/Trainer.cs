@@ -106,8 +106,10 @@ public sealed class Trainer : IDisposable
         {
             int it = Iteration;
             float loss;
+            lock (TorchGlobalState.Lock)
             using (var scope = NewDisposeScope())
             {
+                TorchGlobalState.UseThreads(_options.Threads);
                 if (_source is IBatchComposingSource composing) composing.FillBatch(_options.Seed, it, input, labels);
                 else if (identity) { _sampler.Batch(it, indices); _source.Fill(indices, input, labels); }
                 else
@@ -120,13 +122,10 @@ public sealed class Trainer : IDisposable
                 var y = tensor(labels);
                 _sgd.ZeroGrad();
                 Tensor scores;
-                // Dropout draws from torch's process-wide generator: seed it and run the forward pass under one lock so
-                // trainers running concurrently in one process cannot consume each other's random numbers.
-                lock (TrainingSeeds.TorchGeneratorLock)
-                {
-                    torch.manual_seed(TrainingSeeds.Derive(_options.Seed, TrainingSeeds.Dropout, it));
-                    scores = Network.Forward(x, [_logits])[_logits].flatten(1);
-                }
+                // Dropout draws from torch's process-wide generator: the whole iteration runs under TorchGlobalState.Lock,
+                // so trainers or heads running concurrently in one process cannot consume these random numbers.
+                torch.manual_seed(TrainingSeeds.Derive(_options.Seed, TrainingSeeds.Dropout, it));
+                scores = Network.Forward(x, [_logits])[_logits].flatten(1);
                 var l = nn.functional.cross_entropy(scores, y);
                 l.backward();
                 _sgd.Step(it);
@@ -160,6 +159,15 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Top-1 accuracy on the first <paramref name="maxItems"/> items (0: all) of <paramref name="test"/>, eval mode, centre crop.</summary>
     public double Evaluate(ITrainingSource test, int maxItems = 0)
+    {
+        lock (TorchGlobalState.Lock)
+        {
+            TorchGlobalState.UseThreads(_options.Threads);
+            return Accuracy(test, maxItems);
+        }
+    }
+
+    double Accuracy(ITrainingSource test, int maxItems)
     {
         int count = maxItems > 0 ? Math.Min(maxItems, test.Count) : test.Count;
         var shape = test.ItemShape;

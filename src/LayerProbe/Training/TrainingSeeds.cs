@@ -17,12 +17,6 @@ public static class TrainingSeeds
     /// <summary>Stream of the per-iteration window draws and mirror flips of <see cref="WindowSampler"/>.</summary>
     public const long Windows = 4;
 
-    /// <summary>
-    /// Held while torch's global generator is seeded and consumed (a training forward pass with dropout). Other code
-    /// drawing from torch's global generator at the same time would still break exact reproducibility.
-    /// </summary>
-    public static readonly object TorchGeneratorLock = new();
-
     /// <summary>A 64-bit seed mixed from the run seed, a stream and an index (SplitMix64 finaliser).</summary>
     public static long Derive(int seed, long stream, long index)
     {

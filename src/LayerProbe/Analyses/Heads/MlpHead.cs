@@ -37,10 +37,14 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
     /// <inheritdoc/>
     public double[][] FitAndScore(IFeatureRows train, OneVsRestLabels trainLabels, IFeatureRows test)
     {
-        int threads = get_num_threads();
-        set_num_threads(Options.Threads);
-        try { return Fit(train, trainLabels, test); }
-        finally { set_num_threads(threads); }
+        // Seeded initialisation and a fixed thread count: hold torch's global state against concurrent trainers.
+        lock (TorchGlobalState.Lock)
+        {
+            int threads = get_num_threads();
+            set_num_threads(Options.Threads);
+            try { return Fit(train, trainLabels, test); }
+            finally { set_num_threads(threads); }
+        }
     }
 
     double[][] Fit(IFeatureRows train, OneVsRestLabels trainLabels, IFeatureRows test)
