@@ -144,7 +144,7 @@ public static class BatchedNewtonSvm
                 }
             }
 
-            // Line search along s: f is a cheap function of t once X·s is known (a pass only for classes whose CG skipped rows).
+            // Line search along s: f is a cheap function of t once X·s is known (a pass over X only when some rows were inactive).
             if (active < n) { BatchedProducts.Forward(x, allRows, n, s, sb, bias, k, zs); products++; }
             for (int c = 0; c < k; c++)
             {

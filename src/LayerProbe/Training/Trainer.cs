@@ -31,7 +31,7 @@ public sealed class Trainer : IDisposable
     Trainer(OnnxNetwork network, ITrainingSource source, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options, SolverState? state)
     {
         TrainingValidation.Check(network, source, solver, multipliers, options);
-        if (options.Threads is { } threads) torch.set_num_threads(threads);
+        TorchGlobalState.UseThreads(options.Threads);
         _source = source;
         _options = options;
         _log = options.Log ?? Console.Error;
