@@ -128,7 +128,7 @@ public sealed class TrainingBench : IBenchmark
         int batch = a.Int("batch", 64), iterations = a.Int("iterations", 2000), step = a.Int("step", 100_000);
         int kernel = a.Int("kernel", 5), stride = a.Int("stride", 2), crop = a.Int("crop", 0), budget = a.Int("budget", 300);
         double lr = a.Double("lr", 0.01), scale = a.Double("scale", 1);
-        string init = a.String("init", "caffe");
+        string init = a.String("init", "caffe"), policy = a.String("policy", "step");
         torch.set_num_threads(a.Int("threads", 2));
         var clock = Stopwatch.StartNew();
         var train = FashionMnistTrainingSource.Load("train", scale: (float)scale, pad: pad);
@@ -138,9 +138,9 @@ public sealed class TrainingBench : IBenchmark
         if (init == "msra") model = HeInit.Apply(model, seed: 100);
         var network = OnnxNetwork.FromBytes(model.ToByteArray(), "caffenet-mini");
         string recipe = $"{CaffeNet.Describe(spec)}, init {init}, input scale {scale}, pad {pad}, crop {crop}, mirror {crop > 0}, " +
-            $"lr {lr} step {step} γ 0.1, momentum 0.9, wd 5e-4, batch {batch}, {iterations} iterations";
+            $"lr {lr} policy {policy} step {step} γ 0.1, momentum 0.9, wd 5e-4, batch {batch}, {iterations} iterations";
         Console.WriteLine($"fashion-mnist from scratch: {recipe}");
-        using var trainer = new Trainer(network, train, new SolverSettings { BaseLr = lr, StepSize = step, MaxIterations = iterations },
+        using var trainer = new Trainer(network, train, new SolverSettings { BaseLr = lr, LrPolicy = policy, StepSize = step, MaxIterations = iterations },
             new LrMultipliers(), new TrainerOptions
             {
                 BatchSize = batch, Seed = 0, Augmentation = new Augmentation(crop, crop > 0), LogInterval = 100, TestSource = test,

@@ -6,7 +6,7 @@ using LayerProbe.Training;
 namespace LayerProbe.Cli;
 
 /// <summary>
-/// <c>layerprobe train --net caffenet-mini|FILE.onnx --data NAME --iterations N --batch B --lr … --step … --snapshots …
+/// <c>layerprobe train --net caffenet-mini|FILE.onnx --data NAME --iterations N --batch B --lr … [--lr-policy step|multistep|poly|…] --snapshots …
 /// --out DIR [--resume SNAPSHOT] [--proposals FILE.csv --fg-rule rcnn|gt]</c>: Caffe-style SGD training or fine-tuning with snapshots (ONNX + manifest +
 /// solver state), a CSV log and loss/accuracy curves in DIR. A final snapshot is always written.
 /// </summary>
@@ -19,7 +19,10 @@ static class TrainCommand
         var iterations = new Option<int>("--iterations") { Description = "max_iter", Required = true };
         var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 64 };
         var lr = new Option<double>("--lr") { Description = "base_lr", DefaultValueFactory = _ => 0.01 };
+        var policy = new Option<string>("--lr-policy") { Description = $"Caffe lr_policy: {string.Join(" | ", SolverSettings.Policies)}", DefaultValueFactory = _ => "step" };
         var step = new Option<int?>("--step") { Description = "stepsize of the step policy (default: never)" };
+        var stepValues = new Option<string?>("--stepvalues") { Description = "multistep: comma-separated iterations where lr is multiplied by gamma" };
+        var power = new Option<double>("--power") { Description = "power of the poly and inv policies", DefaultValueFactory = _ => 1.0 };
         var gamma = new Option<double>("--gamma") { Description = "gamma of the step policy", DefaultValueFactory = _ => 0.1 };
         var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
         var decay = new Option<double>("--weight-decay") { DefaultValueFactory = _ => 0.0005 };
@@ -41,7 +44,7 @@ static class TrainCommand
         var windowSize = new Option<int>("--window-size") { Description = "voc2007-windows: side of the warped windows", DefaultValueFactory = _ => 227 };
         var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
-            { net, data, iterations, batch, lr, step, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads,
+            { net, data, iterations, batch, lr, policy, step, stepValues, power, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads,
               proposals, fgRule, windowSize, contextPad };
         command.SetAction(parse => Cli.Guard(() =>
         {
@@ -55,8 +58,9 @@ static class TrainCommand
             {
                 BaseLr = parse.GetValue(lr), StepSize = parse.GetValue(step) ?? Math.Max(maxIter, 1), Gamma = parse.GetValue(gamma),
                 Momentum = parse.GetValue(momentum), WeightDecay = parse.GetValue(decay), MaxIterations = maxIter,
+                LrPolicy = parse.GetValue(policy)!, StepValues = ParseIterations(parse.GetValue(stepValues), "--stepvalues"), Power = parse.GetValue(power),
             };
-            var snapshotList = ParseIterations(parse.GetValue(snapshots));
+            var snapshotList = ParseIterations(parse.GetValue(snapshots), "--snapshots");
             if (maxIter > 0 && !snapshotList.Contains(maxIter)) snapshotList.Add(maxIter);
             var augmentation = new Augmentation(parse.GetValue(crop), parse.GetValue(mirror));
             var options = new TrainerOptions
@@ -119,7 +123,7 @@ static class TrainCommand
         _ => throw new LayerProbeException($"train: unknown --finetune mode '{mode}' (known: all, fc-only)"),
     };
 
-    static List<int> ParseIterations(string? text) =>
+    static List<int> ParseIterations(string? text, string option) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => int.TryParse(s, out int v) ? v : throw new LayerProbeException($"train: --snapshots: '{s}' is not an iteration number")).ToList();
+            .Select(s => int.TryParse(s, out int v) ? v : throw new LayerProbeException($"train: {option}: '{s}' is not an iteration number")).ToList();
 }

@@ -212,7 +212,8 @@ public sealed class Trainer : IDisposable
             Settings =
             {
                 ["iteration"] = Iteration, ["lr"] = row.LearningRate, ["base_lr"] = Solver.BaseLr, ["momentum"] = Solver.Momentum,
-                ["weight_decay"] = Solver.WeightDecay, ["gamma"] = Solver.Gamma, ["stepsize"] = Solver.StepSize,
+                ["weight_decay"] = Solver.WeightDecay, ["lr_policy"] = Solver.LrPolicy, ["gamma"] = Solver.Gamma, ["stepsize"] = Solver.StepSize,
+                ["stepvalue"] = Solver.StepValues, ["power"] = Solver.Power,
                 ["max_iter"] = Solver.MaxIterations, ["batch_size"] = _options.BatchSize, ["seed"] = _options.Seed,
                 ["crop_size"] = _options.Augmentation.CropSize, ["mirror"] = _options.Augmentation.Mirror,
                 ["lr_mult"] = _sgd.Groups.ToDictionary(g => g.Name, g => g.LrMult), ["average_loss"] = _options.AverageLoss,

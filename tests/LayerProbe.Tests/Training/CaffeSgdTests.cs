@@ -56,6 +56,33 @@ public class CaffeSgdTests
     }
 
     [Fact]
+    public void Other_caffe_lr_policies_follow_getlearningrate()
+    {
+        var multistep = new SolverSettings { BaseLr = 0.01, Gamma = 0.5, LrPolicy = "multistep", StepValues = [100, 300] };
+        Assert.Equal(0.01, multistep.LearningRate(99), 12);
+        Assert.Equal(0.005, multistep.LearningRate(100), 12);
+        Assert.Equal(0.005, multistep.LearningRate(299), 12);
+        Assert.Equal(0.0025, multistep.LearningRate(5000), 12);
+        var poly = new SolverSettings { BaseLr = 0.02, LrPolicy = "poly", Power = 2, MaxIterations = 1000 };
+        Assert.Equal(0.02, poly.LearningRate(0), 12);
+        Assert.Equal(0.02 * 0.25, poly.LearningRate(500), 12);
+        Assert.Equal(0.0, poly.LearningRate(1000), 12);
+        var inv = new SolverSettings { BaseLr = 0.01, LrPolicy = "inv", Gamma = 1e-4, Power = 0.75 };
+        Assert.Equal(0.01 * Math.Pow(1.1, -0.75), inv.LearningRate(1000), 12); // Caffe's LeNet example schedule
+        Assert.Equal(0.01 * Math.Pow(0.99, 3), new SolverSettings { BaseLr = 0.01, LrPolicy = "exp", Gamma = 0.99 }.LearningRate(3), 12);
+        Assert.Equal(0.01, new SolverSettings { BaseLr = 0.01, LrPolicy = "fixed", StepSize = 1 }.LearningRate(10_000), 12);
+    }
+
+    [Theory]
+    [InlineData("cosine", "unknown lr_policy")]
+    [InlineData("multistep", "ascending positive stepvalues")]
+    public void Unknown_policies_and_unordered_stepvalues_are_refused(string policy, string message)
+    {
+        var s = new SolverSettings { LrPolicy = policy, StepValues = policy == "multistep" ? [300, 100] : [] };
+        Assert.Contains(message, Assert.Throws<LayerProbeException>(s.Validate).Message);
+    }
+
+    [Fact]
     public void Impossible_settings_are_refused_before_training()
     {
         var e = Assert.Throws<LayerProbeException>(() => new SolverSettings { Momentum = 1.5 }.Validate());
