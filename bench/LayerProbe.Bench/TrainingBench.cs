@@ -127,7 +127,7 @@ public sealed class TrainingBench : IBenchmark
         int size = a.Int("size", 28), pad = (size - 28) / 2, divisor = a.Int("divisor", 8), fc = a.Int("fc", 256);
         int batch = a.Int("batch", 64), iterations = a.Int("iterations", 2000), step = a.Int("step", 100_000);
         int kernel = a.Int("kernel", 5), stride = a.Int("stride", 2), crop = a.Int("crop", 0), budget = a.Int("budget", 300);
-        double lr = a.Double("lr", 0.01), scale = a.Double("scale", 1);
+        double lr = a.Double("lr", 0.01), scale = a.Double("scale", FashionMnistTrainingSource.UnitScale);
         string init = a.String("init", "caffe"), policy = a.String("policy", "step");
         torch.set_num_threads(a.Int("threads", 2));
         var clock = Stopwatch.StartNew();
