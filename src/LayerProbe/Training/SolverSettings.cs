@@ -41,8 +41,10 @@ public sealed record SolverSettings
         "poly" => BaseLr * Math.Pow(Math.Max(0.0, 1.0 - (double)iteration / MaxIterations), Power),
         "inv" => BaseLr * Math.Pow(1.0 + Gamma * iteration, -Power),
         "exp" => BaseLr * Math.Pow(Gamma, iteration),
-        _ => throw new LayerProbeException($"solver: unknown lr_policy '{LrPolicy}' (known: {string.Join(", ", Policies)})"),
+        _ => throw UnknownPolicy(),
     };
+
+    LayerProbeException UnknownPolicy() => new($"solver: unknown lr_policy '{LrPolicy}' (known: {string.Join(", ", Policies)})");
 
     /// <summary>Throws a <see cref="LayerProbeException"/> for settings no solver can run.</summary>
     public void Validate()
@@ -52,7 +54,7 @@ public sealed record SolverSettings
         if (WeightDecay < 0) throw new LayerProbeException($"solver: weight_decay must be ≥ 0 (got {WeightDecay})");
         if (StepSize <= 0) throw new LayerProbeException($"solver: stepsize must be > 0 (got {StepSize})");
         if (MaxIterations <= 0) throw new LayerProbeException($"solver: max_iter must be > 0 (got {MaxIterations})");
-        if (!Policies.Contains(LrPolicy)) throw new LayerProbeException($"solver: unknown lr_policy '{LrPolicy}' (known: {string.Join(", ", Policies)})");
+        if (!Policies.Contains(LrPolicy)) throw UnknownPolicy();
         if (LrPolicy == "multistep" && (StepValues.Count == 0 || StepValues.Zip(StepValues.Skip(1)).Any(p => p.Second <= p.First) || StepValues[0] <= 0))
             throw new LayerProbeException($"solver: multistep needs ascending positive stepvalues (got [{string.Join(",", StepValues)}])");
     }
