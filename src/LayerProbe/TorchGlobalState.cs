@@ -18,4 +18,16 @@ public static class TorchGlobalState
     {
         if (threads is { } t && torch.get_num_threads() != t) torch.set_num_threads(t);
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with torch's thread count set to <paramref name="threads"/> (null: left as it is)
+    /// and puts the caller's count back afterwards, whatever <paramref name="work"/> set meanwhile.
+    /// </summary>
+    public static T WithThreads<T>(int? threads, Func<T> work)
+    {
+        int saved = torch.get_num_threads();
+        UseThreads(threads);
+        try { return work(); }
+        finally { UseThreads(saved); }
+    }
 }

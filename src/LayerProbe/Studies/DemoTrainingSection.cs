@@ -52,9 +52,8 @@ public static class DemoTrainingSection
         if (options.SkipTraining) return [];
         // One torch thread: this network is small enough that a second thread gains little on a quiet machine, while
         // on a busy one two spinning threads made training 12× slower (measured: 4 s vs 48 s for the same 60 iterations).
-        int savedThreads = TorchSharp.torch.get_num_threads();
-        try { return RunSection(options, report, log); }
-        finally { TorchSharp.torch.set_num_threads(savedThreads); }
+        // The trainers set it per iteration; the caller's count is restored when the section ends.
+        return TorchGlobalState.WithThreads(null, () => RunSection(options, report, log));
     }
 
     static IReadOnlyList<string> RunSection(DemoOptions options, string report, TextWriter log)

@@ -39,12 +39,7 @@ public sealed class MlpHead(MlpSettings? settings = null) : IProbeHead
     {
         // Seeded initialisation and a fixed thread count: hold torch's global state against concurrent trainers.
         lock (TorchGlobalState.Lock)
-        {
-            int threads = get_num_threads();
-            set_num_threads(Options.Threads);
-            try { return Fit(train, trainLabels, test); }
-            finally { set_num_threads(threads); }
-        }
+            return TorchGlobalState.WithThreads(Options.Threads, () => Fit(train, trainLabels, test));
     }
 
     double[][] Fit(IFeatureRows train, OneVsRestLabels trainLabels, IFeatureRows test)
