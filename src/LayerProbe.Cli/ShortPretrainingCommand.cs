@@ -6,7 +6,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe short-pretraining --early DIR/snapshot_iter_N.onnx --final DIR/snapshot_iter_M.onnx --data NAME
-/// --iterations K --trainval SPEC --test SPEC --out DIR</c>: both snapshots fine-tuned with one recipe, then probed
+/// --iterations K [--lr … --lr-policy …] --trainval SPEC --test SPEC --out DIR</c>: both snapshots fine-tuned with one recipe, then probed
 /// layer by layer (paper Table 5, "50-50").
 /// </summary>
 static class ShortPretrainingCommand
@@ -18,15 +18,15 @@ static class ShortPretrainingCommand
         var data = new Option<string>("--data") { Description = "fine-tuning data (as for layerprobe train), e.g. fashion-mnist:5-9", Required = true };
         var iterations = new Option<int>("--iterations") { Description = "fine-tuning iterations", Required = true };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "base_lr", DefaultValueFactory = _ => 0.001 };
-        var step = new Option<int?>("--step") { Description = "stepsize (default: never)" };
         var mode = new Option<string>("--finetune") { Description = "all | fc-only", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "torch threads" };
         var heFc = new Option<bool>("--he-fc-init") { Description = "fc-only: re-draw fc6/fc7 with He init (for He-initialised networks) instead of Gaussian 0.005 / bias 1" };
         var study = new StudyOptions();
         var command = new Command("short-pretraining", "Fine-tune an early and the final snapshot the same way and probe both (paper Table 5).")
-            { early, final, data, iterations, batch, lr, step, mode, seed, threads, heFc };
+            { early, final, data, iterations, batch, mode, seed, threads, heFc };
+        var solverOptions = new SolverOptions(defaultLr: 0.001);
+        solverOptions.AddTo(command);
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
@@ -36,7 +36,7 @@ static class ShortPretrainingCommand
             var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!);
             int maxIter = parse.GetValue(iterations);
             var recipe = new FineTuneRecipe(train, test,
-                new SolverSettings { BaseLr = parse.GetValue(lr), StepSize = parse.GetValue(step) ?? Math.Max(maxIter, 1), MaxIterations = maxIter },
+                solverOptions.Settings(parse, maxIter),
                 new TrainerOptions { BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), Log = Console.Out })
                 { HeFcInit = parse.GetValue(heFc) };
             var layers = study.Layers(parse);

@@ -18,14 +18,6 @@ static class TrainCommand
         var data = new Option<string>("--data") { Description = "training data name, e.g. fashion-mnist", Required = true };
         var iterations = new Option<int>("--iterations") { Description = "max_iter", Required = true };
         var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "base_lr", DefaultValueFactory = _ => 0.01 };
-        var policy = new Option<string>("--lr-policy") { Description = $"Caffe lr_policy: {string.Join(" | ", SolverSettings.Policies)}", DefaultValueFactory = _ => "step" };
-        var step = new Option<int?>("--step") { Description = "stepsize of the step policy (default: never)" };
-        var stepValues = new Option<string?>("--stepvalues") { Description = "multistep: comma-separated iterations where lr is multiplied by gamma" };
-        var power = new Option<double>("--power") { Description = "power of the poly and inv policies", DefaultValueFactory = _ => 1.0 };
-        var gamma = new Option<double>("--gamma") { Description = "gamma of the step policy", DefaultValueFactory = _ => 0.1 };
-        var momentum = new Option<double>("--momentum") { DefaultValueFactory = _ => 0.9 };
-        var decay = new Option<double>("--weight-decay") { DefaultValueFactory = _ => 0.0005 };
         var seed = new Option<int>("--seed") { Description = "seed of init, sampling, augmentation, dropout", DefaultValueFactory = _ => 0 };
         var snapshots = new Option<string>("--snapshots") { Description = "comma-separated iterations, e.g. 500,1500" };
         var output = new Option<string>("--out") { Description = "output folder", Required = true };
@@ -44,8 +36,10 @@ static class TrainCommand
         var windowSize = new Option<int>("--window-size") { Description = "voc2007-windows: side of the warped windows", DefaultValueFactory = _ => 227 };
         var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
-            { net, data, iterations, batch, lr, policy, step, stepValues, power, gamma, momentum, decay, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads,
+            { net, data, iterations, batch, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads,
               proposals, fgRule, windowSize, contextPad };
+        var solverOptions = new SolverOptions(defaultLr: 0.01);
+        solverOptions.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string initName = parse.GetValue(init)!;
@@ -54,13 +48,8 @@ static class TrainCommand
                 parse.GetValue(windowSize), parse.GetValue(contextPad));
             var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!, windows);
             int maxIter = parse.GetValue(iterations);
-            var solver = new SolverSettings
-            {
-                BaseLr = parse.GetValue(lr), StepSize = parse.GetValue(step) ?? Math.Max(maxIter, 1), Gamma = parse.GetValue(gamma),
-                Momentum = parse.GetValue(momentum), WeightDecay = parse.GetValue(decay), MaxIterations = maxIter,
-                LrPolicy = parse.GetValue(policy)!, StepValues = ParseIterations(parse.GetValue(stepValues), "--stepvalues"), Power = parse.GetValue(power),
-            };
-            var snapshotList = ParseIterations(parse.GetValue(snapshots), "--snapshots");
+            var solver = solverOptions.Settings(parse, maxIter);
+            var snapshotList = SolverOptions.ParseIterations(parse.GetValue(snapshots), "--snapshots");
             if (maxIter > 0 && !snapshotList.Contains(maxIter)) snapshotList.Add(maxIter);
             var augmentation = new Augmentation(parse.GetValue(crop), parse.GetValue(mirror));
             var options = new TrainerOptions
@@ -122,8 +111,4 @@ static class TrainCommand
         "fc-only" => FineTuningMode.FcOnly,
         _ => throw new LayerProbeException($"train: unknown --finetune mode '{mode}' (known: all, fc-only)"),
     };
-
-    static List<int> ParseIterations(string? text, string option) =>
-        string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => int.TryParse(s, out int v) ? v : throw new LayerProbeException($"train: {option}: '{s}' is not an iteration number")).ToList();
 }
