@@ -126,24 +126,24 @@ public sealed class TrainingBench : IBenchmark
     {
         int size = a.Int("size", 28), pad = (size - 28) / 2, divisor = a.Int("divisor", 8), fc = a.Int("fc", 256);
         int batch = a.Int("batch", 64), iterations = a.Int("iterations", 2000), step = a.Int("step", 100_000);
-        int kernel = a.Int("kernel", 5), stride = a.Int("stride", 2), crop = a.Int("crop", 0), budget = a.Int("budget", 300);
+        int kernel = a.Int("kernel", 5), stride = a.Int("stride", 2), crop = a.Int("crop", 0), budget = a.Int("budget", 300), seed = a.Int("seed", 0);
         double lr = a.Double("lr", 0.01), scale = a.Double("scale", FashionMnistTrainingSource.UnitScale);
         string init = a.String("init", "caffe"), policy = a.String("policy", "step");
         torch.set_num_threads(a.Int("threads", 2));
         var clock = Stopwatch.StartNew();
         var train = FashionMnistTrainingSource.Load("train", scale: (float)scale, pad: pad);
         var test = FashionMnistTrainingSource.Load("t10k", scale: (float)scale, pad: pad);
-        var spec = CaffeNetSpec.Mini(crop > 0 ? crop : size, 1, divisor, fc, 10, seed: 0, kernel, stride);
+        var spec = CaffeNetSpec.Mini(crop > 0 ? crop : size, 1, divisor, fc, 10, seed, kernel, stride);
         var model = CaffeNet.Build(spec);
-        if (init == "msra") model = HeInit.Apply(model, seed: 100);
+        if (init == "msra") model = HeInit.Apply(model, seed: 100 + seed);
         var network = OnnxNetwork.FromBytes(model.ToByteArray(), "caffenet-mini");
         string recipe = $"{CaffeNet.Describe(spec)}, init {init}, input scale {scale}, pad {pad}, crop {crop}, mirror {crop > 0}, " +
-            $"lr {lr} policy {policy} step {step} γ 0.1, momentum 0.9, wd 5e-4, batch {batch}, {iterations} iterations";
+            $"lr {lr} policy {policy} step {step} γ 0.1, momentum 0.9, wd 5e-4, batch {batch}, {iterations} iterations, seed {seed}";
         Console.WriteLine($"fashion-mnist from scratch: {recipe}");
         using var trainer = new Trainer(network, train, new SolverSettings { BaseLr = lr, LrPolicy = policy, StepSize = step, MaxIterations = iterations },
             new LrMultipliers(), new TrainerOptions
             {
-                BatchSize = batch, Seed = 0, Augmentation = new Augmentation(crop, crop > 0), LogInterval = 100, TestSource = test,
+                BatchSize = batch, Seed = seed, Augmentation = new Augmentation(crop, crop > 0), LogInterval = 100, TestSource = test,
                 TestItems = 2000, TestInterval = 500, TestBatchSize = 500, Log = Console.Out,
             });
         trainer.Run();
