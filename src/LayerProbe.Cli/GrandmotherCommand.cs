@@ -31,7 +31,7 @@ static class GrandmotherCommand
             IFeatureRows Filters(StoredLayer s) => FeatureTransforms.Apply(s.Rows, s.Shape, s.Name, transform).Materialize();
             var options = new GrandmotherCellOptions
             {
-                Svm = BatchedNewtonSvm.Defaults(c: parse.GetValue(c)),
+                Svm = DualCoordinateDescentSvm.Defaults(c: parse.GetValue(c)),
                 Ranking = parse.GetValue(ranking) switch
                 {
                     "ap" => FilterRankingCriterion.SingleFilterAp,

@@ -35,7 +35,7 @@ static class HeadsCommand
             string name = parse.GetValue(transform)!;
             var x = FeatureTransforms.Apply(trainStore.Rows, trainStore.Shape, trainStore.Name, name);
             var xTest = FeatureTransforms.Apply(testStore.Rows, testStore.Shape, testStore.Name, name);
-            var svm = BatchedNewtonSvm.Defaults(c: parse.GetValue(c));
+            var svm = DualCoordinateDescentSvm.Defaults(c: parse.GetValue(c));
             var list = parse.GetValue(heads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(h => h switch
             {
                 "linear" => new LinearHead(svm),

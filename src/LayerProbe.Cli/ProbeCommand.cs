@@ -23,7 +23,7 @@ static class ProbeCommand
         var fit = new Option<string?>("--fit") { Description = "items of trainval that fit each C (e.g. VOC train); the rest pick C (default: halves per class)" };
         var layers = new Option<string>("--layers") { Description = "comma-separated layers (pool5, relu7, res3b, …)", Required = true };
         var output = new Option<string>("--out") { Description = "output folder (features/ cache + report files)", Required = true };
-        var solver = new Option<string>("--solver") { Description = "batched-newton or dual-cd", DefaultValueFactory = _ => "batched-newton" };
+        var solver = new Option<string>("--solver") { Description = "dual-cd (liblinear's dual coordinate descent, all classes per pass) or batched-newton", DefaultValueFactory = _ => "dual-cd" };
         var grid = new Option<string?>("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
         var half = new Option<bool>("--float16") { Description = "store features as float16" };
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
@@ -37,9 +37,8 @@ static class ProbeCommand
             var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test");
             var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network).Items) : null;
             var split = ProbeSplit.Create(trainItems, testItems, fitIds);
-            var settings = new ProbeSettings { Solver = parse.GetValue(solver)! };
+            var settings = ProbeSettings.For(parse.GetValue(solver)!);
             if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ParseGrid(g) };
-            settings.Trainer();
             var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var name in names) network.ResolveLayer(name);
 

@@ -18,8 +18,8 @@ public sealed record GrandmotherCellOptions
 {
     /// <summary>Numbers of top filters to train on (values above the filter count are dropped; "all" is always added).</summary>
     public IReadOnlyList<int> FilterCounts { get; init; } = [1, 2, 3, 4, 5, 8, 10, 15, 20, 25, 30, 40, 50, 64, 80, 100, 128, 160, 192, 224, 256];
-    /// <summary>Linear SVM of the per-class probes (batched Newton, squared hinge).</summary>
-    public SvmSettings Svm { get; init; } = BatchedNewtonSvm.Defaults();
+    /// <summary>Linear SVM of the per-class probes (dual coordinate descent, squared hinge).</summary>
+    public SvmSettings Svm { get; init; } = DualCoordinateDescentSvm.Defaults();
     /// <summary>Rank filters and report AP with the VOC2007 11-point AP (true) or the area AP (false).</summary>
     public bool ElevenPoint { get; init; } = true;
     /// <summary>Filter ordering criterion.</summary>
@@ -74,15 +74,14 @@ public static class GrandmotherCells
             Parallel.For(0, d, f => singleAp[f] = Ap(Widen(trainCols.Column(f)), labels, options));
             int[] ranking = byEntropy ?? Ranking.Descending(singleAp);
             var testAp = new double[counts.Length];
-            var oneClassTrain = new OneVsRestLabels([trainLabels.ClassNames[c]], [labels]);
             var testLabelsOfC = testLabels.Of(c).ToArray();
-            for (int j = 0; j < counts.Length; j++)
+            Parallel.For(0, counts.Length, j => // one single-class SVM per filter count, each on one core
             {
                 var top = ranking.AsSpan(0, counts[j]);
                 var (x, xTest) = Scaled(trainCols.Select(top), testCols.Select(top));
-                var model = BatchedNewtonSvm.Train(x, oneClassTrain, options.Svm)[0];
+                var model = DualCoordinateDescentSvm.Train(x, labels, options.Svm);
                 testAp[j] = Ap(model.Decisions(xTest), testLabelsOfC, options);
-            }
+            });
             classes[c] = new ClassFilterCurve(trainLabels.ClassNames[c], ranking, singleAp, testAp,
                 FewestReaching(0.5, counts, testAp), FewestReaching(0.9, counts, testAp));
         }

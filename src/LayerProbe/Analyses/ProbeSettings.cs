@@ -5,18 +5,32 @@ namespace LayerProbe.Analyses;
 /// <summary>How probes are trained: the solver, its SVM settings and the C grid (a single value means no search).</summary>
 public sealed record ProbeSettings
 {
-    /// <summary>Solver name: <c>batched-newton</c> (all classes at once, squared hinge) or <c>dual-cd</c> (liblinear-equivalent hinge).</summary>
-    public string Solver { get; init; } = "batched-newton";
+    /// <summary>The solvers by name.</summary>
+    public static IReadOnlyList<string> Solvers { get; } = ["dual-cd", "batched-newton"];
+
+    /// <summary>
+    /// Solver name: <c>dual-cd</c> (liblinear's dual coordinate descent, all classes in one pass over the features;
+    /// squared hinge unless <see cref="Svm"/> says hinge) or <c>batched-newton</c> (primal Newton-CG, squared hinge).
+    /// </summary>
+    public string Solver { get; init; } = "dual-cd";
     /// <summary>SVM settings; C is replaced by each grid value.</summary>
-    public SvmSettings Svm { get; init; } = BatchedNewtonSvm.Defaults(positiveWeight: 1);
+    public SvmSettings Svm { get; init; } = DualCoordinateDescentSvm.Defaults(positiveWeight: 1);
     /// <summary>C values tried on the validation split.</summary>
     public IReadOnlyList<double> CGrid { get; init; } = CSelection.RcnnGrid;
+
+    /// <summary>Settings of the named solver with its own defaults (tolerance, loss); unknown names are a clear error.</summary>
+    public static ProbeSettings For(string solver) => solver switch
+    {
+        "dual-cd" => new ProbeSettings(),
+        "batched-newton" => new ProbeSettings { Solver = solver, Svm = BatchedNewtonSvm.Defaults(positiveWeight: 1) },
+        _ => throw new LayerProbeException($"probe: unknown solver '{solver}' ({string.Join(", ", Solvers)})"),
+    };
 
     /// <summary>The solver as a function; unknown names are a clear error.</summary>
     public OneVsRestTrainer Trainer() => Solver switch
     {
-        "batched-newton" => BatchedNewtonSvm.Train,
         "dual-cd" => DualCoordinateDescentSvm.TrainOneVsRest,
-        _ => throw new LayerProbeException($"probe: unknown solver '{Solver}' (batched-newton, dual-cd)"),
+        "batched-newton" => BatchedNewtonSvm.Train,
+        _ => throw new LayerProbeException($"probe: unknown solver '{Solver}' ({string.Join(", ", Solvers)})"),
     };
 }

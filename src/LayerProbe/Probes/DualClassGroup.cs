@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LayerProbe.Probes;
 
 /// <summary>
@@ -55,6 +57,7 @@ internal sealed class DualClassGroup
     }
 
     /// <summary>Runs passes until every class has stopped (tolerance met on its full set, or the pass limit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Solve()
     {
         var order = new int[_n];
@@ -86,6 +89,7 @@ internal sealed class DualClassGroup
     public int Passes(int q) => _passes[q];
 
     /// <summary>One coordinate step of class q on item i, given w_q·xᵢ: shrink the coordinate or move it to its optimum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Step(int i, int q, ReadOnlySpan<float> row, double dot)
     {
         int iq = i * _k + q;

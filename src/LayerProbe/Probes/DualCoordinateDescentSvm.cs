@@ -17,6 +17,17 @@ namespace LayerProbe.Probes;
 /// </summary>
 public static class DualCoordinateDescentSvm
 {
+    /// <summary>
+    /// Default tolerance of the probes. On the solver benchmark (20 classes, 5,000 × 9,216, C 1e-3 … 0.1) 0.01 leaves
+    /// every class within 0.1 AP points of liblinear's converged solution (<c>-e 0.001</c>), where liblinear's own
+    /// default 0.1 is up to 0.84 points away; 0.001 brings it within 0.01 for 20–40 % more time.
+    /// </summary>
+    public const double DefaultTolerance = 0.01;
+
+    /// <summary>Settings with the probes' defaults: squared hinge (liblinear type 1), tolerance 0.01, other values as given.</summary>
+    public static SvmSettings Defaults(double c = 0.001, double positiveWeight = 2, double biasFeature = 10) =>
+        new(SvmLoss.SquaredHinge, c, positiveWeight, biasFeature, DefaultTolerance);
+
     /// <summary>Trains one binary SVM; <paramref name="labels"/> holds +1 / −1 / 0 (ignored) per row.</summary>
     public static LinearModel Train(IFeatureRows x, ReadOnlySpan<sbyte> labels, SvmSettings settings) =>
         Train(x, labels, settings, out _);

@@ -32,6 +32,7 @@ internal static class VectorMath
     /// dots[t] = x·w_{rows[t]} for weight rows of length x.Length stored row-major in <paramref name="w"/>: four rows per
     /// sweep over x, so x is loaded once for four dot products.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dots(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<int> rows, Span<double> dots)
     {
         int n = x.Length, t = 0;
@@ -66,6 +67,7 @@ internal static class VectorMath
     }
 
     /// <summary>w += a·x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(Span<float> w, float a, ReadOnlySpan<float> x)
     {
         int n = x.Length, i = 0;

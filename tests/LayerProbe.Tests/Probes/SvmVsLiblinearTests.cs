@@ -63,6 +63,14 @@ public class SvmVsLiblinearTests(ITestOutputHelper output) : IDisposable
     }
 
     [LiblinearFact]
+    public void ProbeDefaultsMatchConvergedLiblinearType1()
+    {
+        // The probes' default tolerance (0.01, not liblinear's 0.1) must already sit at liblinear's converged optimum.
+        var (x, labels) = Problem();
+        Compare(x, labels, DualCoordinateDescentSvm.TrainOneVsRest(x, labels, DualCoordinateDescentSvm.Defaults(C)), "1");
+    }
+
+    [LiblinearFact]
     public void BatchedNewtonMatchesLiblinearType1()
     {
         var (x, labels) = Problem();
