@@ -4,9 +4,10 @@ namespace LayerProbe.Probes;
 
 /// <summary>
 /// The dual coordinate descent of <see cref="DualCoordinateDescentSvm"/> for a contiguous group of classes, run on one
-/// thread. Per (item, class): label yᵢ, dual variable αᵢ, upper bound Uᵢ, diagonal Dᵢᵢ, and whether the coordinate is
-/// still active (labelled and not shrunk). Per class: weights w (float, like the feature rows), bias weight, the
-/// projected-gradient bounds of liblinear's shrinking, passes made and whether it has stopped.
+/// thread. Per (item, class): label yᵢ, dual variable αᵢ and whether the coordinate is still active (labelled and not
+/// shrunk); the upper bound Uᵢ and diagonal Dᵢᵢ depend only on the label's sign. Per class: weights w (float, like the
+/// feature rows), bias weight, the projected-gradient bounds of liblinear's shrinking, passes made and whether it has
+/// stopped.
 /// </summary>
 internal sealed class DualClassGroup
 {
@@ -16,7 +17,8 @@ internal sealed class DualClassGroup
     readonly double _bias;
     readonly double[] _squaredNorms;
     readonly sbyte[] _y;          // n × k, item-major
-    readonly double[] _alpha, _upper, _diag;
+    readonly double[] _alpha;
+    readonly (double Upper, double Diagonal) _positive, _negative;
     readonly bool[] _active;
     readonly float[] _w;          // k × d
     readonly double[] _wBias;
@@ -31,7 +33,8 @@ internal sealed class DualClassGroup
         (_n, _d, _k) = (x.Count, x.Dimensions, count);
         _bias = settings.BiasFeature > 0 ? settings.BiasFeature : 0;
         _y = new sbyte[_n * _k];
-        _alpha = new double[_n * _k]; _upper = new double[_n * _k]; _diag = new double[_n * _k];
+        _alpha = new double[_n * _k];
+        (_positive, _negative) = (Bounds(settings.C * settings.PositiveWeight), Bounds(settings.C));
         _active = new bool[_n * _k];
         _w = new float[_k * _d]; _wBias = new double[_k];
         _labelled = new int[_k]; _activeCount = new int[_k]; _passes = new int[_k];
@@ -45,8 +48,6 @@ internal sealed class DualClassGroup
                 int iq = i * _k + q;
                 _y[iq] = l[i];
                 if (l[i] == 0) continue;
-                double c = settings.C * (l[i] > 0 ? settings.PositiveWeight : 1);
-                (_upper[iq], _diag[iq]) = settings.Loss == SvmLoss.Hinge ? (c, 0) : (double.PositiveInfinity, 0.5 / c);
                 _active[iq] = true;
                 _labelled[q]++;
             }
@@ -54,6 +55,8 @@ internal sealed class DualClassGroup
             (_pgMaxOld[q], _pgMinOld[q]) = (double.PositiveInfinity, double.NegativeInfinity);
             _done[q] = _labelled[q] == 0;
         }
+
+        (double, double) Bounds(double c) => settings.Loss == SvmLoss.Hinge ? (c, 0) : (double.PositiveInfinity, 0.5 / c);
     }
 
     /// <summary>Runs passes until every class has stopped (tolerance met on its full set, or the pass limit).</summary>
@@ -94,14 +97,15 @@ internal sealed class DualClassGroup
     {
         int iq = i * _k + q;
         double alpha = _alpha[iq], y = _y[iq];
-        double g = y * (dot + _wBias[q] * _bias) - 1 + alpha * _diag[iq];
+        var (upper, diagonal) = y > 0 ? _positive : _negative;
+        double g = y * (dot + _wBias[q] * _bias) - 1 + alpha * diagonal;
         double pg = 0;
         if (alpha == 0)
         {
             if (_settings.Shrinking && g > _pgMaxOld[q]) { Shrink(iq, q); return; }
             if (g < 0) pg = g;
         }
-        else if (alpha == _upper[iq])
+        else if (alpha == upper)
         {
             if (_settings.Shrinking && g < _pgMinOld[q]) { Shrink(iq, q); return; }
             if (g > 0) pg = g;
@@ -110,8 +114,8 @@ internal sealed class DualClassGroup
         _pgMaxNew[q] = Math.Max(_pgMaxNew[q], pg);
         _pgMinNew[q] = Math.Min(_pgMinNew[q], pg);
         if (Math.Abs(pg) <= 1e-12) return;
-        double qd = _diag[iq] + _squaredNorms[i] + _bias * _bias;
-        double updated = Math.Min(Math.Max(alpha - g / qd, 0), _upper[iq]);
+        double qd = diagonal + _squaredNorms[i] + _bias * _bias;
+        double updated = Math.Min(Math.Max(alpha - g / qd, 0), upper);
         _alpha[iq] = updated;
         double delta = (updated - alpha) * y;
         VectorMath.AddScaled(_w.AsSpan(q * _d, _d), (float)delta, row);
