@@ -10,7 +10,8 @@ namespace LayerProbe.Bench;
 /// hinge, eps 0.01) vs <c>-s 1</c> (the same algorithm and objective, one class at a time), the same solver with the
 /// hinge vs <c>-s 3</c>, and <see cref="BatchedNewtonSvm"/> (primal Newton-CG) for reference. AP agreement is measured
 /// on 2,000 held-out items, against liblinear's default run and its converged run (<c>-e 0.001</c>).
-/// Target: the default solver ≥ 4× faster than liblinear -s 1 at |ΔAP| ≤ 0.3 points on every class.
+/// Target: the default solver ≥ 4× faster than liblinear -s 1's solve at |ΔAP| ≤ 0.3 points on every class; the
+/// same for the hinge against -s 3, both converged (eps 0.001).
 /// Arguments: <c>--dims 9216,4096</c>, <c>--train 5000</c>, <c>--c 0.001</c>, <c>--dual-eps 0.01</c> (comma list: one
 /// run per value), <c>--tol 1e-4</c> (Newton), <c>--no-newton</c>, <c>--managed</c> (Newton on the managed kernels
 /// only, no libtorch), <c>--block-rows 256,512</c> (also time the libtorch products at these block sizes),
@@ -98,8 +99,13 @@ public sealed class SolverBench : IBenchmark
                 {
                     var ours = Timed(() => (DualCoordinateDescentSvm.TrainOneVsRest(trainRows, labels, dual with { Loss = SvmLoss.Hinge, Tolerance = eps }, out var passes), passes), out double seconds);
                     var (map, delta, worst) = Compare(ours.Models, reference, testRows, testLabels);
-                    Console.WriteLine($"batched dual CD, hinge, eps {eps}: {seconds:F2} s = {tReference / seconds:F1}× vs {name} wall, {(tReference - tRead) / seconds:F1}× solve; " +
+                    double speedSolve = (tReference - tRead) / seconds;
+                    Console.WriteLine($"batched dual CD, hinge, eps {eps}: {seconds:F2} s = {tReference / seconds:F1}× vs {name} wall, {speedSolve:F1}× solve; " +
                         $"test mAP {map.Ours:F2} vs {map.Theirs:F2}, max |ΔAP| {delta:F3} (class {worst})");
+                    if (eps >= 0.1) continue; // both sides stop far from the hinge optimum at 0.1 (liblinear's default run is > 1 AP point off its own converged one)
+                    bool met = speedSolve >= TargetSpeedup && delta <= TargetDeltaAp;
+                    allMet &= met;
+                    Console.WriteLine($"  converged hinge: target ≥ {TargetSpeedup}× (solve) at |ΔAP| ≤ {TargetDeltaAp}   {(met ? "MET" : "NOT MET")}");
                 }
                 if (newton)
                 {
