@@ -14,9 +14,7 @@ public sealed class ClassSubsetItems : ILabelledItemSet
     public ClassSubsetItems(ILabelledItemSet inner, IReadOnlyList<int> classes)
     {
         var classOf = inner.Labels.ClassIndex ?? throw new LayerProbeException($"{inner.Name}: a class subset needs single-label items");
-        if (classes.Count == 0 || classes.Distinct().Count() != classes.Count || classes.Any(c => c < 0 || c >= inner.Labels.Classes.Count))
-            throw new LayerProbeException($"{inner.Name}: class subset [{string.Join(",", classes)}] must name distinct classes 0…{inner.Labels.Classes.Count - 1}");
-        var position = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => p.k);
+        var position = ClassPositions.Of(classes, inner.Labels.Classes.Count, inner.Name);
         _inner = inner;
         _members = Enumerable.Range(0, inner.Count).Where(i => position.ContainsKey(classOf[i])).ToArray();
         Labels = ItemLabels.SingleLabel(classes.Select(c => inner.Labels.Classes[c]).ToList(), _members.Select(i => position[classOf[i]]).ToArray());

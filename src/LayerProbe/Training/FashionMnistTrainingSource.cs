@@ -51,9 +51,7 @@ public static class FashionMnistTrainingSource
     public static InMemoryTrainingSource Load(FashionMnist data, IReadOnlyList<int> classes, int perClass, int seed, float scale = 1f)
     {
         int all = FashionMnist.ClassNames.Count;
-        if (classes.Count == 0 || classes.Distinct().Count() != classes.Count || classes.Any(c => c < 0 || c >= all))
-            throw new LayerProbeException($"fashion-mnist: classes [{string.Join(",", classes)}] must be distinct values in 0…{all - 1}");
-        var position = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => p.k);
+        var position = ClassPositions.Of(classes, all, "fashion-mnist");
         var chosen = perClass > 0
             ? StratifiedSubset.Select(data.Labels, all, perClass, seed).Where(i => position.ContainsKey(data.Labels[i])).ToArray()
             : Enumerable.Range(0, data.Count).Where(i => position.ContainsKey(data.Labels[i])).ToArray();
