@@ -10,13 +10,15 @@ namespace LayerProbe.Bench;
 /// Multi-layer extraction into feature stores (ORT with extra outputs + preprocessing + store writes) against a plain
 /// ORT session of the unmodified model producing only its final output: same process, batch, inputs and threads.
 /// Target: extraction ≥ 0.9× the plain forward rate.
-/// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--size S] [--batch 16] [--images 160] [--rounds 3] [--out DIR]</c>
+/// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--size S] [--batch 16] [--images 160] [--rounds 3] [--out DIR]
+/// [--helper-nice 10] [--spin] [--commit-seconds 1]</c>
 /// </summary>
 sealed class ExtractionBench : IBenchmark
 {
     const double Target = 0.9;
     static bool Spin;
     static TimeSpan CommitInterval;
+    static int HelperNice;
 
     public string Name => "extraction";
     public string Description => "all-layer extraction incl. store writes vs plain ORT final output (target >= 0.9x)";
@@ -39,8 +41,10 @@ sealed class ExtractionBench : IBenchmark
         Console.WriteLine($"layers {string.Join(",", layers)}  preprocessing {preprocessor.Description}");
 
         Spin = args.Contains("--spin");
+        HelperNice = int.Parse(Arg(args, "--helper-nice") ?? new ExtractionOptions().HelperNice.ToString());
         CommitInterval = TimeSpan.FromSeconds(double.Parse(Arg(args, "--commit-seconds") ?? "1", System.Globalization.CultureInfo.InvariantCulture));
         int rounds = int.Parse(Arg(args, "--rounds") ?? "3");
+        Console.WriteLine($"extraction helper threads at nice +{HelperNice}, ORT spinning {(Spin ? "on" : "off")}, commits every {CommitInterval.TotalSeconds:G} s");
         using var plainRunner = new PlainForward(network, items, preprocessor, batch);
         var values = layers.Select(network.ResolveLayer).Distinct().ToArray();
         using var quietRunner = new PlainForward(network, items, preprocessor, batch, spin: false);
@@ -171,7 +175,7 @@ sealed class ExtractionBench : IBenchmark
     static (double Steady, double EndToEnd, long Bytes, double CpuMsPerImage) Extraction(OnnxNetwork network, SyntheticImages items,
         IPreprocessor preprocessor, string[] layers, int batch, string outDir)
     {
-        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval };
+        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval, HelperNice = HelperNice };
         FeatureExtractor.Run(network, new SyntheticImages(2 * batch, preprocessor.Height, preprocessor.Width, seed: 1), preprocessor, layers,
             Path.Combine(outDir, "warmup"), options);
         var firstBatch = TimeSpan.Zero;

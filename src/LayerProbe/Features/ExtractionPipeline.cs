@@ -9,8 +9,10 @@ namespace LayerProbe.Features;
 /// <summary>
 /// Three stages on three threads joined by bounded channels: decode + preprocess into pooled pinned input buffers,
 /// ONNX Runtime inference straight into pooled pinned output buffers (pre-created OrtValues, no tensor copies),
-/// and appending those buffers to the stores. Two input and two output buffers circulate, so memory is bounded by
-/// about two batches of inputs and activations whatever the data set size.
+/// and appending those buffers to the stores. The first and last stage run at a lower priority
+/// (<see cref="ExtractionOptions.HelperNice"/>) so that they do not stall ORT's parallel operators. Two input and two
+/// output buffers circulate, so memory is bounded by about two batches of inputs and activations whatever the data
+/// set size.
 /// </summary>
 sealed class ExtractionPipeline(InferenceSession session, string inputName, IItemSet items, IPreprocessor preprocessor,
     IReadOnlyList<LayerStore> layers, IReadOnlyList<FeatureStoreWriter> writers, ExtractionOptions options, IProgress<ExtractionProgress>? progress, Stopwatch clock)
@@ -89,6 +91,7 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
 
     void Produce(int start, ChannelReader<Batch> free, ChannelWriter<Batch> ready, CancellationToken token)
     {
+        HelperThreadPriority.Lower(options.HelperNice);
         int length = ItemLength;
         for (int first = start; first < items.Count; first += options.BatchSize)
         {
@@ -152,6 +155,7 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
 
     void Store(int start, ChannelReader<OutputSet> ready, ChannelWriter<OutputSet> free, CancellationToken token)
     {
+        HelperThreadPriority.Lower(options.HelperNice);
         int done = start;
         var lastCommit = clock.Elapsed;
         while (Take(ready, token) is { } set)
