@@ -124,11 +124,12 @@ public sealed class TrainingBench : IBenchmark
     /// <summary>From-scratch CaffeNet-mini on Fashion-MNIST; prints the recipe, test top-1 on all 10,000 test images and wall time.</summary>
     static int FromScratch(Args a)
     {
-        int size = a.Int("size", 28), pad = (size - 28) / 2, divisor = a.Int("divisor", 8), fc = a.Int("fc", 256);
-        int batch = a.Int("batch", 64), iterations = a.Int("iterations", 2000), step = a.Int("step", 100_000);
+        // Defaults: the README's recipe (≥ 90 % in ≤ 5 minutes for seeds 0, 1, 2).
+        int size = a.Int("size", 28), pad = (size - 28) / 2, divisor = a.Int("divisor", 2), fc = a.Int("fc", 512);
+        int batch = a.Int("batch", 128), iterations = a.Int("iterations", 5600), step = a.Int("step", 3900);
         int kernel = a.Int("kernel", 5), stride = a.Int("stride", 2), crop = a.Int("crop", 0), budget = a.Int("budget", 300), seed = a.Int("seed", 0);
-        double lr = a.Double("lr", 0.01), scale = a.Double("scale", FashionMnistTrainingSource.UnitScale);
-        string init = a.String("init", "caffe"), policy = a.String("policy", "step");
+        double lr = a.Double("lr", 0.02), scale = a.Double("scale", FashionMnistTrainingSource.UnitScale);
+        string init = a.String("init", "msra"), policy = a.String("policy", "step");
         torch.set_num_threads(a.Int("threads", 2));
         var clock = Stopwatch.StartNew();
         var train = FashionMnistTrainingSource.Load("train", scale: (float)scale, pad: pad);
@@ -144,7 +145,7 @@ public sealed class TrainingBench : IBenchmark
             new LrMultipliers(), new TrainerOptions
             {
                 BatchSize = batch, Seed = seed, Augmentation = new Augmentation(crop, crop > 0), LogInterval = 100, TestSource = test,
-                TestItems = 2000, TestInterval = 500, TestBatchSize = 500, Log = Console.Out,
+                TestItems = 2000, TestInterval = 1000, TestBatchSize = 500, Log = Console.Out,
             });
         trainer.Run();
         double accuracy = trainer.Evaluate(test);
