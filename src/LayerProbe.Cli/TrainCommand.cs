@@ -35,9 +35,10 @@ static class TrainCommand
         var fgRule = new Option<string>("--fg-rule") { Description = "voc2007-windows: rcnn (fg IoU ≥ 0.5, bg < 0.5) | gt (fg GT boxes only, bg < 0.3)", DefaultValueFactory = _ => "rcnn" };
         var windowSize = new Option<int>("--window-size") { Description = "voc2007-windows: side of the warped windows", DefaultValueFactory = _ => 227 };
         var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
+        var heldOut = new Option<string?>("--held-out") { Description = "images:/voc2007: data: labelled items for the held-out top-1, e.g. images:DIR" };
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
             { net, data, iterations, batch, seed, snapshots, output, resume, crop, mirror, testInterval, finetune, freeze, divisor, fc, init, threads,
-              proposals, fgRule, windowSize, contextPad };
+              proposals, fgRule, windowSize, contextPad, heldOut };
         var solverOptions = new SolverOptions(defaultLr: 0.01);
         solverOptions.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
@@ -46,7 +47,9 @@ static class TrainCommand
             if (initName is not ("caffe" or "msra")) throw new LayerProbeException($"--init: '{initName}' is not caffe or msra");
             var windows = new TrainingDataSources.WindowSettings(parse.GetValue(proposals), parse.GetValue(fgRule)!,
                 parse.GetValue(windowSize), parse.GetValue(contextPad));
-            var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!, windows);
+            string dataName = parse.GetValue(data)!;
+            var (train, test) = TrainingDataSources.Open(dataName, windows, PreprocessingNetwork(dataName, parse.GetValue(resume) ?? parse.GetValue(net)!),
+                parse.GetValue(heldOut));
             int maxIter = parse.GetValue(iterations);
             var solver = solverOptions.Settings(parse, maxIter);
             var snapshotList = SolverOptions.ParseIterations(parse.GetValue(snapshots), "--snapshots");
@@ -70,6 +73,15 @@ static class TrainCommand
                 (last.TestAccuracy is { } a ? $", held-out top-1 {a:P2}" : "") + $"; log {Path.Combine(options.OutputDirectory!, "train_log.csv")}");
         }));
         return command;
+    }
+
+    /// <summary>The network whose preprocessing image data gets (the snapshot when resuming); null for other data.</summary>
+    static OnnxNetwork? PreprocessingNetwork(string dataName, string netOrSnapshot)
+    {
+        if (!TrainingDataSources.IsImageData(dataName)) return null;
+        if (netOrSnapshot.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase))
+            throw new LayerProbeException($"--data {dataName}: image data is preprocessed the way the trained network expects; give --net FILE.onnx (caffenet-mini is built for Fashion-MNIST)");
+        return OnnxNetwork.Load(netOrSnapshot);
     }
 
     static Trainer Start(string netName, ITrainingSource train, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options,

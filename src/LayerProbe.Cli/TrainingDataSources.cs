@@ -1,4 +1,6 @@
 using LayerProbe.Data;
+using LayerProbe.Features;
+using LayerProbe.Networks;
 using LayerProbe.Training;
 
 namespace LayerProbe.Cli;
@@ -12,6 +14,9 @@ namespace LayerProbe.Cli;
 /// <c>voc2007-windows:DEVKIT:SPLIT</c> (e.g. <c>voc2007-windows:VOCdevkit/VOC2007:trainval</c>): R-CNN fine-tuning
 /// windows (<see cref="VocWindows"/>) of the split's GT boxes and the proposals of <see cref="WindowSettings.Proposals"/>,
 /// 21 labels (0 background), no held-out source.
+/// <c>images:DIR</c> (one sub-folder per class) and <c>voc2007:DEVKIT:SPLIT:gt-boxes</c>: single-label image items
+/// (<see cref="ItemSetSources"/>) preprocessed the way the network being trained expects, for image-level fine-tuning;
+/// the held-out source is another such specification (<c>--held-out</c>).
 /// Tests add sources through <see cref="Register"/>.
 /// </summary>
 public static class TrainingDataSources
@@ -38,12 +43,25 @@ public static class TrainingDataSources
     /// </summary>
     public sealed record WindowSettings(string? Proposals, string FgRule = "rcnn", int Size = 227, int ContextPad = 16);
 
-    /// <summary>Opens the named data; unknown or unwired names, and window options without window data, are a one-line error.</summary>
-    public static (ITrainingSource Train, ITrainingSource? Test) Open(string name, WindowSettings? windows = null)
+    /// <summary>Item-set schemes that train on images preprocessed for the network (<see cref="IsImageData"/>).</summary>
+    static readonly string[] ImageSchemes = ["images:", "voc2007:"];
+
+    /// <summary>Whether <paramref name="name"/> is image data, which needs the network (its preprocessing) to open.</summary>
+    public static bool IsImageData(string name) => ImageSchemes.Any(s => name.StartsWith(s, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Opens the named data; unknown or unwired names, window options without window data, a held-out specification
+    /// without image data and image data without a network are a one-line error.
+    /// </summary>
+    public static (ITrainingSource Train, ITrainingSource? Test) Open(string name, WindowSettings? windows = null,
+        OnnxNetwork? network = null, string? heldOut = null)
     {
         bool windowData = name.StartsWith(WindowsScheme, StringComparison.OrdinalIgnoreCase);
         if (!windowData && windows?.Proposals is not null)
             throw new LayerProbeException($"--proposals: applies to --data {WindowsScheme}DEVKIT:SPLIT only, not '{name}'");
+        if (heldOut is not null && !IsImageData(name))
+            throw new LayerProbeException($"--held-out: applies to image data ({string.Join(", ", ImageSchemes.Select(s => s + "…"))}) only, not '{name}'");
+        if (IsImageData(name)) return OpenImages(name, heldOut, network);
         if (windowData) return (OpenWindows(name[WindowsScheme.Length..], windows), null);
         if (Sources.TryGetValue(name, out var open)) return open();
         if (name.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
@@ -51,7 +69,26 @@ public static class TrainingDataSources
             var classes = ClassList.Parse(name["fashion-mnist:".Length..], "--data");
             return (FashionMnistTrainingSource.Load("train", classes, 0, 0, InputScale), FashionMnistTrainingSource.Load("t10k", classes, 0, 0, InputScale));
         }
-        throw new LayerProbeException($"train: unknown data source '{name}' (known: {string.Join(", ", Sources.Keys)}, fashion-mnist:CLASSES, {WindowsScheme}DEVKIT:SPLIT)");
+        throw new LayerProbeException($"train: unknown data source '{name}' (known: {string.Join(", ", Sources.Keys)}, fashion-mnist:CLASSES, {WindowsScheme}DEVKIT:SPLIT, images:DIR, voc2007:DEVKIT:SPLIT:gt-boxes)");
+    }
+
+    static (ITrainingSource Train, ITrainingSource? Test) OpenImages(string name, string? heldOut, OnnxNetwork? network)
+    {
+        if (network is null)
+            throw new LayerProbeException($"--data {name}: image data is preprocessed the way the trained network expects; give --net FILE.onnx");
+        var train = Images(name, network, "--data");
+        if (heldOut is null) return (train.Source, null);
+        var test = Images(heldOut, network, "--held-out");
+        if (!test.Classes.SequenceEqual(train.Classes))
+            throw new LayerProbeException($"--held-out {heldOut}: classes [{string.Join(", ", test.Classes)}] differ from the training data's [{string.Join(", ", train.Classes)}]");
+        return (train.Source, test.Source);
+    }
+
+    static (ImageItemsTrainingSource Source, IReadOnlyList<string> Classes) Images(string spec, OnnxNetwork network, string option)
+    {
+        var (items, preprocessor) = ItemSetSources.Create(spec, network);
+        if (items is not ILabelledItemSet labelled) throw LayerProbeException.For(option, $"'{spec}' has no class labels");
+        return (new ImageItemsTrainingSource(labelled, preprocessor), labelled.Labels.Classes);
     }
 
     static VocWindows OpenWindows(string devkitAndSplit, WindowSettings? windows)

@@ -50,7 +50,10 @@ public static class Preprocessing
             if (meanFile is not null) throw LayerProbeException.For(meanFile, "a mean file applies to Caffe preprocessing only");
             return ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve(ModelCatalog.ResNet18ImageNetPreprocess), size ?? declared?.Height ?? ImageNetPreprocessor.NativeSize);
         }
-        return Caffe(size ?? declared?.Height ?? 227, padding, meanFile);
+        int side = size ?? declared?.Height ?? 227;
+        if (2 * padding >= side)
+            throw LayerProbeException.For(network.Path, $"{side}x{side} inputs leave no room for the warp's {padding} pixels of context on each side (box items need inputs larger than {2 * padding})");
+        return Caffe(side, padding, meanFile);
     }
 
     /// <summary>
