@@ -21,7 +21,9 @@ public sealed record ClassifierLayer(NodeProto Node, TensorProto Weight, TensorP
         var aliases = LayerAliases.For(model);
         string name = aliases.TryResolve(value, out var v) ? v : value;
         var node = model.Graph.Node.FirstOrDefault(n => n.Output.Contains(name))
-            ?? throw LayerProbeException.For(source, $"no node produces the classifier value '{value}'");
+            ?? throw LayerProbeException.For(source, $"no node produces the classifier value '{value}'" +
+                $" (the graph ends at {string.Join(", ", model.Graph.Output.Select(o => $"'{o.Name}'"))}; fine-tuning replaces an existing classifier layer," +
+                " so a feature extractor without one, like the NuGet ResNet-18, cannot be fine-tuned here)");
         var inits = model.Graph.Initializer.ToDictionary(i => i.Name);
         TensorProto? Init(int slot) => slot < node.Input.Count && inits.TryGetValue(node.Input[slot], out var t) ? t : null;
         var weight = Init(1) ?? throw LayerProbeException.For(source, $"classifier '{value}' ({node.OpType}) has no weight initializer");
