@@ -75,14 +75,13 @@ static class TrainCommand
         return command;
     }
 
-    /// <summary>The network whose preprocessing image data gets (the snapshot when resuming); null for other data.</summary>
-    static OnnxNetwork? PreprocessingNetwork(string dataName, string netOrSnapshot)
-    {
-        if (!TrainingDataSources.IsImageData(dataName)) return null;
-        if (netOrSnapshot.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase))
-            throw new LayerProbeException($"--data {dataName}: image data is preprocessed the way the trained network expects; give --net FILE.onnx (caffenet-mini is built for Fashion-MNIST)");
-        return OnnxNetwork.Load(netOrSnapshot);
-    }
+    /// <summary>
+    /// The network whose preprocessing image data gets (the snapshot when resuming); null for other data, and for
+    /// caffenet-mini, which is built here for Fashion-MNIST (the data source then refuses image data).
+    /// </summary>
+    static OnnxNetwork? PreprocessingNetwork(string dataName, string netOrSnapshot) =>
+        TrainingDataSources.IsImageData(dataName) && !netOrSnapshot.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase)
+            ? OnnxNetwork.Load(netOrSnapshot) : null;
 
     static Trainer Start(string netName, ITrainingSource train, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options,
         string? finetune, int divisor, int fc, bool msra)

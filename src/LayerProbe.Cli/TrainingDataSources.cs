@@ -75,20 +75,19 @@ public static class TrainingDataSources
     static (ITrainingSource Train, ITrainingSource? Test) OpenImages(string name, string? heldOut, OnnxNetwork? network)
     {
         if (network is null)
-            throw new LayerProbeException($"--data {name}: image data is preprocessed the way the trained network expects; give --net FILE.onnx");
+            throw new LayerProbeException($"--data {name}: image data is preprocessed the way the trained network expects; give --net FILE.onnx (caffenet-mini is built for Fashion-MNIST)");
         var train = Images(name, network, "--data");
-        if (heldOut is null) return (train.Source, null);
+        if (heldOut is null) return (train, null);
         var test = Images(heldOut, network, "--held-out");
-        if (!test.Classes.SequenceEqual(train.Classes))
-            throw new LayerProbeException($"--held-out {heldOut}: classes [{string.Join(", ", test.Classes)}] differ from the training data's [{string.Join(", ", train.Classes)}]");
-        return (train.Source, test.Source);
+        if (!test.ClassNames.SequenceEqual(train.ClassNames))
+            throw new LayerProbeException($"--held-out {heldOut}: classes [{string.Join(", ", test.ClassNames)}] differ from the training data's [{string.Join(", ", train.ClassNames)}]");
+        return (train, test);
     }
 
-    static (ImageItemsTrainingSource Source, IReadOnlyList<string> Classes) Images(string spec, OnnxNetwork network, string option)
+    static ImageItemsTrainingSource Images(string spec, OnnxNetwork network, string option)
     {
-        var (items, preprocessor) = ItemSetSources.Create(spec, network);
-        if (items is not ILabelledItemSet labelled) throw LayerProbeException.For(option, $"'{spec}' has no class labels");
-        return (new ImageItemsTrainingSource(labelled, preprocessor), labelled.Labels.Classes);
+        var (items, preprocessor) = ProbeCommand.Labelled(spec, network, option);
+        return new ImageItemsTrainingSource(items, preprocessor);
     }
 
     static VocWindows OpenWindows(string devkitAndSplit, WindowSettings? windows)

@@ -30,7 +30,9 @@ public sealed class ImageItemsTrainingSource : ITrainingSource
     /// <inheritdoc/>
     public int Count => _items.Count;
     /// <inheritdoc/>
-    public int Classes => _items.Labels.Classes.Count;
+    public int Classes => ClassNames.Count;
+    /// <summary>Class names; label k is ClassNames[k].</summary>
+    public IReadOnlyList<string> ClassNames => _items.Labels.Classes;
     /// <inheritdoc/>
     public int[] ItemShape { get; }
 
