@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace LayerProbe.Data;
 
 /// <summary>
@@ -49,45 +46,11 @@ public sealed class CaffePreprocessor : IPreprocessor
         int plane = cropSize * cropSize;
         if (destination.Length != 3 * plane) throw new ArgumentException($"destination must hold 3x{cropSize}x{cropSize} floats");
         if (mean.Length != 3 * plane) throw new ArgumentException($"mean must hold 3x{cropSize}x{cropSize} floats");
-        destination.Clear();
         var warp = RcnnWarp.Compute(region, image.Width, image.Height, cropSize, padding);
         int tw = warp.TargetWidth, th = warp.TargetHeight;
+        if (tw != cropSize || th != cropSize) destination.Clear(); // the canvas around the pasted window is 0
         if (tw == 0 || th == 0) return;
-        int x0 = (int)warp.Source.X1 - 1, y0 = (int)warp.Source.Y1 - 1;
-        int sw = (int)warp.Source.Width, sh = (int)warp.Source.Height;
-
-        Span<int> xa = stackalloc int[tw], xb = stackalloc int[tw];
-        Span<float> wx = stackalloc float[tw];
-        Span<int> ya = stackalloc int[th], yb = stackalloc int[th];
-        Span<float> wy = stackalloc float[th];
-        BilinearTaps.Compute(sw, tw, xa, xb, wx);
-        BilinearTaps.Compute(sh, th, ya, yb, wy);
-        for (int x = 0; x < tw; x++) { xa[x] = 3 * (x0 + xa[x]); xb[x] = 3 * (x0 + xb[x]); }
-
-        ref byte pixels = ref MemoryMarshal.GetArrayDataReference(image.Pixels);
-        ref float output = ref MemoryMarshal.GetReference(destination);
-        ref float meanBase = ref MemoryMarshal.GetReference(mean);
-        int stride = 3 * image.Width;
-        // bounds: every tap index is inside the clipped source rectangle (BilinearTaps clamps), every output inside the canvas
-        for (int y = 0; y < th; y++)
-        {
-            ref byte rowA = ref Unsafe.Add(ref pixels, (y0 + ya[y]) * stride);
-            ref byte rowB = ref Unsafe.Add(ref pixels, (y0 + yb[y]) * stride);
-            float v = wy[y], u = 1 - v;
-            int o = (warp.PadY + y) * cropSize + warp.PadX;
-            for (int x = 0; x < tw; x++)
-            {
-                int a = xa[x], b = xb[x];
-                float s = wx[x], r = 1 - s;
-                float ur = u * r, us = u * s, vr = v * r, vs = v * s;
-                for (int c = 0; c < 3; c++)
-                {
-                    float value = ur * Unsafe.Add(ref rowA, a + c) + us * Unsafe.Add(ref rowA, b + c)
-                                + vr * Unsafe.Add(ref rowB, a + c) + vs * Unsafe.Add(ref rowB, b + c);
-                    int at = (2 - c) * plane + o + x; // RGB source → BGR planes
-                    Unsafe.Add(ref output, at) = value - Unsafe.Add(ref meanBase, at);
-                }
-            }
-        }
+        SeparableBilinearResize.Into(image, new SeparableBilinearResize.Placement((int)warp.Source.X1 - 1, (int)warp.Source.Y1 - 1,
+            (int)warp.Source.Width, (int)warp.Source.Height, tw, th, warp.PadX, warp.PadY, cropSize), mean, destination);
     }
 }

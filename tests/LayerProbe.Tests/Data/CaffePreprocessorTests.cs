@@ -78,6 +78,60 @@ public class CaffePreprocessorTests
         Assert.Equal([120f, 180f], output.AsSpan(0, 2).ToArray());
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, 1, 1, 1)]        // a single pixel, upsampled to the whole canvas
+    [InlineData(3, 2, 1, 1, 3, 2)]        // tiny, fewer columns than a vector
+    [InlineData(500, 375, 1, 1, 500, 375)] // downsampled; the last gathers of the last row stop at the array end
+    [InlineData(500, 375, 420, 300, 500, 375)] // a box in the bottom-right corner, with context beyond the image
+    [InlineData(61, 45, 5, 7, 33, 29)]    // upsampled box
+    [InlineData(227, 227, 1, 1, 227, 227)] // already at the crop size
+    public void Two_pass_resize_equals_the_direct_bilinear_formula(int w, int h, double x1, double y1, double x2, double y2)
+    {
+        var pixels = new byte[3 * w * h];
+        new Random(w * 7 + h).NextBytes(pixels);
+        var image = new RgbImage(w, h, pixels);
+        var mean = new float[3 * 227 * 227];
+        for (int i = 0; i < mean.Length; i++) mean[i] = i % 97;
+        var box = new PixelBox(x1, y1, x2, y2);
+        var ours = new float[3 * 227 * 227];
+        new CaffePreprocessor(MeanImage.CenterCrop(mean, 227, 227)).Fill(image, box, ours);
+
+        // Direct: every output value from its four source pixels and the same taps (in double), zero outside the window.
+        var warp = RcnnWarp.Compute(box, w, h);
+        int sx = (int)warp.Source.X1 - 1, sy = (int)warp.Source.Y1 - 1, sw = (int)warp.Source.Width, sh = (int)warp.Source.Height;
+        var (xa, xb, wx) = Taps(sw, warp.TargetWidth);
+        var (ya, yb, wy) = Taps(sh, warp.TargetHeight);
+        double worst = 0;
+        for (int y = 0; y < 227; y++)
+            for (int x = 0; x < 227; x++)
+            {
+                int tx = x - warp.PadX, ty = y - warp.PadY;
+                bool inside = tx >= 0 && tx < warp.TargetWidth && ty >= 0 && ty < warp.TargetHeight;
+                for (int c = 0; c < 3; c++)
+                {
+                    int at = ((2 - c) * 227 + y) * 227 + x;
+                    double expected = 0;
+                    if (inside)
+                    {
+                        var (ax, bx, fx) = (xa[tx], xb[tx], (double)wx[tx]);
+                        var (ay, by, fy) = (ya[ty], yb[ty], (double)wy[ty]);
+                        double P(int px, int py) => pixels[3 * ((sy + py) * w + sx + px) + c];
+                        expected = (1 - fy) * ((1 - fx) * P(ax, ay) + fx * P(bx, ay)) + fy * ((1 - fx) * P(ax, by) + fx * P(bx, by)) - mean[at];
+                    }
+                    else Assert.Equal(0f, ours[at]);
+                    worst = Math.Max(worst, Math.Abs(ours[at] - expected));
+                }
+            }
+        Assert.True(worst <= 1e-4, $"max |two-pass − direct| = {worst}");
+    }
+
+    static (int[] First, int[] Second, float[] Weight) Taps(int source, int destination)
+    {
+        var (first, second, weight) = (new int[destination], new int[destination], new float[destination]);
+        BilinearTaps.Compute(source, destination, first, second, weight);
+        return (first, second, weight);
+    }
+
     [OpenCvFact]
     public void Resize_matches_opencv_inter_linear()
     {
