@@ -73,7 +73,7 @@ sealed class ExtractionBench : IBenchmark
                 endToEnd = Math.Max(endToEnd, e);
                 bytes = b;
                 Console.WriteLine($"  round {round + 1}: plain {plain[^1]:F1} img/s, ORT with layer outputs (no stores) {o:F1}, extraction {s:F1} img/s (wall ratio {s / plain[^1]:F3});" +
-                                  $" CPU ms/img plain {cpuPlain[^1]:F1}, outputs {oCpu:F1}, extraction {c:F1}  [load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}]");
+                                  $" CPU ms/img plain {cpuPlain[^1]:F1}, outputs {oCpu:F1}, extraction {c:F1}; page faults/img plain {plainRunner.FaultsPerImage:F0}, outputs {outputsRunner.FaultsPerImage:F0}  [load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}]");
             }
         }
         finally
@@ -148,15 +148,20 @@ sealed class ExtractionBench : IBenchmark
             finally { foreach (var y in ys) y.Dispose(); }
         }
 
+        /// <summary>Minor page faults per image in the last <see cref="Measure"/>.</summary>
+        public double FaultsPerImage { get; private set; }
+
         /// <summary>Two warm-up batches, then every batch once: images per (wall) second and process CPU ms per image.</summary>
         public (double ImagesPerSecond, double CpuMsPerImage) Measure()
         {
             Forward(_inputs[0]);
             Forward(_inputs[^1]);
             var cpu = CpuTime();
+            long faults = ResourceUsage.MinorPageFaults();
             var clock = Stopwatch.StartNew();
             foreach (var input in _inputs) Forward(input);
             double images = _inputs.Length * _inputShape[0];
+            FaultsPerImage = (ResourceUsage.MinorPageFaults() - faults) / images;
             return (images / clock.Elapsed.TotalSeconds, (CpuTime() - cpu).TotalMilliseconds / images);
         }
 
@@ -182,18 +187,21 @@ sealed class ExtractionBench : IBenchmark
         int firstDone = 0;
         var last = TimeSpan.Zero;
         TimeSpan firstCpu = TimeSpan.Zero, lastCpu = TimeSpan.Zero;
+        long firstFaults = 0, lastFaults = 0;
         var progress = new InlineProgress(p =>
         {
-            if (firstDone == 0) { firstDone = p.Done; firstBatch = p.Elapsed; firstCpu = CpuTime(); }
+            if (firstDone == 0) { firstDone = p.Done; firstBatch = p.Elapsed; firstCpu = CpuTime(); firstFaults = ResourceUsage.MinorPageFaults(); }
             last = p.Elapsed;
             lastCpu = CpuTime();
+            lastFaults = ResourceUsage.MinorPageFaults();
         });
         var clock = Stopwatch.StartNew();
         var result = FeatureExtractor.Run(network, items, preprocessor, layers, Path.Combine(outDir, "run"), options, progress);
         double endToEnd = items.Count / clock.Elapsed.TotalSeconds;
         double steady = (items.Count - firstDone) / (last - firstBatch).TotalSeconds;
         var t = result.Timing;
-        Console.WriteLine($"    extraction inference thread: in ORT {t.Inferring.TotalSeconds:F2} s, waiting for input {t.WaitingForInput.TotalSeconds:F2} s, waiting for store writes {t.WaitingForStore.TotalSeconds:F2} s");
+        Console.WriteLine($"    extraction inference thread: in ORT {t.Inferring.TotalSeconds:F2} s, waiting for input {t.WaitingForInput.TotalSeconds:F2} s, waiting for store writes {t.WaitingForStore.TotalSeconds:F2} s;" +
+                          $" minor page faults after the first batch {(lastFaults - firstFaults) / (double)(items.Count - firstDone):F0} per image");
         long bytes = result.Stores.Sum(s => new FileInfo(Path.Combine(s.Directory, FeatureStoreFiles.Matrix)).Length);
         return (steady, endToEnd, bytes, (lastCpu - firstCpu).TotalMilliseconds / (items.Count - firstDone));
     }

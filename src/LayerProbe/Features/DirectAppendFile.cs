@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -13,7 +14,8 @@ namespace LayerProbe.Features;
 /// </summary>
 sealed class DirectAppendFile : IDisposable
 {
-    const int Alignment = 4096;
+    /// <summary>Block size: file offsets, lengths and memory addresses of direct writes are multiples of it.</summary>
+    public const int Alignment = 4096;
     const int Capacity = 4 << 20;
 
     readonly SafeFileHandle _handle;
@@ -79,6 +81,35 @@ sealed class DirectAppendFile : IDisposable
                 _used = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="length"/> bytes that the caller has already put <paramref name="lead"/> bytes into
+    /// <paramref name="blocks"/> (block-aligned memory), where <paramref name="lead"/> is where the file's partial last
+    /// block ends: that partial block is copied in front of them, all whole blocks are written from
+    /// <paramref name="blocks"/> itself, and what is left over becomes the new staged partial block.
+    /// </summary>
+    public unsafe void WriteInPlace(Span<byte> blocks, int lead, int length)
+    {
+        if ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(blocks)) % Alignment != 0)
+            throw new ArgumentException("the buffer does not start on a block boundary", nameof(blocks));
+        int whole = _used / Alignment * Alignment;
+        if (whole > 0) // bytes staged by Write: everything but their partial block goes first
+        {
+            RandomAccess.Write(_handle, Staged(0, whole), _base);
+            Staged(whole, _used - whole).CopyTo(Staged(0, _used - whole));
+            _base += whole;
+            _used -= whole;
+        }
+        if (lead != _used) throw new ArgumentException($"{_path}: rows placed {lead} bytes into a block, the file's last block holds {_used}", nameof(lead));
+        int total = lead + length, full = total / Alignment * Alignment;
+        if (blocks.Length < (total + Alignment - 1) / Alignment * Alignment)
+            throw new ArgumentException($"{total} bytes need whole blocks, the buffer has {blocks.Length}", nameof(blocks));
+        Staged(0, lead).CopyTo(blocks);
+        if (full > 0) RandomAccess.Write(_handle, blocks[..full], _base);
+        blocks[full..total].CopyTo(Staged(0, total - full));
+        _base += full;
+        _used = total - full;
     }
 
     /// <summary>Writes the staged bytes (the last block zero-padded), cuts the file to <see cref="Length"/> and syncs it to disk.</summary>

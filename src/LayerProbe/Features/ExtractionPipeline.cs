@@ -8,8 +8,9 @@ namespace LayerProbe.Features;
 
 /// <summary>
 /// Three stages on three threads joined by bounded channels: decode + preprocess into pooled pinned input buffers,
-/// ONNX Runtime inference straight into pooled pinned output buffers (pre-created OrtValues, no tensor copies),
-/// and appending those buffers to the stores. The first and last stage run at a lower priority
+/// ONNX Runtime inference straight into pooled pinned output buffers laid out as the stores' disk blocks
+/// (<see cref="BlockAlignedRows"/>), and handing those blocks to the stores — the activations are never copied.
+/// The buffers are faulted in before the first batch (<see cref="PrefaultedBuffer"/>). The first and last stage run at a lower priority
 /// (<see cref="ExtractionOptions.HelperNice"/>) so that they do not stall ORT's parallel operators. Two input and two
 /// output buffers circulate, so memory is bounded by about two batches of inputs and activations whatever the data
 /// set size.
@@ -19,18 +20,20 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
 {
     const int BuffersPerStage = 2;
 
-    sealed class Batch(int inputLength, int batchSize)
+    sealed class Batch(int inputLength, int batchSize) : IDisposable
     {
-        public readonly float[] Input = GC.AllocateUninitializedArray<float>(inputLength, pinned: true);
+        public readonly PrefaultedBuffer Input = new(inputLength);
         public readonly string[] Ids = new string[batchSize];
         public int First, Count;
+        public void Dispose() => ((IDisposable)Input).Dispose();
     }
 
-    sealed class OutputSet(IReadOnlyList<FeatureStoreWriter> writers, int batchSize)
+    sealed class OutputSet(IReadOnlyList<FeatureStoreWriter> writers, int batchSize) : IDisposable
     {
-        public readonly float[][] Values = writers.Select(w => GC.AllocateUninitializedArray<float>(checked((int)(batchSize * w.Header.Cols)), pinned: true)).ToArray();
+        public readonly BlockAlignedRows[] Values = writers.Select(w => new BlockAlignedRows(batchSize * w.Header.Cols)).ToArray();
         public readonly string[] Ids = new string[batchSize];
         public int Count;
+        public void Dispose() { foreach (var v in Values) v.Dispose(); }
     }
 
     /// <summary>Time the inference thread waited for preprocessed inputs (decode/preprocess is the bottleneck when large).</summary>
@@ -46,19 +49,35 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
     public void Run(int start, CancellationToken cancellation)
     {
         if (start >= items.Count) return;
-        int batch = options.BatchSize;
+        var freeInputs = Channel.CreateBounded<Batch>(BuffersPerStage);
+        var freeOutputs = Channel.CreateBounded<OutputSet>(BuffersPerStage);
+        var buffers = new List<IDisposable>();
+        try
+        {
+            for (int i = 0; i < BuffersPerStage; i++)
+            {
+                var input = new Batch(options.BatchSize * ItemLength, options.BatchSize);
+                buffers.Add(input);
+                freeInputs.Writer.TryWrite(input);
+                var output = new OutputSet(writers, options.BatchSize);
+                buffers.Add(output);
+                freeOutputs.Writer.TryWrite(output);
+            }
+            RunStages(start, freeInputs, freeOutputs, cancellation);
+        }
+        finally
+        {
+            foreach (var b in buffers) b.Dispose();
+        }
+    }
+
+    /// <summary>The three stages over the circulating buffers; the first failure cancels the others and is rethrown.</summary>
+    void RunStages(int start, Channel<Batch> freeInputs, Channel<OutputSet> freeOutputs, CancellationToken cancellation)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var token = linked.Token;
-        var freeInputs = Channel.CreateBounded<Batch>(BuffersPerStage);
         var readyInputs = Channel.CreateBounded<Batch>(1);
-        var freeOutputs = Channel.CreateBounded<OutputSet>(BuffersPerStage);
         var readyOutputs = Channel.CreateBounded<OutputSet>(1);
-        for (int i = 0; i < BuffersPerStage; i++)
-        {
-            freeInputs.Writer.TryWrite(new Batch(batch * ItemLength, batch));
-            freeOutputs.Writer.TryWrite(new OutputSet(writers, batch));
-        }
-
         var failures = new List<Exception>();
         void Guarded(Action body, ChannelWriter<Batch>? inputsOut, ChannelWriter<OutputSet>? outputsOut)
         {
@@ -102,7 +121,7 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
             {
                 token.ThrowIfCancellationRequested();
                 var (image, region) = items.Load(first + j);
-                preprocessor.Fill(image, region, b.Input.AsSpan(j * length, length));
+                preprocessor.Fill(image, region, b.Input.Span.Slice(j * length, length));
                 b.Ids[j] = items.Id(first + j);
             }
             Put(ready, b, token);
@@ -130,13 +149,13 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
             int n = b.Count;
             try
             {
-                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, b.Input.AsMemory(0, n * ItemLength),
+                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, b.Input.Memory[..(n * ItemLength)],
                     [n, preprocessor.Channels, preprocessor.Height, preprocessor.Width]);
                 for (int i = 0; i < writers.Count; i++)
                 {
                     long[] shape = [n, .. layers[i].Shape.Select(d => (long)d)];
                     outputValues[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                        set.Values[i].AsMemory(0, checked((int)(n * writers[i].Header.Cols))), shape);
+                        set.Values[i].Place(writers[i].BlockOffsetOfRow(b.First), checked((int)(n * writers[i].Header.Cols))), shape);
                 }
                 session.Run(runOptions, inputNames, [input], outputNames, outputValues);
             }
@@ -164,7 +183,7 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
             for (int i = 0; i < writers.Count; i++)
             {
                 token.ThrowIfCancellationRequested();
-                writers[i].Append(set.Values[i].AsSpan(0, checked((int)(set.Count * writers[i].Header.Cols))), ids);
+                writers[i].Append(set.Values[i], ids);
             }
             done += set.Count;
             if (done == items.Count || clock.Elapsed - lastCommit >= options.CommitInterval)

@@ -103,6 +103,7 @@ public static class FeatureExtractor
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Math.Max(1, options.IntraOpThreads),
             InterOpNumThreads = 1,
+            EnableMemoryPattern = false,
         };
         s.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         return s;

@@ -93,16 +93,40 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Appends rows (row-major, <c>ids.Count × Cols</c> values) and their ids; durable after <see cref="Commit"/>.</summary>
     public void Append(ReadOnlySpan<float> values, IReadOnlyList<string> ids)
     {
-        if (values.Length != ids.Count * Header.Cols)
-            throw new ArgumentException($"expected {ids.Count} rows of {Header.Cols} values, got {values.Length} values");
-        if (_rows + ids.Count > Header.Rows)
-            throw new InvalidOperationException($"store {_directory} holds {Header.Rows} rows; appending {ids.Count} to {_rows} overflows");
+        CheckAppend(values.Length, ids.Count);
         if (Header.DType == FeatureDType.Float32)
             _matrix.Write(MemoryMarshal.AsBytes(values));
         else
             WriteHalf(values);
         WriteIds(ids);
         _rows += ids.Count;
+    }
+
+    /// <summary>
+    /// Where row <paramref name="row"/> starts inside its disk block: rows placed there (<see cref="BlockAlignedRows.Place"/>)
+    /// go to disk from where they are. Float16 rows are converted on the way, so their place does not matter (0).
+    /// </summary>
+    internal int BlockOffsetOfRow(long row) =>
+        Header.DType == FeatureDType.Float32 ? (int)(Header.FileLength(row) % DirectAppendFile.Alignment) : 0;
+
+    /// <summary>Appends the rows placed in <paramref name="rows"/> at <see cref="BlockOffsetOfRow"/> of the next row, and their ids.</summary>
+    internal void Append(BlockAlignedRows rows, IReadOnlyList<string> ids)
+    {
+        CheckAppend(rows.Count, ids.Count);
+        if (Header.DType == FeatureDType.Float32)
+            _matrix.WriteInPlace(rows.Blocks, rows.Lead, rows.Count * sizeof(float));
+        else
+            WriteHalf(rows.Values);
+        WriteIds(ids);
+        _rows += ids.Count;
+    }
+
+    void CheckAppend(int values, int rows)
+    {
+        if (values != rows * Header.Cols)
+            throw new ArgumentException($"expected {rows} rows of {Header.Cols} values, got {values} values");
+        if (_rows + rows > Header.Rows)
+            throw new InvalidOperationException($"store {_directory} holds {Header.Rows} rows; appending {rows} to {_rows} overflows");
     }
 
     void WriteHalf(ReadOnlySpan<float> values)

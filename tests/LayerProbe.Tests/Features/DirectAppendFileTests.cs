@@ -4,7 +4,7 @@ namespace LayerProbe.Tests.Features;
 
 /// <summary>
 /// The aligned direct-I/O appender against a plain in-memory model of the file: random write sizes (crossing the
-/// 4 MiB staging buffer and 4 KiB blocks), flushes at random points, resets to flushed lengths, reopening.
+/// 4 MiB staging buffer and 4 KiB blocks), staged or in place, flushes at random points, resets to flushed lengths, reopening.
 /// </summary>
 public class DirectAppendFileTests
 {
@@ -35,7 +35,15 @@ public class DirectAppendFileTests
                 int size = random.Next(4) switch { 0 => random.Next(1, 100), 1 => random.Next(4000, 9000), 2 => random.Next(1 << 20, 5 << 20), _ => 4096 };
                 var bytes = new byte[size];
                 random.NextBytes(bytes);
-                file.Write(bytes);
+                if (random.Next(3) == 0) // in place: the bytes already sit behind the partial last block's length
+                {
+                    using var rows = new BlockAlignedRows((size + 3) / 4);
+                    int lead = (int)(file.Length % DirectAppendFile.Alignment);
+                    rows.Blocks[..lead].Fill(0xEE); // whatever is there is overwritten by the partial block
+                    bytes.CopyTo(rows.Blocks[lead..]);
+                    file.WriteInPlace(rows.Blocks, lead, size);
+                }
+                else file.Write(bytes);
                 expected.AddRange(bytes);
                 Assert.Equal(expected.Count, file.Length);
                 switch (random.Next(6))
@@ -62,6 +70,23 @@ public class DirectAppendFileTests
             file.Flush();
             file.Dispose();
             Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void In_place_rows_must_start_where_the_last_block_ends_and_on_a_block_boundary_in_memory()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"direct-append-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, new byte[64]);
+        try
+        {
+            using var file = DirectAppendFile.Open(path, 64);
+            using var rows = new BlockAlignedRows(100);
+            Assert.Contains("holds 64", Assert.Throws<ArgumentException>(() => file.WriteInPlace(rows.Blocks, 0, 400)).Message);
+            Assert.Throws<ArgumentException>(() => file.WriteInPlace(rows.Blocks[4..], 64, 400));
+            Assert.Throws<ArgumentException>(() => file.WriteInPlace(rows.Blocks[..4096], 64, 4096)); // needs two blocks
+            Assert.Equal(64, file.Length);
         }
         finally { File.Delete(path); }
     }

@@ -37,6 +37,44 @@ public class FeatureStoreTests
     [Theory]
     [InlineData(FeatureDType.Float32)]
     [InlineData(FeatureDType.Float16)]
+    public void Rows_placed_at_their_block_offset_make_the_same_store_as_copied_rows(FeatureDType dtype)
+    {
+        using var copied = new TempDir();
+        using var placed = new TempDir();
+        const int rows = 700; // 24 floats a row: row offsets wander through the 4 KiB blocks
+        var values = Rows(rows, 24, 3);
+        WriteStore(copied.Path, dtype, values, rows, chunk: 37);
+
+        var header = FeatureMatrixHeader.ForShape(dtype, rows, [2, 3, 4]);
+        using (var w = FeatureStoreWriter.OpenOrCreate(placed.Path, header, Manifest()))
+        {
+            using var buffer = new BlockAlignedRows(37 * 24);
+            for (int r = 0; r < rows; r += 37)
+            {
+                int n = Math.Min(37, rows - r);
+                values.AsSpan(r * 24, n * 24).CopyTo(buffer.Place(w.BlockOffsetOfRow(r), n * 24).Span);
+                w.Append(buffer, Ids(r, n));
+                w.Commit();
+            }
+            w.Complete();
+        }
+        foreach (var file in new[] { FeatureStoreFiles.Matrix, FeatureStoreFiles.Ids })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(copied.Path, file)), File.ReadAllBytes(Path.Combine(placed.Path, file)));
+    }
+
+    [Fact]
+    public void Rows_placed_for_another_row_are_refused()
+    {
+        using var tmp = new TempDir();
+        using var w = FeatureStoreWriter.OpenOrCreate(tmp.Path, FeatureMatrixHeader.ForShape(FeatureDType.Float32, 10, [2, 3, 4]), Manifest());
+        using var buffer = new BlockAlignedRows(2 * 24);
+        buffer.Place(w.BlockOffsetOfRow(1), 2 * 24);
+        Assert.Throws<ArgumentException>(() => w.Append(buffer, Ids(0, 2)));
+    }
+
+    [Theory]
+    [InlineData(FeatureDType.Float32)]
+    [InlineData(FeatureDType.Float16)]
     public void Written_rows_read_back_through_the_memory_map(FeatureDType dtype)
     {
         using var tmp = new TempDir();
