@@ -104,7 +104,7 @@ public class SolverPropertyTests
     {
         // Nine classes are split into one group per core; each class's steps depend only on its own state and the
         // seeded row order, so neither the other classes nor the thread split may change a single bit.
-        var (x, labels) = SyntheticClusters.Make(200, 24, 9, 0.3, seed: 8);
+        var (x, labels) = SyntheticClusters.Make(200, 70, 9, 0.3, seed: 8); // 70 dims: whole vectors, pairs of them and a tail
         var settings = new SvmSettings(loss, 0.05, 2, 10, Tolerance: 0.01);
         var together = DualCoordinateDescentSvm.TrainOneVsRest(x, labels, settings, out var passes);
         Assert.Contains(passes, p => p > 1);
