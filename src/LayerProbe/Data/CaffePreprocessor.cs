@@ -38,8 +38,8 @@ public sealed class CaffePreprocessor : IPreprocessor
         WarpInto(image, region ?? PixelBox.WholeImage(image.Width, image.Height), CropSize, Padding, _mean.Values, destination);
 
     /// <summary>
-    /// The one warp of the toolkit: writes planar BGR (region resized, minus <paramref name="mean"/>) into a zeroed
-    /// 3×<paramref name="cropSize"/>² <paramref name="destination"/>.
+    /// The one warp of the toolkit: writes planar BGR (region resized, minus <paramref name="mean"/>) into the
+    /// 3×<paramref name="cropSize"/>² <paramref name="destination"/>, zero around the pasted window.
     /// </summary>
     internal static void WarpInto(RgbImage image, PixelBox region, int cropSize, int padding, ReadOnlySpan<float> mean, Span<float> destination)
     {

@@ -5,8 +5,9 @@ using Microsoft.Win32.SafeHandles;
 namespace LayerProbe.Features;
 
 /// <summary>
-/// Appends bytes to the end of a file through an aligned staging buffer written with <c>O_DIRECT</c> where the
-/// file system allows it (Linux; elsewhere, or on tmpfs, plain buffered writes of the same blocks). Feature stores
+/// Appends bytes to the end of a file through an aligned staging buffer (<see cref="Write"/>), or straight from the
+/// caller's block-aligned buffer (<see cref="WriteInPlace"/>), written with <c>O_DIRECT</c> where the file system
+/// allows it (Linux; elsewhere, or on tmpfs, plain buffered writes of the same blocks). Feature stores
 /// write hundreds of MB per minute that are read back much later: through the page cache every byte costs a kernel
 /// copy plus a freshly zeroed page, measured here at ~40 % of a CPU core during extraction on 2 cores; direct I/O hands
 /// the blocks to the disk without either. <see cref="Flush"/> makes everything appended so far durable, including a

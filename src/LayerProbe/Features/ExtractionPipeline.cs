@@ -7,10 +7,10 @@ using Microsoft.ML.OnnxRuntime;
 namespace LayerProbe.Features;
 
 /// <summary>
-/// Three stages on three threads joined by bounded channels: decode + preprocess into pooled pinned input buffers,
-/// ONNX Runtime inference straight into pooled pinned output buffers laid out as the stores' disk blocks
-/// (<see cref="BlockAlignedRows"/>), and handing those blocks to the stores — the activations are never copied.
-/// The buffers are faulted in before the first batch (<see cref="PrefaultedBuffer"/>). The first and last stage run at a lower priority
+/// Three stages on three threads joined by bounded channels: decode + preprocess into input buffers, ONNX Runtime
+/// inference straight into output buffers laid out as the stores' disk blocks (<see cref="BlockAlignedRows"/>), and
+/// handing those blocks to the stores — activations are never copied. All buffers are faulted in before the first
+/// batch (<see cref="PrefaultedBuffer"/>). The first and last stage run at a lower priority
 /// (<see cref="ExtractionOptions.HelperNice"/>) so that they do not stall ORT's parallel operators. Two input and two
 /// output buffers circulate, so memory is bounded by about two batches of inputs and activations whatever the data
 /// set size.
