@@ -23,7 +23,7 @@ public sealed record ProbeSettings
     {
         "dual-cd" => new ProbeSettings(),
         "batched-newton" => new ProbeSettings { Solver = solver, Svm = BatchedNewtonSvm.Defaults(positiveWeight: 1) },
-        _ => throw new LayerProbeException($"probe: unknown solver '{solver}' ({string.Join(", ", Solvers)})"),
+        _ => throw UnknownSolver(solver),
     };
 
     /// <summary>The solver as a function; unknown names are a clear error.</summary>
@@ -31,6 +31,8 @@ public sealed record ProbeSettings
     {
         "dual-cd" => DualCoordinateDescentSvm.TrainOneVsRest,
         "batched-newton" => BatchedNewtonSvm.Train,
-        _ => throw new LayerProbeException($"probe: unknown solver '{Solver}' ({string.Join(", ", Solvers)})"),
+        _ => throw UnknownSolver(Solver),
     };
+
+    static LayerProbeException UnknownSolver(string solver) => new($"probe: unknown solver '{solver}' ({string.Join(", ", Solvers)})");
 }
