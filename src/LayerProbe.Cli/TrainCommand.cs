@@ -43,6 +43,7 @@ static class TrainCommand
         solverOptions.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // not first found at the first snapshot
             string initName = parse.GetValue(init)!;
             if (initName is not ("caffe" or "msra")) throw new LayerProbeException($"--init: '{initName}' is not caffe or msra");
             var windows = new TrainingDataSources.WindowSettings(parse.GetValue(proposals), parse.GetValue(fgRule)!,
@@ -58,7 +59,7 @@ static class TrainCommand
             var options = new TrainerOptions
             {
                 BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), Augmentation = augmentation, TestSource = test,
-                TestInterval = parse.GetValue(testInterval), Snapshots = snapshotList, OutputDirectory = parse.GetValue(output),
+                TestInterval = parse.GetValue(testInterval), Snapshots = snapshotList, OutputDirectory = outDir,
                 Threads = parse.GetValue(threads), Log = Console.Out,
             };
             var multipliers = new LrMultipliers();
