@@ -14,7 +14,7 @@ public class TableWritersTests
         var md = TableWriters.Markdown(Sample());
         Assert.Contains("| layer | aeroplane | mAP |", md);
         Assert.Contains("| pool5 | 65.6 | 60.0 |", md);
-        Assert.Contains("| – | – |", md);
+        Assert.Contains("| – | NaN |", md); // missing vs NaN by definition
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public class TableWritersTests
         var lines = TableWriters.Csv(Sample()).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal("layer,aeroplane,mAP", lines[0]);
         Assert.Equal("pool5,65.64,60", lines[1]);
-        Assert.Equal("\"fc\"\"6,x\",,", lines[2]);
+        Assert.Equal("\"fc\"\"6,x\",,NaN", lines[2]);
     }
 
     [Fact]
