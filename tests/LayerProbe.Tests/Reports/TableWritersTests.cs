@@ -27,6 +27,20 @@ public class TableWritersTests
     }
 
     [Fact]
+    public void Json_writes_null_for_missing_and_the_string_NaN_for_NaN_cells_and_the_notes()
+    {
+        var table = Sample();
+        table.Notes.Add("fc\"6,x: mAP over 0 classes");
+        using var json = System.Text.Json.JsonDocument.Parse(TableWriters.Json(table));
+        var values = json.RootElement.GetProperty("rows")[1].GetProperty("values");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, values[0].ValueKind);
+        Assert.Equal("NaN", values[1].GetString());
+        Assert.Equal(65.64, json.RootElement.GetProperty("rows")[0].GetProperty("values")[0].GetDouble());
+        Assert.Equal("fc\"6,x: mAP over 0 classes", json.RootElement.GetProperty("notes")[0].GetString());
+        Assert.Contains("Note: fc\"6,x: mAP over 0 classes", TableWriters.Markdown(table));
+    }
+
+    [Fact]
     public void Rows_must_match_the_columns()
     {
         Assert.Throws<ArgumentException>(() => Sample().Add("x", [1.0]));
