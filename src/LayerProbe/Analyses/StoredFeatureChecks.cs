@@ -1,4 +1,5 @@
 using LayerProbe.Data;
+using System.Globalization;
 using System.Numerics.Tensors;
 using LayerProbe.Features;
 
@@ -36,13 +37,15 @@ public static class StoredFeatureChecks
         for (int i = 0; i < rows.Count; i++)
         {
             var row = rows.Row(i);
-            if (row.Length == 0 || TensorPrimitives.MaxMagnitude(row) <= limit) continue; // NaN fails the comparison
+            // MaxMagnitude keeps the sign of the largest-magnitude value (−∞ stays −∞); NaN fails the comparison.
+            if (row.Length == 0 || Math.Abs(TensorPrimitives.MaxMagnitude(row)) <= limit) continue;
             for (int j = 0; j < row.Length; j++)
             {
                 if (!float.IsFinite(row[j]))
-                    throw LayerProbeException.For(storeDirectory, $"item '{rows.Ids[i]}' has a non-finite value ({row[j]}) at dimension {j}");
+                    throw LayerProbeException.For(storeDirectory, $"item '{rows.Ids[i]}' has a non-finite value ({row[j].ToString(CultureInfo.InvariantCulture)}) at dimension {j}");
                 if (Math.Abs(row[j]) > limit)
-                    throw LayerProbeException.For(storeDirectory, $"item '{rows.Ids[i]}' has the value {row[j]:G9} at dimension {j}, beyond ±{limit:G3}, where sums over its {row.Length} dimensions overflow");
+                    throw LayerProbeException.For(storeDirectory, string.Create(CultureInfo.InvariantCulture,
+                        $"item '{rows.Ids[i]}' has the value {row[j]:G9} at dimension {j}, beyond ±{limit:G3}, where sums over its {row.Length} dimensions overflow"));
             }
         }
     }
