@@ -14,8 +14,11 @@ namespace LayerProbe.Training;
 /// </summary>
 public static partial class SnapshotSet
 {
-    /// <summary>Environment variable naming a point of <see cref="Write"/> at which the process stops and waits to be
-    /// killed (fault tests: <c>onnx-written</c>, <c>solverstate-written</c>).</summary>
+    /// <summary>
+    /// Environment variable naming a point of <see cref="Write"/> at which the process stops and waits to be killed, so
+    /// fault tests can kill between a set's files deterministically: <c>onnx-written</c> or <c>solverstate-written</c>,
+    /// optionally <c>@STEM</c> (e.g. <c>solverstate-written@snapshot_iter_4</c>) for one snapshot only.
+    /// </summary>
     public const string PauseVariable = "LAYERPROBE_PAUSE_IN_SNAPSHOT";
 
     [GeneratedRegex(@"_iter_(\d+)\.onnx$")]
@@ -24,10 +27,11 @@ public static partial class SnapshotSet
     /// <summary>Writes the set: ONNX bytes, solver state, then the manifest with both hashes (the commit).</summary>
     public static void Write(string onnxPath, byte[] onnx, SolverState state, Reports.Manifest manifest)
     {
+        string stem = Path.GetFileNameWithoutExtension(onnxPath);
         AtomicFile.WriteBytes(onnxPath, onnx);
-        PauseIfAsked("onnx-written");
+        PauseIfAsked("onnx-written", stem);
         state.Write(SolverState.PathFor(onnxPath));
-        PauseIfAsked("solverstate-written");
+        PauseIfAsked("solverstate-written", stem);
         string dir = Path.GetDirectoryName(Path.GetFullPath(onnxPath))!;
         manifest.WithOutputs(dir, [Path.GetFileName(onnxPath), Path.GetFileName(SolverState.PathFor(onnxPath))])
             .Write(ManifestPath(onnxPath));
@@ -86,10 +90,11 @@ public static partial class SnapshotSet
         return path;
     }
 
-    static void PauseIfAsked(string point)
+    static void PauseIfAsked(string point, string stem)
     {
-        if (Environment.GetEnvironmentVariable(PauseVariable) != point) return;
-        Console.Error.WriteLine($"layerprobe: paused in snapshot after {point} ({PauseVariable})");
+        string? asked = Environment.GetEnvironmentVariable(PauseVariable);
+        if (asked != point && asked != $"{point}@{stem}") return;
+        Console.Error.WriteLine($"layerprobe: paused in snapshot {stem} after {point} ({PauseVariable})");
         Console.Error.Flush();
         Thread.Sleep(Timeout.Infinite);
     }
