@@ -75,6 +75,8 @@ public class SelectiveSearchReferenceTests(ITestOutputHelper output)
             ours.Add(result.Boxes);
             Assert.All(result.Boxes, b => Assert.True(b.X1 >= 1 && b.Y1 >= 1 && b.X2 <= result.Width && b.Y2 <= result.Height && b.Width >= 20 && b.Height >= 20, $"{b}"));
             Assert.Equal(result.Boxes.Count, result.Boxes.Distinct().Count());
+            // the last merge of every hierarchy is the whole image: [1, 1, W, H] in VOC pixels (OpenCV's rect is 0-based x, y, w, h)
+            Assert.Contains(PixelBox.WholeImage(result.Width, result.Height), result.Boxes);
         }
 
         var (ourRecall, ourMabo) = ProposalQuality.Summarise(gt.SelectMany((g, i) => ProposalQuality.BestOverlaps(g, ours[i])));
