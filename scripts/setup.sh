@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs what LayerProbe needs on a Debian 12 machine and builds it. Safe to run again.
-# --tests also installs the independent references the tests compare against (liblinear, OpenCV, labelme's VOC XML).
+# --tests also installs the independent references the tests compare against (liblinear, OpenCV, labelme's VOC XML, scipy for MAT files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_apt+=(dataset-fashion-mnist)
+# OpenCvSharp's native library (selective search for `layerprobe proposals`) links GTK 3.
+dpkg -s libgtk-3-0 >/dev/null 2>&1 || need_apt+=(libgtk-3-0)
 if [ "${1:-}" = "--tests" ]; then
   command -v liblinear-train >/dev/null || need_apt+=(liblinear-tools)
   [ -d /usr/share/doc/labelme-examples/examples/bbox_detection ] || need_apt+=(labelme-examples)
   /usr/bin/python3 -c "import cv2, numpy" 2>/dev/null || need_apt+=(python3-opencv python3-numpy)
   /usr/bin/python3 -c "import google.protobuf" 2>/dev/null || need_apt+=(python3-protobuf)
   /usr/bin/python3 -c "import torch, torchvision, onnx" 2>/dev/null || need_apt+=(python3-torchvision python3-onnx)
+  /usr/bin/python3 -c "import scipy.io" 2>/dev/null || need_apt+=(python3-scipy)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
