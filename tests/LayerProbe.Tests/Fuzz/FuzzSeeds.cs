@@ -11,7 +11,7 @@ namespace LayerProbe.Tests.Fuzz;
 static class FuzzSeeds
 {
     /// <summary>The labelme example annotations (Debian labelme-examples) when installed.</summary>
-    public const string LabelmeAnnotations = "/usr/share/doc/labelme-examples/examples/bbox_detection/data_dataset_voc/Annotations";
+    public const string LabelmeAnnotations = References.ExternalReferences.LabelmeVoc + "/Annotations";
 
     /// <summary>The test's tiny CaffeNet-vocabulary graph and a CaffeNet-mini at 32 px built by the project's builder.</summary>
     public static byte[][] Onnx(string directory)

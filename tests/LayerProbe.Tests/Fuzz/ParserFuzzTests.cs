@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using LayerProbe.Data;
 using LayerProbe.Features;
@@ -20,7 +21,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Onnx_reader_and_layer_table_survive_mutated_models()
     {
-        using var dir = new Data.TempDir();
+        using var dir = new ScratchDir();
         var seeds = FuzzSeeds.Onnx(dir.Path);
         string path = dir.Combine("model.onnx");
         void Parse(byte[] input)
@@ -40,7 +41,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Voc_annotation_reader_survives_mutated_xml()
     {
-        using var dir = new Data.TempDir();
+        using var dir = new ScratchDir();
         string path = dir.Combine("000005.xml");
         var mutator = new Mutator(1303, FuzzSeeds.VocXml(), Mutator.TextTokens);
         new FuzzCampaign("voc-xml", output).Run(Voc, mutator.Next, input =>
@@ -53,7 +54,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Idx_reader_survives_mutated_files_plain_and_gzipped()
     {
-        using var dir = new Data.TempDir();
+        using var dir = new ScratchDir();
         var seeds = FuzzSeeds.Idx3();
         string plain = dir.Combine("images-idx3-ubyte"), gzipped = dir.Combine("images-idx3-ubyte.gz");
         var mutator = new Mutator(1304, seeds);
@@ -76,7 +77,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mean_image_readers_survive_mutated_npy_and_binaryproto()
     {
-        using var dir = new Data.TempDir();
+        using var dir = new ScratchDir();
         string npy = dir.Combine("mean.npy"), proto = dir.Combine("mean.binaryproto");
         var npyMutator = new Mutator(1307, FuzzSeeds.Npy(), Mutator.TextTokens);
         new FuzzCampaign("npy", output).Run(Npy, npyMutator.Next, input =>
@@ -95,7 +96,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Proposals_csv_reader_survives_mutated_files()
     {
-        using var dir = new Data.TempDir();
+        using var dir = new ScratchDir();
         string path = dir.Combine("proposals.csv");
         var mutator = new Mutator(1309, FuzzSeeds.ProposalsCsv(), Mutator.TextTokens);
         new FuzzCampaign("proposals-csv", output).Run(Proposals, mutator.Next, input =>
@@ -108,7 +109,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Store_opening_survives_mutated_headers_and_commit_records()
     {
-        using var dir = new Data.TempDir();
+        using var dir = new ScratchDir();
         string f32 = dir.Combine("seed32"), f16 = dir.Combine("seed16"), store = dir.Combine("store");
         FuzzSeeds.Store(f32, FeatureDType.Float32);
         FuzzSeeds.Store(f16, FeatureDType.Float16);
@@ -132,7 +133,12 @@ public class ParserFuzzTests(ITestOutputHelper output)
         new FuzzCampaign("store-header", output).Run(StoreHeader, () =>
         {
             var seed = matrices[random.Next(matrices.Length)];
-            return random.Next(4) == 0 ? new Mutator(random.Next(), [seed]).Next() : [.. headers.Next(), .. seed.AsSpan(FeatureMatrixHeader.Size)];
+            return random.Next(3) switch
+            {
+                0 => new Mutator(random.Next(), [seed]).Next(),
+                1 => HeaderFieldMutation(seed, random),
+                _ => [.. headers.Next(), .. seed.AsSpan(FeatureMatrixHeader.Size)],
+            };
         }, input =>
         {
             File.WriteAllBytes(matrix, input);
@@ -142,11 +148,34 @@ public class ParserFuzzTests(ITestOutputHelper output)
         // A partial store: the commit record decides how many rows are visible.
         File.Delete(Path.Combine(store, FeatureStoreFiles.Complete));
         File.WriteAllBytes(matrix, matrices[0]);
-        var commits = new Mutator(1312, [Encoding.ASCII.GetBytes("rows 4\nid_bytes 8\n")], Mutator.TextTokens);
+        string[] counts = ["0", "5", "7", "100", "2147483647", "2147483648", "4294967296", "9223372036854775807", "-1", "99999999999999999999", " ", "\n"];
+        var commits = new Mutator(1312, [Encoding.ASCII.GetBytes("rows 4\nid_bytes 8\n"), Encoding.ASCII.GetBytes("rows 6\nid_bytes 12\n")], counts);
         new FuzzCampaign("store-commit", output).Run(StoreCommit, commits.Next, input =>
         {
             File.WriteAllBytes(commit, input);
             OpenAndReadEveryRow(allowPartial: true);
         }, store).AssertNoFindings();
+    }
+
+    /// <summary>
+    /// One header field (rows, cols, C, H, W) set to an interesting value, half the time with cols kept equal to C·H·W
+    /// so the header stays self-consistent and the sizes reach the code behind the consistency check.
+    /// </summary>
+    static byte[] HeaderFieldMutation(byte[] seed, Random random)
+    {
+        long[] interesting = [0, 1, -1, 2, 7, 255, 65536, int.MaxValue, 1L << 31, 1L << 32, 1L << 40, long.MaxValue / 48, long.MaxValue];
+        var bytes = (byte[])seed.Clone();
+        var span = bytes.AsSpan();
+        long value = interesting[random.Next(interesting.Length)];
+        switch (random.Next(5))
+        {
+            case 0: BinaryPrimitives.WriteInt64LittleEndian(span[16..], value); break;
+            case 1: BinaryPrimitives.WriteInt64LittleEndian(span[24..], value); break;
+            default: BinaryPrimitives.WriteInt32LittleEndian(span[(32 + 4 * random.Next(3))..], unchecked((int)value)); break;
+        }
+        if (random.Next(2) == 0)
+            BinaryPrimitives.WriteInt64LittleEndian(span[24..], (long)BinaryPrimitives.ReadInt32LittleEndian(span[32..]) * BinaryPrimitives.ReadInt32LittleEndian(span[36..]) * BinaryPrimitives.ReadInt32LittleEndian(span[40..]));
+        if (random.Next(3) == 0) BinaryPrimitives.WriteInt64LittleEndian(span[16..], 0);
+        return bytes;
     }
 }
