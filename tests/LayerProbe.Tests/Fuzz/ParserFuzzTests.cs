@@ -15,8 +15,8 @@ namespace LayerProbe.Tests.Fuzz;
 public class ParserFuzzTests(ITestOutputHelper output)
 {
     /// <summary>Inputs per campaign.</summary>
-    public const int OnnxBytes = 1500, OnnxStructure = 1000, Voc = 4000, Idx = 3000, IdxGzip = 2000, Npy = 3000,
-        BinaryProto = 3000, Proposals = 4000, StoreHeader = 3000, StoreCommit = 1000;
+    public const int OnnxBytes = 2000, OnnxStructure = 1000, Voc = 6000, Idx = 10000, IdxGzip = 5000, Npy = 10000,
+        BinaryProto = 10000, Proposals = 10000, StoreHeader = 10000, StoreCommit = 3000;
 
     [Fact]
     public void Onnx_reader_and_layer_table_survive_mutated_models()

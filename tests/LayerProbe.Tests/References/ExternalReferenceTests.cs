@@ -36,13 +36,13 @@ public partial class ExternalReferenceTests(ITestOutputHelper output)
     [GeneratedRegex(@"(?m)(?:^[ \t]*|[""';][ \t]*|\\n[ \t]*)(?:import[ \t]+(?<list>[A-Za-z_][\w., \t]*)|from[ \t]+(?<from>[A-Za-z_][\w.]*)[ \t]+import\b)")]
     private static partial Regex PythonImport();
 
-    [Fact]
-    public void Test_sources_import_only_registered_python_modules()
+    /// <summary>Python modules imported in <paramref name="sources"/> that the registry does not list, and how many imports were seen.</summary>
+    static (List<string> Unlisted, int Found) UnlistedImports(IEnumerable<(string File, string Text)> sources)
     {
         var registered = ExternalReferences.All.Where(r => r.Kind == ReferenceKind.PythonModule).Select(r => r.Name).ToArray();
         var unlisted = new List<string>();
         int found = 0;
-        foreach (var (file, text) in Users())
+        foreach (var (file, text) in sources)
             foreach (Match m in PythonImport().Matches(text))
             {
                 var modules = m.Groups["from"].Success ? [m.Groups["from"].Value]
@@ -54,6 +54,13 @@ public partial class ExternalReferenceTests(ITestOutputHelper output)
                         unlisted.Add($"{file}:{LineOf(text, m.Index)}: python module '{module}'");
                 }
             }
+        return (unlisted, found);
+    }
+
+    [Fact]
+    public void Test_sources_import_only_registered_python_modules()
+    {
+        var (unlisted, found) = UnlistedImports(Users());
         output.WriteLine($"{found} python imports in the test sources");
         Assert.True(found > 0, "the scan found no python import at all: its pattern no longer matches how the tests embed scripts");
         Assert.True(unlisted.Count == 0, "not in tests/LayerProbe.Tests/References/ExternalReferences.cs (add it with its Debian package, and the package to scripts/setup.sh):\n" + string.Join("\n", unlisted));
@@ -63,13 +70,12 @@ public partial class ExternalReferenceTests(ITestOutputHelper output)
     [GeneratedRegex(@"new\s+ProcessStartInfo\s*\(\s*(?<arg>[^,)]+)|Process\.Start\s*\(\s*(?<arg>[^,()]+),|FileName\s*=\s*(?<arg>[^,;}\r\n]+)")]
     private static partial Regex ProcessStart();
 
-    [Fact]
-    public void Test_sources_start_only_registered_programs()
+    /// <summary>Process starts in <paramref name="sources"/> whose program is unregistered or cannot be told, and how many were seen.</summary>
+    static (List<string> Problems, int Found) UnlistedPrograms(IEnumerable<(string File, string Text)> sources, IReadOnlyList<(string File, string Text)> definitions)
     {
-        var sources = Sources().ToArray();
         var problems = new List<string>();
         int found = 0;
-        foreach (var (file, text) in Users())
+        foreach (var (file, text) in sources)
             foreach (Match m in ProcessStart().Matches(text))
             {
                 found++;
@@ -79,13 +85,41 @@ public partial class ExternalReferenceTests(ITestOutputHelper output)
                     if (!ExternalReferences.All.Any(r => r.Name == byName.Groups["n"].Value)) problems.Add($"{where}: '{byName.Groups["n"].Value}' is not registered");
                     continue;
                 }
-                var program = Resolve(arg, sources);
+                var program = Resolve(arg, definitions);
                 if (program is null) problems.Add($"{where}: cannot tell which program `{arg}` is (name it with a string literal or a constant, or use ExternalReferences.Get(\"name\").Locate())");
                 else if (!ExternalReferences.All.Any(r => r.Kind == ReferenceKind.Program && (r.Name == program || Path.GetFileName(r.Name) == Path.GetFileName(program))))
                     problems.Add($"{where}: program '{program}' is not in ExternalReferences.All");
             }
+        return (problems, found);
+    }
+
+    [Fact]
+    public void Test_sources_start_only_registered_programs()
+    {
+        var (problems, found) = UnlistedPrograms(Users(), Sources().ToArray());
         output.WriteLine($"{found} process starts in the test sources");
+        Assert.True(found > 0, "the scan found no process start at all: its pattern no longer matches how the tests start programs");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void The_scans_report_what_the_registry_lacks()
+    {
+        (string, string)[] source =
+        [
+            ("t.cs", "const string Script = \"\"\"\n    import sys, pandas as pd\n    from sklearn.svm import LinearSVC\n    import numpy.linalg\n    \"\"\";\n" +
+                     "var a = new ProcessStartInfo(\"/usr/bin/gnuplot\", args); var b = new ProcessStartInfo(Tool, args); const string Tool = \"liblinear-train\";\n" +
+                     "var c = Process.Start(someVariable, args); var d = new ProcessStartInfo { FileName = \"Rscript\" };"),
+        ];
+        var (imports, found) = UnlistedImports(source);
+        Assert.Equal(4, found);
+        Assert.Equal(["t.cs:2: python module 'pandas'", "t.cs:3: python module 'sklearn.svm'"], imports);
+        var (programs, starts) = UnlistedPrograms(source, source);
+        Assert.Equal(4, starts);
+        Assert.Equal(3, programs.Count);
+        Assert.Contains("gnuplot", programs[0]);
+        Assert.Contains("cannot tell which program `someVariable`", programs[1]);
+        Assert.Contains("Rscript", programs[2]);
     }
 
     /// <summary>A string literal, or an identifier whose string constant is defined in some test source.</summary>
