@@ -12,7 +12,7 @@ namespace LayerProbe.Tests.Fuzz;
 /// </summary>
 sealed class FuzzCampaign(string parser, ITestOutputHelper output)
 {
-    /// <summary>An input that took this long is a finding (the parsers read small files).</summary>
+    /// <summary>An input that took this long is a finding (the parsers read small files), unless <see cref="Run"/> allows more.</summary>
     public static readonly TimeSpan SlowInput = TimeSpan.FromSeconds(2);
     /// <summary>The whole campaign's limit; beyond it the current input is reported as a hang.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
@@ -27,6 +27,7 @@ sealed class FuzzCampaign(string parser, ITestOutputHelper output)
     readonly Dictionary<string, Finding> _findings = [];
     volatile byte[]? _current;
     long _fixedBudget;
+    TimeSpan _slowInput;
 
     /// <summary>Inputs run.</summary>
     public int Inputs { get; private set; }
@@ -41,9 +42,10 @@ sealed class FuzzCampaign(string parser, ITestOutputHelper output)
     /// Runs <paramref name="count"/> inputs from <paramref name="next"/> through <paramref name="parse"/>, which writes
     /// the bytes where the parser reads them and parses; a refusal must start with <paramref name="messagePrefix"/>.
     /// </summary>
-    public FuzzCampaign Run(int count, Func<byte[]> next, Action<byte[]> parse, string messagePrefix, long fixedBudget = 0)
+    public FuzzCampaign Run(int count, Func<byte[]> next, Action<byte[]> parse, string messagePrefix, long fixedBudget = 0, TimeSpan? slowInput = null)
     {
         _fixedBudget = fixedBudget;
+        _slowInput = slowInput ?? SlowInput;
         var clock = Stopwatch.StartNew();
         var worker = new Thread(() =>
         {
@@ -83,7 +85,7 @@ sealed class FuzzCampaign(string parser, ITestOutputHelper output)
             Record($"{e.GetType().Name} in {ThrowingMethod(e)}", FirstLine(e.Message), input);
         }
         clock.Stop();
-        if (clock.Elapsed > SlowInput) Record("slow input", $"{clock.Elapsed.TotalSeconds:F1} s", input);
+        if (clock.Elapsed > _slowInput) Record("slow input", $"{clock.Elapsed.TotalSeconds:F1} s", input);
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         if (allocated > AllocationBudget(input.Length) + _fixedBudget) Record("unbounded allocation", $"{allocated:N0} bytes for a {input.Length}-byte input", input);
     }

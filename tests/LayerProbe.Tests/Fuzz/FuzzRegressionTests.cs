@@ -94,19 +94,7 @@ public class FuzzRegressionTests : IDisposable
         Assert.Contains("truncated IDX data", Refused(path, () => IdxFile.ReadBytes(path, 3)));
     }
 
-    static byte[] Npy(int major, string header, int dataBytes = 0)
-    {
-        int prefix = major == 1 ? 10 : 12;
-        var text = Encoding.Latin1.GetBytes(header);
-        var bytes = new byte[prefix + text.Length + dataBytes];
-        bytes[0] = 0x93;
-        Encoding.ASCII.GetBytes("NUMPY").CopyTo(bytes, 1);
-        bytes[6] = (byte)major;
-        if (major == 1) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)text.Length);
-        else BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)text.Length);
-        text.CopyTo(bytes, prefix);
-        return bytes;
-    }
+    static byte[] Npy(int major, string header, int dataBytes = 0) => FuzzSeeds.NpyFile(major, header, new byte[dataBytes]);
 
     [Fact] // A v2 header length ≥ 2^31 was read as a negative int (ArgumentOutOfRangeException).
     public void Npy_v2_header_length_beyond_int_is_refused()
@@ -197,6 +185,15 @@ public class FuzzRegressionTests : IDisposable
         long allocated = AllocatedWhileRefusing(() => LayerTable.Read(OnnxNetwork.Load(path)));
         Assert.True(allocated < 16 << 20, $"{allocated} bytes");
         Assert.Contains(expected, Refused(path, () => LayerTable.Read(OnnxNetwork.Load(path))));
+    }
+
+    [Fact] // A residual graph's last GlobalAveragePool without an output name: Output[0] out of range in LayerAliases.
+    public void Onnx_residual_graph_with_an_unnamed_node_output_loads()
+    {
+        var model = Onnx.ModelProto.Parser.ParseFrom(FuzzSeeds.Onnx(_dir.Path)[2]);
+        model.Graph.Node.Last().Output.Clear();
+        var network = OnnxNetwork.FromBytes(model.ToByteArray(), "residual.onnx");
+        Assert.Equal(["stem", "stem-relu", "pool1", "res2a", "res3a"], network.Aliases.Names);
     }
 
     string Store()

@@ -13,12 +13,41 @@ static class FuzzSeeds
     /// <summary>The labelme example annotations (Debian labelme-examples) when installed.</summary>
     public const string LabelmeAnnotations = References.ExternalReferences.LabelmeVoc + "/Annotations";
 
-    /// <summary>The test's tiny CaffeNet-vocabulary graph and a CaffeNet-mini at 32 px built by the project's builder.</summary>
+    /// <summary>
+    /// The test's tiny CaffeNet-vocabulary graph, a CaffeNet-mini at 32 px built by the project's builder, and a tiny
+    /// residual network with neutral value names (so the layer aliases are read off the graph's structure).
+    /// </summary>
     public static byte[][] Onnx(string directory)
     {
         var tiny = File.ReadAllBytes(Features.TinyNetwork.Write(directory));
         var mini = CaffeNet.Build(CaffeNetSpec.Mini(inputSize: 32, widthDivisor: 16, fcWidth: 8, classes: 3)).ToByteArray();
-        return [tiny, mini];
+        return [tiny, mini, TinyResidual().ToByteArray()];
+    }
+
+    static Onnx.ModelProto TinyResidual()
+    {
+        var random = new Random(5);
+        var g = new OnnxGraphBuilder("residual").Input("x", "N", 2, 8, 8).Output("v15", "N", 4, 1, 1);
+        string Weight(string name, params long[] dims) =>
+            g.Initializer(name, dims, Enumerable.Range(0, (int)dims.Aggregate(1L, (a, b) => a * b)).Select(_ => (float)random.NextDouble() - 0.5f).ToArray());
+        var pad = OnnxGraphBuilder.Ints("pads", 1, 1, 1, 1);
+        var stride = OnnxGraphBuilder.Ints("strides", 2, 2);
+        g.Node("Conv", "n0", ["x", Weight("w0", 4, 2, 3, 3)], "v0", pad);
+        g.Node("Relu", "n1", ["v0"], "v1");
+        g.Node("MaxPool", "n2", ["v1"], "v2", OnnxGraphBuilder.Ints("kernel_shape", 2, 2), stride);
+        g.Node("Conv", "n3", ["v2", Weight("w1", 4, 4, 3, 3)], "v3", pad);
+        g.Node("Relu", "n4", ["v3"], "v4");
+        g.Node("Conv", "n5", ["v4", Weight("w2", 4, 4, 3, 3)], "v5", pad);
+        g.Node("Add", "n6", ["v5", "v2"], "v6");
+        g.Node("Relu", "n7", ["v6"], "v7");
+        g.Node("Conv", "n8", ["v7", Weight("w3", 4, 4, 3, 3)], "v8", pad, stride);
+        g.Node("Relu", "n9", ["v8"], "v9");
+        g.Node("Conv", "n10", ["v9", Weight("w4", 4, 4, 3, 3)], "v10", pad);
+        g.Node("Conv", "n11", ["v7", Weight("w5", 4, 4, 1, 1)], "v11", stride);
+        g.Node("Add", "n12", ["v10", "v11"], "v12");
+        g.Node("Relu", "n13", ["v12"], "v13");
+        g.Node("GlobalAveragePool", "n14", ["v13"], "v15");
+        return g.ToModel();
     }
 
     /// <summary>A hand-written VOC annotation with every field, plus labelme's exports when installed.</summary>
@@ -71,20 +100,28 @@ static class FuzzSeeds
         int prefix = major == 1 ? 10 : 12;
         var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': (3, 8, 8), }}";
         int padded = (prefix + dict.Length + 1 + 63) / 64 * 64 - prefix;
-        var header = Encoding.ASCII.GetBytes(dict.PadRight(padded - 1) + "\n");
-        var bytes = new byte[prefix + header.Length + 3 * 8 * 8 * itemSize];
+        var data = new byte[3 * 8 * 8 * itemSize];
+        for (int i = 0; i < 3 * 8 * 8; i++)
+        {
+            if (itemSize == 4) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4), i % 97 / 3f);
+            else BinaryPrimitives.WriteDoubleLittleEndian(data.AsSpan(i * 8), i % 97 / 3.0);
+        }
+        return NpyFile(major, dict.PadRight(padded - 1) + "\n", data);
+    }
+
+    /// <summary>A .npy file: magic, version <paramref name="major"/>.0, the header's length and text as given, then <paramref name="data"/>.</summary>
+    public static byte[] NpyFile(int major, string header, byte[] data)
+    {
+        int prefix = major == 1 ? 10 : 12;
+        var text = Encoding.Latin1.GetBytes(header);
+        var bytes = new byte[prefix + text.Length + data.Length];
         bytes[0] = 0x93;
         Encoding.ASCII.GetBytes("NUMPY").CopyTo(bytes, 1);
         bytes[6] = (byte)major;
-        if (major == 1) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
-        else BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)header.Length);
-        header.CopyTo(bytes, prefix);
-        for (int i = 0; i < 3 * 8 * 8; i++)
-        {
-            var at = bytes.AsSpan(prefix + header.Length + i * itemSize);
-            if (itemSize == 4) BinaryPrimitives.WriteSingleLittleEndian(at, i % 97 / 3f);
-            else BinaryPrimitives.WriteDoubleLittleEndian(at, i % 97 / 3.0);
-        }
+        if (major == 1) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)text.Length);
+        else BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)text.Length);
+        text.CopyTo(bytes, prefix);
+        data.CopyTo(bytes, prefix + text.Length);
         return bytes;
     }
 
