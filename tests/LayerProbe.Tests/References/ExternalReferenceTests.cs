@@ -20,9 +20,10 @@ public partial class ExternalReferenceTests(ITestOutputHelper output)
         throw new InvalidOperationException($"no LayerProbe.slnx above {AppContext.BaseDirectory}");
     }
 
-    /// <summary>Every test source (bin/obj excluded) with its text.</summary>
+    /// <summary>Every test source, C# and Python (bin/obj excluded), with its text.</summary>
     static IEnumerable<(string File, string Text)> Sources() =>
-        Directory.EnumerateFiles(Path.Combine(Root, "tests"), "*.cs", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Path.Combine(Root, "tests"), "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".py", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .Order(StringComparer.Ordinal).Select(f => (Path.GetRelativePath(Root, f), File.ReadAllText(f)));
 
