@@ -54,7 +54,7 @@ public sealed class LayerAliases
     /// </summary>
     static List<(string, string)> ResidualStages(ModelProto model)
     {
-        var nodes = model.Graph.Node;
+        var nodes = model.Graph.Node.Where(n => n.Output.Count > 0 && n.Output[0].Length > 0).ToList(); // a node without output names no stage
         var pairs = new List<(string, string)>();
         var firstConv = nodes.FirstOrDefault(n => n.OpType == "Conv");
         var maxPool = nodes.FirstOrDefault(n => n.OpType == "MaxPool");

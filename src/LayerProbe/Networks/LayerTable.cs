@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace LayerProbe.Networks;
 
@@ -21,18 +20,34 @@ public sealed record LayerInfo(string? Alias, string Value, string Op, string No
 /// </summary>
 public static class LayerTable
 {
+    /// <summary>
+    /// Largest zero image (C·H·W values, 64 MiB of float32, e.g. 3×2364×2364) a layer table runs: the input size comes
+    /// from the model file or the caller, and a few mutated bytes must not make it ask for gigabytes.
+    /// </summary>
+    public const long MaxInputValues = 1L << 24;
+
     /// <summary>All node outputs of <paramref name="network"/> for an input of the given size (default: declared).</summary>
     public static IReadOnlyList<LayerInfo> Read(OnnxNetwork network, int? height = null, int? width = null)
     {
         var declared = network.InputSize;
-        int h = height ?? declared?.Height ?? 224, w = width ?? declared?.Width ?? 224;
+        int h = height ?? declared?.Height ?? 224, w = width ?? declared?.Width ?? 224, c = network.InputChannels;
+        if ((long)c * h * w > MaxInputValues)
+            throw LayerProbeException.For(network.Path, $"an input of {c}x{h}x{w} is larger than a layer table runs ({MaxInputValues} values)");
         var outputs = network.NodeOutputs().ToList();
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-        using var session = OnnxSession.Create(network, network.WithOutputs(outputs.Select(o => o.Value)), options);
-        var input = new DenseTensor<float>([1, network.InputChannels, h, w]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(network.InputName, input)]);
-        var shapes = results.ToDictionary(r => r.Name, r => r.AsTensor<float>().Dimensions.ToArray());
+        var names = outputs.Select(o => o.Value).Distinct().ToArray();
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+        using var session = OnnxSession.Create(network, network.WithOutputs(names), options);
+        var shapes = new Dictionary<string, long[]>();
+        try
+        {
+            using var input = OrtValue.CreateTensorValueFromMemory(new float[c * h * w], [1, c, h, w]);
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, [network.InputName], [input], names);
+            for (int i = 0; i < names.Length; i++)
+                if (results[i].IsTensor) shapes[names[i]] = results[i].GetTensorTypeAndShape().Shape;
+        }
+        catch (OnnxRuntimeException e) { throw OnnxSession.Failure(network, "run", e); }
         return outputs.Select(o => new LayerInfo(network.Aliases.AliasOf(o.Value), o.Value, o.Node.OpType, o.Node.Name,
-            shapes.TryGetValue(o.Value, out var s) ? s.Skip(1).ToArray() : [])).ToList();
+            shapes.TryGetValue(o.Value, out var s) ? s.Skip(1).Select(d => (int)d).ToArray() : [])).ToList();
     }
 }

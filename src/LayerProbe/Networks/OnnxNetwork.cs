@@ -20,7 +20,12 @@ public sealed class OnnxNetwork
         var input = model.Graph.Input.FirstOrDefault(i => !initializers.Contains(i.Name))
             ?? throw LayerProbeException.For(path, "the graph has no data input");
         InputName = input.Name;
-        InputShape = input.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue > 0 ? (int)d.DimValue : -1).ToArray() ?? [];
+        InputShape = input.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue switch
+        {
+            > int.MaxValue => throw LayerProbeException.For(path, $"input '{input.Name}' declares a dimension of {d.DimValue}"),
+            > 0 => (int)d.DimValue,
+            _ => -1,
+        }).ToArray() ?? [];
         Aliases = LayerAliases.For(model);
     }
 
