@@ -7,7 +7,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess auto|imagenet|caffe] [--mean FILE] [--size N] [--float16] [--export-npy]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess auto|imagenet|caffe] [--mean FILE] [--size N] [--float16] [--export-npy] [--keep-non-finite]</c>: features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
@@ -24,8 +24,9 @@ static class ExtractCommand
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 16 };
         var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
         var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
+        var keepNonFinite = new Option<bool>("--keep-non-finite") { Description = "store NaN/infinite activations instead of stopping at the first one" };
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
-            { model, layers, output, images, data, preprocess, mean, size, batch, half, npy };
+            { model, layers, output, images, data, preprocess, mean, size, batch, half, npy, keepNonFinite };
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
@@ -39,6 +40,7 @@ static class ExtractCommand
                 BatchSize = parse.GetValue(batch),
                 DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32,
                 ExportNpy = parse.GetValue(npy),
+                KeepNonFinite = parse.GetValue(keepNonFinite),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}");
 
