@@ -26,6 +26,7 @@ public sealed class FileContentHashes
     readonly object _gate = new();
     bool _dirty;
     long _filesRead, _bytesRead;
+    [ThreadStatic] static byte[]? _readBuffer;
 
     /// <summary>
     /// A cache kept in <paramref name="cacheFile"/> (null: this process only) that remembers files whose status is older
@@ -73,7 +74,7 @@ public sealed class FileContentHashes
     string ReadAndHash(string full, string shown)
     {
         var xx = new XxHash128();
-        var buffer = new byte[1 << 20];
+        var buffer = _readBuffer ??= new byte[1 << 18]; // per thread: a fresh buffer per file cost more than the hashing
         try
         {
             using var file = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
