@@ -14,14 +14,14 @@ public class StoreFaultTests(ChildExtraction fixture, ITestOutputHelper log)
 {
     /// <summary>
     /// Kills a run of <paramref name="args"/>: the first of each pair at a uniformly random moment of a whole run's
-    /// time (start-up included), the second at a random moment of the writing phase after its first committed row —
-    /// so kills land in start-up, between commits and at the end. Returns whether it was still running when killed.
+    /// time (start-up included), the second at a random moment in the first 60 % of the writing phase after its first
+    /// committed row — so kills land in start-up, between commits and at the end. Returns whether it was still running.
     /// </summary>
     static bool KillSomewhere(string[] args, string output, Random random, (TimeSpan Whole, TimeSpan Writing) time, bool whileWriting)
     {
         using var child = ChildCli.Start(args);
         if (whileWriting) child.WaitUntil(() => ChildExtraction.CommittedRows(output).Any(r => r > 0), TimeSpan.FromMinutes(2));
-        Thread.Sleep(random.NextDouble() * (whileWriting ? time.Writing : time.Whole));
+        Thread.Sleep(random.NextDouble() * (whileWriting ? 0.6 * time.Writing : time.Whole)); // 0.6: a run may be quicker than the timed one
         bool running = !child.HasExited;
         child.Kill();
         return running;
@@ -29,10 +29,12 @@ public class StoreFaultTests(ChildExtraction fixture, ITestOutputHelper log)
 
     static bool Partial(string output, long rows) => ChildExtraction.CommittedRows(output).Any(r => r > 0 && r < rows);
 
-    [Fact]
-    public void Extraction_killed_at_random_moments_resumes_to_the_bytes_of_an_uninterrupted_run()
+    /// <summary>
+    /// For each of three seeds: two kills of <paramref name="command"/> into a fresh folder, then a plain rerun that must
+    /// succeed and pass <paramref name="same"/>. Logs and checks that kills landed while stores were partial.
+    /// </summary>
+    void KillThenResume(string what, TempDir tmp, Func<string, string[]> command, (TimeSpan Whole, TimeSpan Writing) time, long rows, Action<string, int> same)
     {
-        using var tmp = new TempDir();
         int kills = 0, midWrite = 0, survived = 0;
         int[] seeds = [1, 2, 3];
         foreach (int seed in seeds)
@@ -41,16 +43,24 @@ public class StoreFaultTests(ChildExtraction fixture, ITestOutputHelper log)
             string output = tmp.Sub($"seed{seed}");
             for (int k = 0; k < 2; k++)
             {
-                if (KillSomewhere(fixture.Extract(output), output, random, (fixture.Duration, fixture.WritePhase), whileWriting: k == 1)) kills++;
-                if (Partial(output, ChildExtraction.Items)) midWrite++;
+                if (KillSomewhere(command(output), output, random, time, whileWriting: k == 1)) kills++;
+                if (Partial(output, rows)) midWrite++;
             }
-            using var rerun = ChildExtraction.Run(fixture.Extract(output));
+            using var rerun = ChildExtraction.Run(command(output));
             Assert.True(rerun.ExitCode == 0, rerun.ToString());
-            fixture.AssertSameAsReference(output, $"seed {seed}");
+            same(output, seed);
             survived++;
         }
-        log.WriteLine($"extract: {kills} SIGKILLs of running processes ({midWrite} left partial stores), {survived}/{seeds.Length} folders resumed byte-identical");
+        log.WriteLine($"{what}: {kills} SIGKILLs of running processes ({midWrite} left partial stores), {survived}/{seeds.Length} folders resumed byte-identical");
         Assert.True(midWrite >= 1, "no kill landed while stores were partial");
+    }
+
+    [Fact]
+    public void Extraction_killed_at_random_moments_resumes_to_the_bytes_of_an_uninterrupted_run()
+    {
+        using var tmp = new TempDir();
+        KillThenResume("extract", tmp, output => fixture.Extract(output), (fixture.Duration, fixture.WritePhase), ChildExtraction.Items,
+            (output, seed) => fixture.AssertSameAsReference(output, $"seed {seed}"));
     }
 
     [Fact]
@@ -65,26 +75,11 @@ public class StoreFaultTests(ChildExtraction fixture, ITestOutputHelper log)
         var time = ChildExtraction.Timed(Transform(tmp.Sub("whole")), tmp.Sub("whole"));
         var reference = ChildExtraction.StoreBytes(tmp.Sub("in-process"));
         Assert.Equal(reference, ChildExtraction.StoreBytes(tmp.Sub("whole")));
-
-        int kills = 0, midWrite = 0, survived = 0;
-        int[] seeds = [1, 2, 3];
-        foreach (int seed in seeds)
+        KillThenResume("transform", tmp, Transform, time, rows, (output, _) =>
         {
-            var random = new Random(seed);
-            string output = tmp.Sub($"seed{seed}");
-            for (int k = 0; k < 2; k++)
-            {
-                if (KillSomewhere(Transform(output), output, random, time, whileWriting: k == 1)) kills++;
-                if (Partial(output, rows)) midWrite++;
-            }
-            using var rerun = ChildExtraction.Run(Transform(output));
-            Assert.True(rerun.ExitCode == 0, rerun.ToString());
             Assert.Equal(reference, ChildExtraction.StoreBytes(output));
             Assert.Equal(Path.GetFileName(expected), Path.GetFileName(Directory.GetDirectories(output).Single()));
-            survived++;
-        }
-        log.WriteLine($"transform: {kills} SIGKILLs of running processes ({midWrite} left partial stores), {survived}/{seeds.Length} folders resumed byte-identical");
-        Assert.True(midWrite >= 1, "no kill landed while the store was partial");
+        });
     }
 
     [Fact]
