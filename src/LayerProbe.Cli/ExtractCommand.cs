@@ -7,7 +7,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess auto|imagenet|caffe] [--mean FILE] [--size N] [--float16] [--export-npy]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess auto|imagenet|caffe] [--mean FILE] [--size N] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite]</c>: features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
@@ -24,11 +24,15 @@ static class ExtractCommand
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 16 };
         var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
         var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
+        var commitEvery = new Option<double>("--commit-interval") { Description = "seconds between commits (0: after every batch); a kill loses at most this much work", DefaultValueFactory = _ => 1.0 };
+        var keepNonFinite = new Option<bool>("--keep-non-finite") { Description = "store NaN/infinite activations instead of stopping at the first one" };
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
-            { model, layers, output, images, data, preprocess, mean, size, batch, half, npy };
+            { model, layers, output, images, data, preprocess, mean, size, batch, half, npy, commitEvery, keepNonFinite };
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
+            double seconds = parse.GetValue(commitEvery);
+            if (!(seconds >= 0) || !double.IsFinite(seconds)) throw LayerProbeException.For("--commit-interval", $"must be a number of seconds ≥ 0, got {seconds}");
             if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give exactly one of --images DIR or --data SCHEME:ARG");
             var network = OnnxNetwork.Load(parse.GetValue(model)!);
             var (items, preprocessor) = ItemSetSources.Create(spec ?? $"images:{imageDir}", network,
@@ -39,6 +43,8 @@ static class ExtractCommand
                 BatchSize = parse.GetValue(batch),
                 DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32,
                 ExportNpy = parse.GetValue(npy),
+                KeepNonFinite = parse.GetValue(keepNonFinite),
+                CommitInterval = TimeSpan.FromSeconds(seconds),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}");
 

@@ -3,7 +3,7 @@ namespace LayerProbe.Data;
 /// <summary>
 /// Fashion-MNIST images as items (whole images, single label), optionally a subset of indices. Images are decoded in
 /// memory from the IDX data and made 3-channel by replicating the grey value. The fingerprint covers both IDX files
-/// (size and modification time) and the chosen indices.
+/// (their bytes) and the chosen indices.
 /// </summary>
 public sealed class FashionMnistItems : ILabelledItemSet
 {

@@ -5,12 +5,17 @@ using System.Text;
 namespace LayerProbe.Data;
 
 /// <summary>
-/// Builds item-set fingerprints: a SHA-256 over the set's name, ids, regions and the size and modification time of
-/// every file it reads, so any change of content changes the fingerprint.
+/// Builds item-set fingerprints: a SHA-256 over the set's name, ids, regions and the <em>bytes</em> of every file it
+/// reads (an XxHash128 per file, <see cref="FileContentHashes"/>), so any change of content changes the fingerprint —
+/// an edit that keeps the size and the modification time too — while moving or touching the data does not.
 /// </summary>
 public sealed class Fingerprints
 {
     readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    readonly FileContentHashes _contents;
+
+    /// <summary>A fingerprint whose files are hashed through <paramref name="contents"/> (default: the shared cache).</summary>
+    public Fingerprints(FileContentHashes? contents = null) => _contents = contents ?? FileContentHashes.Shared;
 
     /// <summary>Adds a text field.</summary>
     public Fingerprints Add(string text)
@@ -24,14 +29,13 @@ public sealed class Fingerprints
     public Fingerprints Add(PixelBox? region) =>
         Add(region is { } b ? string.Create(CultureInfo.InvariantCulture, $"{b.X1},{b.Y1},{b.X2},{b.Y2}") : "whole");
 
-    /// <summary>Adds a file's path, size and last write time; a missing file is an error naming it.</summary>
-    public Fingerprints AddFile(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw LayerProbeException.For(path, "file not found");
-        return Add(path).Add(info.Length.ToString(CultureInfo.InvariantCulture)).Add(info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
-    }
+    /// <summary>Adds the hash of a file's bytes; a missing or unreadable file is an error naming it.</summary>
+    public Fingerprints AddFile(string path) => Add(_contents.Hash(path));
 
-    /// <summary>The fingerprint as lowercase hex.</summary>
-    public string Finish() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+    /// <summary>The fingerprint as lowercase hex (file hashes learnt on the way are saved to the cache).</summary>
+    public string Finish()
+    {
+        _contents.Save();
+        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+    }
 }

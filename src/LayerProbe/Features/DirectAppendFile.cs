@@ -131,7 +131,11 @@ sealed class DirectAppendFile : IDisposable
                 _used -= full;
             }
         }
-        if (Native.fsync(_handle) != 0) throw new IOException($"{_path}: fsync failed (errno {Marshal.GetLastPInvokeError()})");
+        if (Native.fsync(_handle) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError(); // as HResult, the way .NET reports failed writes on Unix (a full disk is 28)
+            throw new IOException($"{_path}: fsync failed ({Marshal.GetPInvokeErrorMessage(errno)})", errno);
+        }
     }
 
     public void Dispose() => _handle.Dispose();

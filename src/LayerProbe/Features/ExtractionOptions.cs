@@ -28,6 +28,13 @@ public sealed record ExtractionOptions
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Also write <c>features.npy</c> beside each finished store.</summary>
     public bool ExportNpy { get; init; }
+    /// <summary>
+    /// Store NaN and infinite activations (and float16 overflows) instead of stopping at the first one. Off by default:
+    /// a store is then never marked complete with a value no probe can use.
+    /// </summary>
+    public bool KeepNonFinite { get; init; }
+    /// <summary>Hears the one line said while another process holds a store's lock (default: standard error).</summary>
+    public Action<string>? Waiting { get; init; }
 }
 
 /// <summary>Progress of an extraction, reported after each batch is stored.</summary>

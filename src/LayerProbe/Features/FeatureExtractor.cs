@@ -13,7 +13,11 @@ namespace LayerProbe.Features;
 /// </summary>
 public static class FeatureExtractor
 {
-    /// <summary>Runs (or resumes, or skips when complete) the extraction of <paramref name="layers"/> into <paramref name="outputDirectory"/>.</summary>
+    /// <summary>
+    /// Runs (or resumes, or skips when complete) the extraction of <paramref name="layers"/> into
+    /// <paramref name="outputDirectory"/>. Complete stores are left untouched; only the missing layers run through the
+    /// network, each written under its store's lock (a concurrent writer of the same store is waited for).
+    /// </summary>
     public static ExtractionResult Run(OnnxNetwork network, IItemSet items, IPreprocessor preprocessor, IReadOnlyList<string> layers,
         string outputDirectory, ExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null,
         CancellationToken cancellation = default)
@@ -21,40 +25,56 @@ public static class FeatureExtractor
         options ??= new ExtractionOptions();
         var clock = Stopwatch.StartNew();
         var plan = Plan(network, items, preprocessor, layers, outputDirectory, options);
-        if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory)))
-        {
-            var done = plan.Select(p => p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
-            if (options.ExportNpy) ExportMissingNpy(done);
-            progress?.Report(new ExtractionProgress(items.Count, items.Count, items.Count, clock.Elapsed));
-            return new ExtractionResult(done, items.Count, 0, clock.Elapsed, default);
-        }
+        if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory))) return AlreadyComplete(plan, items, options, progress, clock);
 
-        // A batch-only change: stores stay keyed by the original network's hash (same features per image).
-        using var sessionOptions = CreateSessionOptions(options);
-        using var session = OnnxSession.Create(network, InputAdaptation.FreeBatch(network.WithOutputs(plan.Select(p => p.Value))), sessionOptions);
-        var shapes = OutputShapes.Probe(session, network.InputName, preprocessor, plan.Select(p => p.Value).ToList());
-        var stores = plan.Select((p, i) => p with { Shape = shapes[i] }).ToList();
-
+        // Locks in path order, so that two runs asking for overlapping layers in different orders cannot deadlock.
+        var locks = new List<StoreWriteLock>();
         var writers = new List<FeatureStoreWriter>();
         try
         {
+            foreach (var p in plan.Where(p => !FeatureStoreFiles.IsComplete(p.Directory)).OrderBy(p => p.Directory, StringComparer.Ordinal))
+                locks.Add(StoreWriteLock.Acquire(p.Directory, options.Waiting, cancellation));
+            // Whatever a writer we waited for finished is now complete, and stays as it is.
+            var missing = plan.Where(p => !FeatureStoreFiles.IsComplete(p.Directory)).ToList();
+            if (missing.Count == 0) return AlreadyComplete(plan, items, options, progress, clock);
+
+            // A batch-only change: stores stay keyed by the original network's hash (same features per image).
+            using var sessionOptions = CreateSessionOptions(options);
+            using var session = OnnxSession.Create(network, InputAdaptation.FreeBatch(network.WithOutputs(missing.Select(p => p.Value))), sessionOptions);
+            var shapes = OutputShapes.Probe(session, network.InputName, preprocessor, missing.Select(p => p.Value).ToList());
+            var stores = missing.Select((p, i) => p with { Shape = shapes[i] }).ToList();
+
             foreach (var s in stores)
-                writers.Add(FeatureStoreWriter.OpenOrCreate(s.Directory,
-                    FeatureMatrixHeader.ForShape(options.DType, items.Count, s.Shape), Manifest(network, items, preprocessor, s, options)));
+                writers.Add(FeatureStoreWriter.OpenOrCreate(s.Directory, FeatureMatrixHeader.ForShape(options.DType, items.Count, s.Shape),
+                    Manifest(network, items, preprocessor, s, options), locks.Single(l => l.Directory == s.Directory), options.KeepNonFinite));
             long start = writers.Min(w => w.CommittedRows);
             foreach (var w in writers) w.RewindTo(start);
 
             var pipeline = new ExtractionPipeline(session, network.InputName, items, preprocessor, stores, writers, options, progress, clock);
-            pipeline.Run((int)start, cancellation);
+            try { pipeline.Run((int)start, cancellation); }
+            catch (LayerProbeException e) when (writers.Count > 1 && StoreDiskFull.Is(e))
+            {
+                throw StoreDiskFull.Restate(e, writers.Sum(w => w.BytesStillNeeded), $"the {writers.Count} stores of this run");
+            }
             foreach (var w in writers) w.Complete();
-            if (options.ExportNpy) ExportMissingNpy(stores);
-            return new ExtractionResult(stores, (int)start, items.Count - (int)start, clock.Elapsed,
+            var done = plan.Select(p => stores.FirstOrDefault(s => s.Directory == p.Directory) ?? p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
+            if (options.ExportNpy) ExportMissingNpy(done);
+            return new ExtractionResult(done, (int)start, items.Count - (int)start, clock.Elapsed,
                 new PipelineTiming(pipeline.Inferring, pipeline.WaitingForInput, pipeline.WaitingForStore));
         }
         finally
         {
             foreach (var w in writers) w.Dispose();
+            foreach (var l in locks) l.Dispose();
         }
+    }
+
+    static ExtractionResult AlreadyComplete(List<LayerStore> plan, IItemSet items, ExtractionOptions options, IProgress<ExtractionProgress>? progress, Stopwatch clock)
+    {
+        var done = plan.Select(p => p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
+        if (options.ExportNpy) ExportMissingNpy(done);
+        progress?.Report(new ExtractionProgress(items.Count, items.Count, items.Count, clock.Elapsed));
+        return new ExtractionResult(done, items.Count, 0, clock.Elapsed, default);
     }
 
     /// <summary>Resolves layers, computes keys and store directories, and makes sure the output directory is usable.</summary>

@@ -16,6 +16,8 @@ public static class FeatureStoreFiles
     public const string Manifest = "manifest.json";
     /// <summary>Written last, by rename, when every row is durable.</summary>
     public const string Complete = "complete";
+    /// <summary>Locked (flock) by the one process writing the store; holds its pid (<see cref="StoreWriteLock"/>).</summary>
+    public const string WriteLock = "writer.lock";
     /// <summary>Optional NumPy export of the matrix.</summary>
     public const string Npy = "features.npy";
 

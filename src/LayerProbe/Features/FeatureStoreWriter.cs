@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -7,6 +8,9 @@ namespace LayerProbe.Features;
 /// Appends rows to one layer's store in chunks and makes them durable with <see cref="Commit"/> (flush both files to
 /// disk, then atomically replace the commit record). Reopening a partial store resumes at the committed row count
 /// and cuts off any uncommitted tail, so an interrupted run finishes with the same bytes as an uninterrupted one.
+/// Only the holder of the store's <see cref="StoreWriteLock"/> writes it, and a complete store is never reopened.
+/// Each batch is checked for non-finite values before it is written (<see cref="FiniteValues"/>); a full disk is one
+/// line naming the file and the space still needed (<see cref="StoreDiskFull"/>).
 /// </summary>
 public sealed class FeatureStoreWriter : IDisposable
 {
@@ -14,17 +18,22 @@ public sealed class FeatureStoreWriter : IDisposable
     readonly FileStream _ids;
     readonly string _directory;
     readonly FeatureManifest _manifest;
+    readonly StoreWriteLock? _ownLock;
+    readonly bool _keepNonFinite;
     Half[] _halfBuffer = [];
     byte[] _idBuffer = new byte[4096];
     long _rows;
 
-    FeatureStoreWriter(string directory, FeatureMatrixHeader header, FeatureManifest manifest, DirectAppendFile matrix, FileStream ids, CommitRecord start)
+    FeatureStoreWriter(string directory, FeatureMatrixHeader header, FeatureManifest manifest, DirectAppendFile matrix, FileStream ids,
+        CommitRecord start, StoreWriteLock? ownLock, bool keepNonFinite)
     {
         _directory = directory;
         Header = header;
         _manifest = manifest;
         _matrix = matrix;
         _ids = ids;
+        _ownLock = ownLock;
+        _keepNonFinite = keepNonFinite;
         _rows = CommittedRows = start.Rows;
     }
 
@@ -37,13 +46,48 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Rows appended so far (committed or not).</summary>
     public long Rows => _rows;
 
+    /// <summary>About how many more bytes the finished store takes than its committed rows do (matrix and ids).</summary>
+    public long BytesStillNeeded
+    {
+        get
+        {
+            long idBytesPerRow = _rows > 0 ? _ids.Length / _rows + 1 : 32;
+            return Header.FileLength(Header.Rows) - Header.FileLength(CommittedRows) + (Header.Rows - CommittedRows) * idBytesPerRow;
+        }
+    }
+
     /// <summary>
     /// Opens the store in <paramref name="directory"/> for appending: resumes a partial store with the same header
-    /// from its committed count (truncating anything after it), or starts a fresh one.
+    /// from its committed count (truncating anything after it), or starts a fresh one. The caller either holds the
+    /// store's lock (<paramref name="heldLock"/>) or the writer takes it, waiting while another writer has it.
+    /// Batches with NaN or infinite values are refused unless <paramref name="keepNonFinite"/>.
     /// </summary>
-    public static FeatureStoreWriter OpenOrCreate(string directory, FeatureMatrixHeader header, FeatureManifest manifest)
+    public static FeatureStoreWriter OpenOrCreate(string directory, FeatureMatrixHeader header, FeatureManifest manifest,
+        StoreWriteLock? heldLock = null, bool keepNonFinite = false)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        if (heldLock is not null && Path.GetFullPath(heldLock.Directory) != Path.GetFullPath(directory))
+            throw new ArgumentException($"the lock held is {heldLock.Directory}'s, not {directory}'s", nameof(heldLock));
+        var ownLock = heldLock is null ? StoreWriteLock.Acquire(directory) : null;
+        try
+        {
+            if (FeatureStoreFiles.IsComplete(directory))
+                throw new InvalidOperationException($"{directory}: the store is complete; complete stores are never reopened for writing");
+            return Open(directory, header, manifest, ownLock, keepNonFinite);
+        }
+        catch (Exception e) when (StoreDiskFull.Is(e))
+        {
+            ownLock?.Dispose();
+            throw StoreDiskFull.For(Path.Combine(directory, FeatureStoreFiles.Matrix), header.FileLength(header.Rows), e);
+        }
+        catch
+        {
+            ownLock?.Dispose();
+            throw;
+        }
+    }
+
+    static FeatureStoreWriter Open(string directory, FeatureMatrixHeader header, FeatureManifest manifest, StoreWriteLock? ownLock, bool keepNonFinite)
+    {
         string matrixPath = Path.Combine(directory, FeatureStoreFiles.Matrix), idsPath = Path.Combine(directory, FeatureStoreFiles.Ids);
         var commit = CommitRecord.TryRead(Path.Combine(directory, FeatureStoreFiles.Commit));
         if (commit is { } c && (c.Rows > header.Rows || !SameHeader(matrixPath, header) || !File.Exists(idsPath) || new FileInfo(idsPath).Length < c.IdBytes
@@ -68,7 +112,7 @@ public sealed class FeatureStoreWriter : IDisposable
             ids = new FileStream(idsPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
             ids.SetLength(start.IdBytes);
             ids.Seek(0, SeekOrigin.End);
-            var writer = new FeatureStoreWriter(directory, header, manifest, matrix, ids, start);
+            var writer = new FeatureStoreWriter(directory, header, manifest, matrix, ids, start, ownLock, keepNonFinite);
             if (commit is null) writer.Commit();
             AtomicFile.WriteText(Path.Combine(directory, FeatureStoreFiles.Manifest), (manifest with { Rows = start.Rows, Complete = false }).ToJson());
             return writer;
@@ -93,12 +137,16 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Appends rows (row-major, <c>ids.Count × Cols</c> values) and their ids; durable after <see cref="Commit"/>.</summary>
     public void Append(ReadOnlySpan<float> values, IReadOnlyList<string> ids)
     {
-        CheckAppend(values.Length, ids.Count);
-        if (Header.DType == FeatureDType.Float32)
-            _matrix.Write(MemoryMarshal.AsBytes(values));
-        else
-            WriteHalf(values);
-        WriteIds(ids);
+        CheckAppend(values, ids);
+        try
+        {
+            if (Header.DType == FeatureDType.Float32)
+                _matrix.Write(MemoryMarshal.AsBytes(values));
+            else
+                WriteHalf(values);
+            WriteIds(ids);
+        }
+        catch (Exception e) when (StoreDiskFull.Is(e)) { throw DiskFull(e); }
         _rows += ids.Count;
     }
 
@@ -112,22 +160,38 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Appends the rows placed in <paramref name="rows"/> at <see cref="BlockOffsetOfRow"/> of the next row, and their ids.</summary>
     internal void Append(BlockAlignedRows rows, IReadOnlyList<string> ids)
     {
-        CheckAppend(rows.Count, ids.Count);
-        if (Header.DType == FeatureDType.Float32)
-            _matrix.WriteInPlace(rows.Blocks, rows.Lead, rows.Count * sizeof(float));
-        else
-            WriteHalf(rows.Values);
-        WriteIds(ids);
+        CheckAppend(rows.Values, ids);
+        try
+        {
+            if (Header.DType == FeatureDType.Float32)
+                _matrix.WriteInPlace(rows.Blocks, rows.Lead, rows.Count * sizeof(float));
+            else
+                WriteHalf(rows.Values);
+            WriteIds(ids);
+        }
+        catch (Exception e) when (StoreDiskFull.Is(e)) { throw DiskFull(e); }
         _rows += ids.Count;
     }
 
-    void CheckAppend(int values, int rows)
+    /// <summary>Shapes and room, then the values: a NaN, an infinity or a float16 overflow stops the batch before any of it is written.</summary>
+    void CheckAppend(ReadOnlySpan<float> values, IReadOnlyList<string> ids)
     {
-        if (values != rows * Header.Cols)
-            throw new ArgumentException($"expected {rows} rows of {Header.Cols} values, got {values} values");
+        int rows = ids.Count;
+        if (values.Length != rows * Header.Cols)
+            throw new ArgumentException($"expected {rows} rows of {Header.Cols} values, got {values.Length} values");
         if (_rows + rows > Header.Rows)
             throw new InvalidOperationException($"store {_directory} holds {Header.Rows} rows; appending {rows} to {_rows} overflows");
+        if (_keepNonFinite) return;
+        bool half = Header.DType == FeatureDType.Float16;
+        int bad = FiniteValues.FirstOutside(values, half ? FiniteValues.HalfOverflow : float.PositiveInfinity);
+        if (bad < 0) return;
+        float value = values[bad];
+        string text = value.ToString(CultureInfo.InvariantCulture), what = float.IsFinite(value) ? $"value {text} overflows float16" : $"non-finite value {text}";
+        throw LayerProbeException.For(_directory, $"item {ids[(int)(bad / Header.Cols)]}, layer {_manifest.LayerAlias}: {what} at dimension {bad % Header.Cols}; " +
+            "the store is not marked complete (extraction keeps such values only with --keep-non-finite)");
     }
+
+    LayerProbeException DiskFull(Exception cause) => StoreDiskFull.For(Path.Combine(_directory, FeatureStoreFiles.Matrix), BytesStillNeeded, cause);
 
     void WriteHalf(ReadOnlySpan<float> values)
     {
@@ -192,9 +256,13 @@ public sealed class FeatureStoreWriter : IDisposable
     /// <summary>Flushes appended rows to disk, then atomically records them as committed.</summary>
     public void Commit()
     {
-        _matrix.Flush();
-        _ids.Flush(flushToDisk: true);
-        new CommitRecord(_rows, _ids.Length).Write(Path.Combine(_directory, FeatureStoreFiles.Commit));
+        try
+        {
+            _matrix.Flush();
+            _ids.Flush(flushToDisk: true);
+            new CommitRecord(_rows, _ids.Length).Write(Path.Combine(_directory, FeatureStoreFiles.Commit));
+        }
+        catch (Exception e) when (StoreDiskFull.Is(e)) { throw DiskFull(e); }
         CommittedRows = _rows;
     }
 
@@ -205,14 +273,19 @@ public sealed class FeatureStoreWriter : IDisposable
     {
         if (_rows != Header.Rows) throw new InvalidOperationException($"store {_directory}: {_rows} of {Header.Rows} rows written");
         Commit();
-        AtomicFile.WriteText(Path.Combine(_directory, FeatureStoreFiles.Manifest), (_manifest with { Rows = _rows, Complete = true }).ToJson());
-        AtomicFile.WriteText(Path.Combine(_directory, FeatureStoreFiles.Complete), $"{_manifest.Key}\n");
+        try
+        {
+            AtomicFile.WriteText(Path.Combine(_directory, FeatureStoreFiles.Manifest), (_manifest with { Rows = _rows, Complete = true }).ToJson());
+            AtomicFile.WriteText(Path.Combine(_directory, FeatureStoreFiles.Complete), $"{_manifest.Key}\n");
+        }
+        catch (Exception e) when (StoreDiskFull.Is(e)) { throw StoreDiskFull.For(Path.Combine(_directory, FeatureStoreFiles.Manifest), 1 << 16, e); }
     }
 
-    /// <summary>Closes the files; uncommitted rows are discarded on the next open.</summary>
+    /// <summary>Closes the files (and releases the lock the writer took itself); uncommitted rows are discarded on the next open.</summary>
     public void Dispose()
     {
         _matrix.Dispose();
         _ids.Dispose();
+        _ownLock?.Dispose();
     }
 }

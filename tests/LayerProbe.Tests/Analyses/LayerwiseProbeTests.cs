@@ -41,7 +41,8 @@ public class LayerwiseProbeTests
             LayerAlias = "pool5", LayerValue = "pool5", Shape = [dims], DType = "float32", Key = dir, FormatVersion = 1,
             ToolVersion = "t", DotNetVersion = "n", OnnxRuntimeVersion = "o", Created = "c", Rows = 0, Complete = false,
         };
-        using (var writer = FeatureStoreWriter.OpenOrCreate(dir, FeatureMatrixHeader.ForShape(FeatureDType.Float32, items.Count, [dims]), manifest))
+        // keepNonFinite: one test stores a NaN on purpose, to see the probe refuse it
+        using (var writer = FeatureStoreWriter.OpenOrCreate(dir, FeatureMatrixHeader.ForShape(FeatureDType.Float32, items.Count, [dims]), manifest, keepNonFinite: true))
         {
             writer.Append(values, Enumerable.Range(0, items.Count).Select(items.Id).ToList());
             writer.Commit();

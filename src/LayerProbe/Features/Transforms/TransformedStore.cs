@@ -5,7 +5,8 @@ namespace LayerProbe.Features.Transforms;
 /// transformed rows (e.g. sp-max: 36× fewer values than pool5), otherwise <see cref="TransformedFeatureRows"/> streams.
 /// The store is content-addressed like extracted ones: its key is the source key's fields with the layer value extended
 /// by the transform settings, so a changed source, transform or seed gives a new directory. Rows are transformed in
-/// parallel in chunks and committed chunk by chunk; an interrupted write resumes; a complete store is reused as is.
+/// parallel in chunks and committed chunk by chunk under the store's lock; an interrupted write resumes; a complete store
+/// is reused as is.
 /// </summary>
 public static class TransformedStore
 {
@@ -45,7 +46,9 @@ public static class TransformedStore
             Rows = 0,
             Complete = false,
         };
-        using var writer = FeatureStoreWriter.OpenOrCreate(directory, header, manifest);
+        using var heldLock = StoreWriteLock.Acquire(directory);
+        if (FeatureStoreFiles.IsComplete(directory)) return directory; // finished by the writer we waited for
+        using var writer = FeatureStoreWriter.OpenOrCreate(directory, header, manifest, heldLock);
         var buffer = new float[(long)ChunkRows * outDims];
         for (long first = writer.CommittedRows; first < matrix.RowCount; first += ChunkRows)
         {
