@@ -23,7 +23,7 @@ public class NonFiniteFeatureTests
         };
         var values = Enumerable.Range(0, 48).Select(i => (float)(i % 7)).ToArray();
         values[4 * 8 + 5] = bad;
-        using (var w = FeatureStoreWriter.OpenOrCreate(dir, FeatureMatrixHeader.ForShape(FeatureDType.Float32, 6, [2, 2, 2]), manifest))
+        using (var w = FeatureStoreWriter.OpenOrCreate(dir, FeatureMatrixHeader.ForShape(FeatureDType.Float32, 6, [2, 2, 2]), manifest, keepNonFinite: true))
         {
             w.Append(values, Enumerable.Range(0, 6).Select(i => $"item{i}").ToArray());
             w.Commit();

@@ -23,11 +23,10 @@ public class SnapshotKillTests
         var uninterrupted = CliProcess.Run(Train(whole));
         Assert.True(uninterrupted.Code == 0, uninterrupted.Err);
 
-        using (var child = CliProcess.Start(Train(killed), new Dictionary<string, string> { [SnapshotSet.PauseVariable] = $"{point}@snapshot_iter_4" }))
+        using (var child = ChildCli.Start(Train(killed), new Dictionary<string, string> { [SnapshotSet.PauseVariable] = $"{point}@snapshot_iter_4" }))
         {
-            Assert.True(child.WaitForError("paused in snapshot snapshot_iter_4", TimeSpan.FromMinutes(5)), child.Err);
-            child.Process.Kill(); // SIGKILL
-            child.Process.WaitForExit();
+            Assert.True(child.WaitUntil(() => child.Errors.Contains("paused in snapshot snapshot_iter_4"), TimeSpan.FromMinutes(5)), child.Errors);
+            child.Kill(); // SIGKILL
         }
         string torn = Path.Combine(killed, "snapshot_iter_4.onnx");
         Assert.True(File.Exists(torn));

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using LayerProbe.Features;
 using LayerProbe.Networks;
 
+using LayerProbe.Tests.Cli;
+
 namespace LayerProbe.Tests.Features;
 
 /// <summary>

@@ -4,6 +4,8 @@ using LayerProbe.Features;
 using LayerProbe.Features.Transforms;
 using Xunit.Abstractions;
 
+using LayerProbe.Tests.Cli;
+
 namespace LayerProbe.Tests.Features;
 
 /// <summary>
@@ -97,24 +99,25 @@ static class Tmpfs
         string probe = Directory.CreateTempSubdirectory("layerprobe-tmpfs-probe-").FullName;
         try
         {
-            var (code, error) = Exec("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe);
+            var (code, error) = Exec(new ProcessStartInfo("mount"), "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe);
             if (code != 0) return $"mount -t tmpfs failed here: {error.Trim()}";
-            Exec("umount", probe);
+            Exec(new ProcessStartInfo("umount"), probe);
             return null;
         }
         catch (System.ComponentModel.Win32Exception e) { return $"no mount program ({e.Message})"; }
         finally { try { Directory.Delete(probe); } catch (IOException) { } }
     }
 
-    public static void Mount(string path, string size) => Check(Exec("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path), "mount");
-    public static void Remount(string path, string size) => Check(Exec("mount", "-o", $"remount,size={size}", path), "remount");
-    public static void Unmount(string path) => Exec("umount", "-l", path);
+    public static void Mount(string path, string size) => Check(Exec(new ProcessStartInfo("mount"), "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path), "mount");
+    public static void Remount(string path, string size) => Check(Exec(new ProcessStartInfo("mount"), "-o", $"remount,size={size}", path), "remount");
+    public static void Unmount(string path) => Exec(new ProcessStartInfo("umount"), "-l", path);
 
     static void Check((int Code, string Error) result, string what) => Assert.True(result.Code == 0, $"{what}: {result.Error}");
 
-    static (int Code, string Error) Exec(string program, params string[] args)
+    static (int Code, string Error) Exec(ProcessStartInfo info, params string[] args)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.RedirectStandardError = info.RedirectStandardOutput = true;
+        info.UseShellExecute = false;
         foreach (var a in args) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         string error = p.StandardError.ReadToEnd();

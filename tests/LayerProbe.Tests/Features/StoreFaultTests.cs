@@ -2,6 +2,8 @@ using LayerProbe.Features;
 using LayerProbe.Features.Transforms;
 using Xunit.Abstractions;
 
+using LayerProbe.Tests.Cli;
+
 namespace LayerProbe.Tests.Features;
 
 /// <summary>

@@ -35,6 +35,8 @@ public static class ExternalReferences
         Program("liblinear-train", "liblinear-tools"),
         Program("liblinear-predict", "liblinear-tools"),
         Program("chromium", "chromium"),
+        Program("mount", "mount"),
+        Program("umount", "mount"),
         Program("sbatch", "slurm-wlm"),
         Program("squeue", "slurm-wlm"),
         Program("scontrol", "slurm-wlm"),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LayerProbe.Tests.Features;
+namespace LayerProbe.Tests.Cli;
 
 /// <summary>
 /// The built <c>layerprobe</c> CLI (the copy in the test output folder) as a real child process, so that tests can
@@ -13,15 +13,16 @@ public sealed class ChildCli : IDisposable
     readonly StringBuilder _out = new(), _err = new();
     readonly TaskCompletionSource _outDone = new(), _errDone = new();
 
-    ChildCli(IReadOnlyList<string> args)
+    ChildCli(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "layerprobe.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CI"] = "true";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => { if (e.Data is null) _outDone.TrySetResult(); else lock (_out) _out.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is null) _errDone.TrySetResult(); else lock (_err) _err.AppendLine(e.Data); };
@@ -33,12 +34,15 @@ public sealed class ChildCli : IDisposable
     }
 
     /// <summary>Starts <c>layerprobe ARGS</c>.</summary>
-    public static ChildCli Start(params string[] args) => new(args);
+    public static ChildCli Start(params string[] args) => new(args, null);
+
+    /// <summary>Starts <c>layerprobe ARGS</c> with extra environment variables.</summary>
+    public static ChildCli Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment) => new(args, environment);
 
     /// <summary>Runs <c>layerprobe ARGS</c> to its end (failing the test after <paramref name="timeout"/>).</summary>
     public static ChildCli Run(TimeSpan timeout, params string[] args)
     {
-        var child = new ChildCli(args);
+        var child = new ChildCli(args, null);
         Assert.True(child.WaitForExit(timeout), $"layerprobe {string.Join(' ', args)} did not end within {timeout}");
         return child;
     }
