@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_apt+=(dataset-fashion-mnist)
+# real photographs (GPL-2+) used as the backgrounds of `layerprobe make-scenes`
+[ -d /usr/share/backgrounds/mate/nature ] || need_apt+=(mate-backgrounds)
 if [ "${1:-}" = "--tests" ]; then
   command -v liblinear-train >/dev/null || need_apt+=(liblinear-tools)
   [ -d /usr/share/doc/labelme-examples/examples/bbox_detection ] || need_apt+=(labelme-examples)
