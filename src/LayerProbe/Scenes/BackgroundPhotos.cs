@@ -21,6 +21,9 @@ public sealed class BackgroundPhotos
     /// <summary>Files left out and why (progressive JPEGs the baseline decoder refuses).</summary>
     public IReadOnlyList<string> Skipped { get; }
 
+    /// <summary>Decoded photos of this process by (file name, SHA-256 of its bytes): a changed file is decoded again.</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Photo> Decoded = new();
+
     BackgroundPhotos(IReadOnlyList<Photo> photos, IReadOnlyList<string> skipped) { Photos = photos; Skipped = skipped; }
 
     /// <summary>Loads every <c>*.jpg</c> of <paramref name="folder"/>; none usable is an error naming the folder.</summary>
@@ -35,11 +38,13 @@ public sealed class BackgroundPhotos
         Parallel.For(0, files.Length, i =>
         {
             var bytes = File.ReadAllBytes(files[i]);
+            var key = (Path.GetFullPath(files[i]), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            if (Decoded.TryGetValue(key, out var known)) { loaded[i] = known; return; }
             RgbImage full;
             try { full = BaselineJpegDecoder.Decode(bytes, files[i]); }
             catch (LayerProbeException e) when (e.Message.Contains("not supported")) { why[i] = e.Message; return; }
             var half = HalfSize(full);
-            loaded[i] = new Photo(Path.GetFileName(files[i]), Convert.ToHexStringLower(SHA256.HashData(bytes)), half, HalfSize(half));
+            loaded[i] = Decoded[key] = new Photo(Path.GetFileName(files[i]), key.Item2, half, HalfSize(half));
         });
         var photos = loaded.OfType<Photo>().ToList();
         if (photos.Count == 0) throw LayerProbeException.For(folder, "holds no baseline JPEG photograph");

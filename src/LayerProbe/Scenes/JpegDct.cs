@@ -43,25 +43,24 @@ static class JpegDct
     public static void Inverse(ReadOnlySpan<int> coefficients, Span<byte> output, int stride)
     {
         var basis = JpegTables.Basis;
+        // only the rows and columns up to the last non-zero coefficient contribute (most photo blocks end early)
+        int lastU = -1, lastV = -1;
+        for (int i = 0; i < 64; i++)
+            if (coefficients[i] != 0) { lastU = Math.Max(lastU, i & 7); lastV = Math.Max(lastV, i >> 3); }
         Span<long> columns = stackalloc long[64]; // columns[y·8 + u] = Σv B[v,y] F[v,u]
-        for (int u = 0; u < 8; u++)
-        {
-            bool zero = true;
-            for (int v = 0; v < 8 && zero; v++) zero = coefficients[v * 8 + u] == 0;
+        for (int u = 0; u <= lastU; u++)
             for (int y = 0; y < 8; y++)
             {
                 long sum = 0;
-                if (!zero)
-                    for (int v = 0; v < 8; v++) sum += basis[v * 8 + y] * coefficients[v * 8 + u];
+                for (int v = 0; v <= lastV; v++) sum += basis[v * 8 + y] * coefficients[v * 8 + u];
                 columns[y * 8 + u] = sum;
             }
-        }
         const long half = 1L << (Shift - 1);
         for (int y = 0; y < 8; y++)
             for (int x = 0; x < 8; x++)
             {
                 long sum = 0;
-                for (int u = 0; u < 8; u++) sum += basis[u * 8 + x] * columns[y * 8 + u];
+                for (int u = 0; u <= lastU; u++) sum += basis[u * 8 + x] * columns[y * 8 + u];
                 long value = ((sum + half) >> Shift) + 128;
                 output[y * stride + x] = (byte)Math.Clamp(value, 0, 255);
             }
