@@ -38,6 +38,7 @@ public static class FashionScenes
         RemoveAbandoned(root);
 
         string temp = $"{root}.partial-{Environment.ProcessId}";
+        bool renamed = false;
         try
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, true);
@@ -52,19 +53,17 @@ public static class FashionScenes
                 ["test"] = entries[trainVal..],
             });
             File.WriteAllText(Path.Combine(temp, "manifest.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            try { Directory.Move(temp, root); }
-            catch (IOException) when (Directory.Exists(root) && IsSame(root, manifest)) { Directory.Delete(temp, true); } // a concurrent run finished first
+            try { Directory.Move(temp, root); renamed = true; }
+            catch (IOException) when (Directory.Exists(root) && IsSame(root, manifest)) { } // a concurrent run finished first
             return new Result(yearFolder, false, trainVal, settings.TestImages, objects, seconds, photos.Skipped);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw LayerProbeException.For(root, $"cannot write the data set ({e.Message})", e);
         }
-        catch
+        finally
         {
-            TryDelete(temp);
-            throw;
+            if (!renamed) TryDelete(temp); // a failed or superfluous run leaves nothing behind
         }
     }
 
