@@ -11,8 +11,8 @@ static class JpegDct
     const int Shift = 2 * JpegTables.BasisBits + 2; // the ¼ and the two 2^13 basis scales
 
     /// <summary>
-    /// Forward DCT of level-shifted samples (natural order) and quantisation (T.81 A.3.4: round(F / Q)), written
-    /// in zig-zag order.
+    /// Forward DCT of level-shifted samples (natural order) and quantisation (T.81 A.3.4: round(F / Q), with F first
+    /// rounded to an integer as libjpeg does), written in zig-zag order.
     /// </summary>
     /// <param name="samples">64 samples minus 128, row-major.</param>
     /// <param name="quant">The quantisation table, zig-zag order.</param>
@@ -35,11 +35,11 @@ static class JpegDct
             Forward8(line, result);
             for (int v = 0; v < 8; v++) natural[v * 8 + u] = result[v];
         }
+        const long half = 1L << (Shift - 1);
         for (int k = 0; k < 64; k++)
         {
-            long sum = natural[JpegTables.ZigZag[k]];
-            long divisor = (long)quant[k] << Shift;
-            zigzag[k] = (int)(sum >= 0 ? (sum + divisor / 2) / divisor : -((-sum + divisor / 2) / divisor));
+            int f = (int)((natural[JpegTables.ZigZag[k]] + half) >> Shift), q = quant[k]; // F rounded, then F / Q rounded
+            zigzag[k] = f >= 0 ? (f + q / 2) / q : -((-f + q / 2) / q);
         }
     }
 
