@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The demo's packages (Fashion-MNIST; GTK 3, which OpenCvSharp's native library links).
-demo_packages=(dataset-fashion-mnist libgtk-3-0)
+# The demo's packages: Fashion-MNIST; GTK 3, which OpenCvSharp's native library links; real photographs (GPL-2+),
+# the backgrounds of `layerprobe make-scenes`.
+demo_packages=(dataset-fashion-mnist libgtk-3-0 mate-backgrounds)
 # The tests' independent references: every package named in tests/LayerProbe.Tests/References/ExternalReferences.cs
 # (a test fails when one is missing here). Add new ones to both.
 test_packages=(python3 python3-numpy python3-opencv python3-protobuf python3-torch python3-torchvision python3-onnx

@@ -43,5 +43,6 @@ public static class CliApp
         yield return EvolutionCommand.Create();
         yield return FineTuneEffectCommand.Create();
         yield return ShortPretrainingCommand.Create();
+        yield return MakeScenesCommand.Create();
     }
 }

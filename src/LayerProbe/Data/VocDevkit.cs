@@ -3,9 +3,14 @@ namespace LayerProbe.Data;
 /// <summary>
 /// A PASCAL VOC devkit year folder (e.g. <c>VOCdevkit/VOC2007</c>): split files and per-class image labels from
 /// <c>ImageSets/Main</c>, annotations from <c>Annotations/&lt;id&gt;.xml</c>, images from <c>JPEGImages/&lt;id&gt;.jpg</c>.
+/// The classes are VOC's 20 unless the year folder has a class list <c>classes.txt</c> (one name per line, in label
+/// order), as the devkits written by <c>layerprobe make-scenes</c> do.
 /// </summary>
 public sealed class VocDevkit
 {
+    /// <summary>File name of a devkit's own class list in the year folder.</summary>
+    public const string ClassListFile = "classes.txt";
+
     /// <summary>The year folder.</summary>
     public string Root { get; }
 
@@ -16,10 +21,25 @@ public sealed class VocDevkit
         if (!Directory.Exists(Path.Combine(root, "ImageSets", "Main")))
             throw LayerProbeException.For(root, "not a VOC devkit year folder (no ImageSets/Main)");
         Root = root;
+        Classes = ReadClassList(Path.Combine(root, ClassListFile)) ?? VocClasses.Names;
     }
 
-    /// <summary>The 20 classes in devkit order.</summary>
-    public IReadOnlyList<string> Classes => VocClasses.Names;
+    /// <summary>The classes in devkit order: VOC's 20, or the folder's <c>classes.txt</c>.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    static IReadOnlyList<string>? ReadClassList(string path)
+    {
+        if (!File.Exists(path)) return null;
+        var names = new List<string>();
+        foreach (var (line, number) in Lines(path))
+        {
+            if (line.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\') || line.Length > 64)
+                throw LayerProbeException.For(path, $"line {number}: '{line}' is not a class name (no spaces or slashes: it names CLASS_split.txt files)");
+            if (names.Contains(line)) throw LayerProbeException.For(path, $"line {number}: class '{line}' is listed twice");
+            names.Add(line);
+        }
+        return names.Count > 0 ? names : throw LayerProbeException.For(path, "class list is empty");
+    }
 
     /// <summary>Path of <c>ImageSets/Main/&lt;name&gt;.txt</c>.</summary>
     public string SplitFile(string name) => Path.Combine(Root, "ImageSets", "Main", name + ".txt");
@@ -52,7 +72,7 @@ public sealed class VocDevkit
     /// </summary>
     public IReadOnlyDictionary<string, int> ClassLabels(string className, string split)
     {
-        if (VocClasses.IndexOf(className) < 0) throw LayerProbeException.For(className, "unknown VOC class name");
+        if (!Classes.Contains(className)) throw LayerProbeException.For(className, $"not a class of {Root}");
         var path = SplitFile($"{className}_{split}");
         var labels = new Dictionary<string, int>();
         foreach (var (line, number) in Lines(path))

@@ -82,8 +82,8 @@ public sealed class VocWindows : IBatchComposingSource
     public int Background { get; }
     /// <inheritdoc/>
     public int Count => _windows.Length;
-    /// <summary>21: background and the 20 VOC classes.</summary>
-    public int Classes => VocClasses.Names.Count + 1;
+    /// <summary>Background and the devkit's classes (21 for VOC).</summary>
+    public int Classes => _devkit.Classes.Count + 1;
     /// <inheritdoc/>
     public int[] ItemShape { get; }
 
