@@ -5,7 +5,7 @@ namespace LayerProbe.Tests.Reports;
 public class TableWritersTests
 {
     static ResultTable Sample() => new ResultTable("CLS mAP", "layer", ["aeroplane", "mAP"])
-        .Add("pool5", [65.64, 60.0])
+        .Add("pool5", [65.64, 60.04])
         .Add("fc\"6,x", [null, double.NaN]);
 
     [Fact]
@@ -22,7 +22,7 @@ public class TableWritersTests
     {
         var lines = TableWriters.Csv(Sample()).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal("layer,aeroplane,mAP", lines[0]);
-        Assert.Equal("pool5,65.64,60", lines[1]);
+        Assert.Equal("pool5,65.64,60.04", lines[1]);
         Assert.Equal("\"fc\"\"6,x\",,", lines[2]);
     }
 
