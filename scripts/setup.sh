@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what LayerProbe needs on a Debian 12 machine and builds it. Safe to run again.
-# --tests also installs the independent references the tests compare against (liblinear, OpenCV, labelme's VOC XML).
+# --tests also installs the independent references the tests compare against (liblinear, OpenCV, labelme's VOC XML)
+# and the headless browser that loads the HTML reports (chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ if [ "${1:-}" = "--tests" ]; then
   [ -d /usr/share/doc/labelme-examples/examples/bbox_detection ] || need_apt+=(labelme-examples)
   /usr/bin/python3 -c "import cv2, numpy" 2>/dev/null || need_apt+=(python3-opencv python3-numpy)
   /usr/bin/python3 -c "import google.protobuf" 2>/dev/null || need_apt+=(python3-protobuf)
+  command -v chromium >/dev/null || need_apt+=(chromium)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"

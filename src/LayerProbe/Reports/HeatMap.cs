@@ -13,7 +13,7 @@ public static class HeatMap
         int rows = values.GetLength(0), cols = values.GetLength(1);
         if (rows != rowLabels.Count || cols != columnLabels.Count) throw new ArgumentException("labels do not match the matrix");
         var plot = new Plot();
-        plot.Font.Set(Fonts.Sans);
+        plot.Font.Set(Plots.SansFont);
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.Position = new CoordinateRect(-0.5, cols - 0.5, -0.5, rows - 0.5);

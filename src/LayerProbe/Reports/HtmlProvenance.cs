@@ -54,6 +54,7 @@ static class HtmlProvenance
 
     static string Setting(object? value)
     {
+        if (value is string text) return $"<code>{HtmlText.Escape(text)}</code>";
         string compact = Manifest.ToJson(value, indented: false);
         if (compact.Length <= InlineSettingLength) return $"<code>{HtmlText.Escape(compact)}</code>";
         return $"<details><summary>{compact.Length:N0} characters of JSON</summary><pre><code>{HtmlText.Escape(Manifest.ToJson(value))}</code></pre></details>";

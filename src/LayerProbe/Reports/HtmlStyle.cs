@@ -48,7 +48,6 @@ static class HtmlStyle
         .note { font-size: .88rem; color: var(--note); background: var(--note-bg); border-left: 3px solid #e0a300;
                 padding: .3rem .6rem; margin: .4rem 0 0; max-width: 60rem; }
         figure.plot svg, figure.plot img { display: block; max-width: 100%; height: auto; }
-        figure.plot svg { width: min(100%, var(--w, 100%)); }
         figcaption { color: var(--muted); font-size: .88rem; margin-top: .3rem; }
         table.keys td { white-space: normal; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2rem; margin: .5rem 0 1rem; }

@@ -4,7 +4,8 @@ using System.Xml.Linq;
 namespace LayerProbe.Reports;
 
 /// <summary>
-/// An SVG file made fit to sit inside an HTML page: no XML prolog, scalable (a viewBox, no fixed size), every id
+/// An SVG file made fit to sit inside an HTML page: no XML prolog, scalable (a viewBox; the page's style lets it
+/// shrink below its drawn size but not grow beyond it, where its text would outgrow the page's), every id
 /// prefixed so that several plots on one page cannot capture each other's clip paths, and a title for screen readers.
 /// </summary>
 public static partial class InlineSvg
@@ -22,8 +23,6 @@ public static partial class InlineSvg
         var root = document.Root ?? throw LayerProbeException.For(path, "empty SVG");
         if (root.Attribute("viewBox") is null && Number(root.Attribute("width")) is { } w && Number(root.Attribute("height")) is { } h)
             root.SetAttributeValue("viewBox", $"0 0 {w} {h}");
-        root.SetAttributeValue("width", null);
-        root.SetAttributeValue("height", null);
         foreach (var element in root.DescendantsAndSelf())
             foreach (var attribute in element.Attributes().ToList())
             {

@@ -47,7 +47,7 @@ public static class Plots
 
     static void Finish(Plot plot, string title, string yLabel, string? note, string pathStem, int width)
     {
-        plot.Font.Set(Fonts.Sans);
+        plot.Font.Set(SansFont);
         plot.Title(Wrap(title, width));
         plot.Axes.Title.Label.FontSize = 17;
         plot.YLabel(yLabel);
@@ -61,6 +61,11 @@ public static class Plots
         Save(pathStem + ".png", temp => plot.SavePng(temp, width, height));
         Save(pathStem + ".svg", temp => plot.SaveSvg(temp, width, height));
     }
+
+    /// <summary>A sans-serif face installed here (ScottPlot's own pick fell back to a serif on Debian), the same for
+    /// the PNG and the SVG so the browser draws the SVG text with the face its layout was measured with.</summary>
+    internal static string SansFont { get; } = new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial" }
+        .FirstOrDefault(f => SkiaSharp.SKFontManager.Default.GetFontFamilies().Contains(f)) ?? Fonts.Sans;
 
     /// <summary>A long title ("what: model on data") is broken after its first colon so that it fits the plot's width.</summary>
     internal static string Wrap(string title, int width)
