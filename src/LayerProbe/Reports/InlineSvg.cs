@@ -34,10 +34,9 @@ public static partial class InlineSvg
             }
         foreach (var style in root.Descendants(Svg + "style")) style.Value = style.Value.Replace("url(#", "url(#" + idPrefix);
         root.Elements(Svg + "title").Remove();
-        root.AddFirst(new XElement(Svg + "title", new XAttribute("id", idPrefix + "title"), title));
+        root.AddFirst(new XElement(Svg + "title", title));
         root.SetAttributeValue("role", "img");
-        root.SetAttributeValue("aria-labelledby", idPrefix + "title");
-        root.SetAttributeValue("focusable", "false");
+        root.SetAttributeValue("aria-label", title);
         return root.ToString(SaveOptions.DisableFormatting);
     }
 
