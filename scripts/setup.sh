@@ -12,6 +12,7 @@ if [ "${1:-}" = "--tests" ]; then
   [ -d /usr/share/doc/labelme-examples/examples/bbox_detection ] || need_apt+=(labelme-examples)
   /usr/bin/python3 -c "import cv2, numpy" 2>/dev/null || need_apt+=(python3-opencv python3-numpy)
   /usr/bin/python3 -c "import google.protobuf" 2>/dev/null || need_apt+=(python3-protobuf)
+  /usr/bin/python3 -c "import torch, torchvision, onnx" 2>/dev/null || need_apt+=(python3-torchvision python3-onnx)
   command -v chromium >/dev/null || need_apt+=(chromium)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
