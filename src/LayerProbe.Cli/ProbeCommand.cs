@@ -31,7 +31,9 @@ static class ProbeCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
-            var network = OnnxNetwork.Load(parse.GetValue(model)!);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var source = OnnxNetwork.Load(parse.GetValue(model)!);
+            var network = source;
             int? s = parse.GetValue(size);
             if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
             var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval");
@@ -45,15 +47,22 @@ static class ProbeCommand
 
             var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32 };
             var results = LayerwiseProbe.Run(network, preprocessor, split, names, Path.Combine(outDir, "features"), settings, extraction);
-            string title = $"{testItems.Name}: AP (%) per layer of {Path.GetFileName(network.Path)}";
-            var files = LayerwiseReport.Write(outDir, "probe", title, results);
-            new Manifest
+            string modelName = Path.GetFileName(source.Path) + (network.InputSize is { } input ? $" ({input.Height}×{input.Width} input)" : "");
+            string title = $"AP (%) per layer of {modelName} on {testItems.Name}";
+            string plotTitle = $"mAP per layer: {modelName} on {testItems.Name}";
+            var files = LayerwiseReport.Write(outDir, "probe", title, results, plotTitle);
+            var manifest = new Manifest
             {
                 Task = "probe",
-                Inputs = { ["network"] = $"{network.Path} sha256:{network.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
-                Settings = { ["preprocessing"] = preprocessor.Description, ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
-                Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
-            }.WithOutputs(outDir, files).Write(Path.Combine(outDir, "manifest.json"));
+                Inputs = { ["network"] = $"{source.Path} sha256:{source.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
+                Settings = { ["preprocessing"] = preprocessor.Description, ["network_adaptation"] = network == source ? "none" : $"dynamic batch, input {string.Join("x", network.InputShape.Skip(2))} (adapted graph sha256:{network.Sha256})",
+                    ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
+                Measurements = { ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
+            }.WithOutputs(outDir, files);
+            string summary = $"Linear SVM probes of {names.Length} layers of `{modelName}`: trained on {trainItems.Name} ({trainItems.Count} items), " +
+                             $"scored on {testItems.Name} ({testItems.Count} items). Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
+            var page = LayerwiseReport.Page("probe", title, plotTitle, results, summary);
+            manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
             Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(title, results)));
         }));
         return command;

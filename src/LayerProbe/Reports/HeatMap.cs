@@ -13,6 +13,7 @@ public static class HeatMap
         int rows = values.GetLength(0), cols = values.GetLength(1);
         if (rows != rowLabels.Count || cols != columnLabels.Count) throw new ArgumentException("labels do not match the matrix");
         var plot = new Plot();
+        plot.Font.Set(Plots.SansFont);
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.Position = new CoordinateRect(-0.5, cols - 0.5, -0.5, rows - 0.5);
@@ -30,8 +31,9 @@ public static class HeatMap
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
         plot.Axes.SetLimits(-0.5, cols - 0.5, -0.5, rows - 0.5);
-        plot.Title(title);
         int size = Math.Max(480, 60 * Math.Max(rows, cols) + 200);
+        plot.Title(Plots.Wrap(title, size));
+        plot.Axes.Title.Label.FontSize = 17;
         Save(pathStem + ".png", temp => plot.SavePng(temp, size + 80, size));
         Save(pathStem + ".svg", temp => plot.SaveSvg(temp, size + 80, size));
     }

@@ -47,6 +47,16 @@ public sealed class Manifest
     /// <summary>Writes the manifest as indented JSON, atomically.</summary>
     public void Write(string path) => AtomicFile.WriteText(path, JsonSerializer.Serialize(this, Options));
 
+    /// <summary>A value (e.g. one setting) as JSON, written the way the manifest writes it.</summary>
+    public static string ToJson(object? value, bool indented = true) =>
+        JsonSerializer.Serialize(value, indented ? Options : Compact);
+
+    static readonly JsonSerializerOptions Compact = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
     static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,

@@ -2,11 +2,13 @@ using ScottPlot;
 
 namespace LayerProbe.Reports;
 
-/// <summary>Plots of results (PNG and SVG, written atomically): bars per layer, curves over layers or iterations.</summary>
+/// <summary>Plots of results (PNG and SVG, written atomically): bars per layer, curves over layers or iterations. A
+/// note (e.g. classes left out of the mean) is printed under the x axis.</summary>
 public static class Plots
 {
     /// <summary>One bar per label (e.g. mAP per layer in network order).</summary>
-    public static void Bars(string title, string yLabel, IReadOnlyList<string> labels, IReadOnlyList<double> values, string pathStem)
+    public static void Bars(string title, string yLabel, IReadOnlyList<string> labels, IReadOnlyList<double> values, string pathStem,
+        string? note = null)
     {
         var plot = new Plot();
         var bars = plot.Add.Bars(values.ToArray());
@@ -14,12 +16,12 @@ public static class Plots
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Count).Select(i => (double)i).ToArray(), labels.ToArray());
         RotateIfCrowded(plot, labels);
         plot.Axes.Margins(bottom: 0);
-        Finish(plot, title, yLabel, pathStem, width: Math.Max(640, 48 * labels.Count));
+        Finish(plot, title, yLabel, note, pathStem, width: Math.Max(640, 48 * labels.Count));
     }
 
     /// <summary>Several named series over shared x positions with tick labels (e.g. mAP vs depth per network).</summary>
     public static void Lines(string title, string yLabel, IReadOnlyList<string> xLabels,
-        IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string pathStem)
+        IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string pathStem, string? note = null)
     {
         var plot = new Plot();
         double[] xs = Enumerable.Range(0, xLabels.Count).Select(i => (double)i).ToArray();
@@ -31,7 +33,7 @@ public static class Plots
         plot.Axes.Bottom.SetTicks(xs, xLabels.ToArray());
         RotateIfCrowded(plot, xLabels);
         if (series.Count > 1) plot.ShowLegend(Alignment.LowerRight);
-        Finish(plot, title, yLabel, pathStem, width: Math.Max(640, 48 * xLabels.Count));
+        Finish(plot, title, yLabel, note, pathStem, width: Math.Max(640, 48 * xLabels.Count));
     }
 
     /// <summary>Tick labels slanted at 45° (with room below the axis) when there are many of them.</summary>
@@ -43,13 +45,33 @@ public static class Plots
         plot.Axes.Bottom.MinimumSize = 12 + 7 * labels.Max(l => l.Length);
     }
 
-    static void Finish(Plot plot, string title, string yLabel, string pathStem, int width)
+    static void Finish(Plot plot, string title, string yLabel, string? note, string pathStem, int width)
     {
-        plot.Title(title);
+        plot.Font.Set(SansFont);
+        plot.Title(Wrap(title, width));
+        plot.Axes.Title.Label.FontSize = 17;
         plot.YLabel(yLabel);
+        if (!string.IsNullOrEmpty(note))
+        {
+            plot.XLabel(note);
+            plot.Axes.Bottom.Label.FontSize = 12;
+            plot.Axes.Bottom.Label.Bold = false;
+        }
         const int height = 420;
         Save(pathStem + ".png", temp => plot.SavePng(temp, width, height));
         Save(pathStem + ".svg", temp => plot.SaveSvg(temp, width, height));
+    }
+
+    /// <summary>A sans-serif face installed here (ScottPlot's own pick fell back to a serif on Debian), the same for
+    /// the PNG and the SVG so the browser draws the SVG text with the face its layout was measured with.</summary>
+    internal static string SansFont { get; } = new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial" }
+        .FirstOrDefault(f => SkiaSharp.SKFontManager.Default.GetFontFamilies().Contains(f)) ?? Fonts.Sans;
+
+    /// <summary>A long title ("what: model on data") is broken after its first colon so that it fits the plot's width.</summary>
+    internal static string Wrap(string title, int width)
+    {
+        int colon = title.IndexOf(": ", StringComparison.Ordinal);
+        return title.Length * 10 > width && colon > 0 ? title[..colon] + "\n" + title[(colon + 2)..] : title;
     }
 
     static void Save(string path, Action<string> save)

@@ -1,5 +1,5 @@
-using System.Text;
 using LayerProbe.Analyses;
+using LayerProbe.Reports;
 
 namespace LayerProbe.Studies;
 
@@ -20,14 +20,14 @@ static class DemoCkaSection
         int n = inputs.Layerwise.Results.Count;
         var names = inputs.Layerwise.Results.Select(r => r.Layer).ToArray();
         var neighbours = Enumerable.Range(1, n - 1).Select(i => m[i - 1, i]).ToArray();
-        var readme = new StringBuilder();
-        readme.AppendLine("## Linear CKA between layers").AppendLine();
-        readme.AppendLine($"Linear centred kernel alignment (Kornblith et al. 2019; not in the paper) between every pair of the {n} layers, on");
-        readme.AppendLine($"the {inputs.Split.Test.Count} test images: 1 = the same representation up to rotation and scale. Adjacent layers: " +
-                          $"mean {neighbours.DefaultIfEmpty(double.NaN).Average():F3}, lowest {neighbours.DefaultIfEmpty(double.NaN).Min():F3}; " +
-                          $"{names[0]} vs {names[^1]}: {m[0, n - 1]:F3}.").AppendLine();
-        readme.AppendLine("![linear CKA between layers](cka/cka.png)").AppendLine();
-        readme.AppendLine("Files: `cka/` (`cka.*` table, heat map, manifest).").AppendLine();
-        return new DemoSection(folder, readme.ToString(), DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
+        var page = new ReportPage("cka")
+            .Heading(2, "Linear CKA between layers")
+            .Paragraph($"Linear centred kernel alignment (Kornblith et al. 2019; not in the paper) between every pair of the {n} layers, on " +
+                       $"the {inputs.Split.Test.Count} test images: 1 = the same representation up to rotation and scale. Adjacent layers: " +
+                       $"mean {neighbours.DefaultIfEmpty(double.NaN).Average():F3}, lowest {neighbours.DefaultIfEmpty(double.NaN).Min():F3}; " +
+                       $"{names[0]} vs {names[^1]}: {m[0, n - 1]:F3}.")
+            .Figure("cka/cka", $"Linear CKA between the layers of {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Paragraph("Files: `cka/` (`cka.*` table, heat map, manifest).");
+        return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using LayerProbe.Analyses;
 using LayerProbe.Reports;
 
@@ -37,18 +36,18 @@ static class DemoEntropySection
 
         var largest = inputs.Layerwise.Results.MaxBy(r => r.Dimensions)!;
         var headline = results.Where(r => r.Variant == options.Variants[0]).ToList();
-        var readme = new StringBuilder();
-        readme.AppendLine("## Label entropy of units (METHOD.md §5.1, draft Fig. 3)").AppendLine();
-        readme.AppendLine($"How class-specific is each unit? For every channel of every layer (response = its spatial maximum) the");
-        readme.AppendLine($"{classOf.Length} test images are sorted by response; the class entropy of the top 1 %, 2 %, … 100 % is averaged");
-        readme.AppendLine($"(area under the entropy curve, bits; variant R = rank thresholds, V = value thresholds). Prior entropy");
-        readme.AppendLine($"{(headline.Count > 0 ? headline[0].Prior : double.NaN):F3} bits (log2 of 10 classes = 3.32 for balanced classes); low values mean units that fire for few classes.").AppendLine();
-        readme.AppendLine(File.ReadAllText(Path.Combine(inputs.Report, folder, "entropy-summary.md")));
-        readme.AppendLine("![sorted unit entropies per layer](entropy/entropy-curves.png)").AppendLine();
-        readme.AppendLine($"Largest layer, {largest.Layer} ({largest.Dimensions:N0} values per image): entropy of its {largest.Shape[0]} channels in " +
-                          $"{seconds[$"entropy_seconds.{largest.Layer}"]:F1} s (one streaming pass over the store).").AppendLine();
-        readme.AppendLine("Files: `entropy/` (`entropy-summary.*`, `entropy-curves.*` with plot, `entropy-mean-per-layer.*` with plot, " +
-                          "`entropy-per-unit.*`, manifest with seconds per layer).").AppendLine();
-        return new DemoSection(folder, readme.ToString(), DemoSection.FilesOfAnalysis(inputs.Report, folder), seconds);
+        var page = new ReportPage("entropy")
+            .Heading(2, "Label entropy of units (METHOD.md §5.1, draft Fig. 3)")
+            .Paragraph($"How class-specific is each unit? For every channel of every layer (response = its spatial maximum) the " +
+                       $"{classOf.Length} test images are sorted by response; the class entropy of the top 1 %, 2 %, … 100 % is averaged " +
+                       $"(area under the entropy curve, bits; variant R = rank thresholds, V = value thresholds). Prior entropy " +
+                       $"{(headline.Count > 0 ? headline[0].Prior : double.NaN):F3} bits (log2 of 10 classes = 3.32 for balanced classes); low values mean units that fire for few classes.")
+            .Table(TableWriters.ReadJson(Path.Combine(inputs.Report, folder, "entropy-summary.json")))
+            .Figure("entropy/entropy-curves", $"Sorted label entropy of the units of each layer, {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Paragraph($"Largest layer, {largest.Layer} ({largest.Dimensions:N0} values per image): entropy of its {largest.Shape[0]} channels in " +
+                       $"{seconds[$"entropy_seconds.{largest.Layer}"]:F1} s (one streaming pass over the store).")
+            .Paragraph("Files: `entropy/` (`entropy-summary.*`, `entropy-curves.*` with plot, `entropy-mean-per-layer.*` with plot, " +
+                       "`entropy-per-unit.*`, manifest with seconds per layer).");
+        return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder), seconds);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using LayerProbe.Analyses;
 using LayerProbe.Features.Transforms;
 using LayerProbe.Reports;
@@ -33,17 +32,17 @@ static class DemoGrandmotherSection
         var result = GrandmotherCells.Run(train.Rows, inputs.TrainValLabels, test.Rows, inputs.TestLabels, options, Path.Combine(inputs.Report, folder),
             new() { ["train"] = train.Identity, ["test"] = test.Identity });
 
-        var readme = new StringBuilder();
-        readme.AppendLine("## Grandmother cells (METHOD.md §5.2, draft Fig. 5)").AppendLine();
-        readme.AppendLine($"Is a class carried by a few filters or spread over many? On {features} ({train.Rows.Dimensions} filter responses");
-        readme.AppendLine("per image), each class ranks the filters by their own AP on the trainval images, trains a linear SVM (the probes'");
-        readme.AppendLine($"settings, C = {options.Svm.C:G3}, features scaled to mean norm 20) on the top k and measures AP on test; k50/k90 = fewest");
-        readme.AppendLine("filters reaching 50 %/90 % of the AP with all filters.").AppendLine();
-        readme.AppendLine(File.ReadAllText(Path.Combine(inputs.Report, folder, "filters-needed.md")));
-        readme.AppendLine($"Mean test AP with the top 1 filter {100 * result.MeanAp[0]:F1} %, with all {result.FilterCounts[^1]} {100 * result.MeanAp[^1]:F1} %.").AppendLine();
-        readme.AppendLine("![filters needed for 90 % of the AP](grandmother/filters-needed-90.png)").AppendLine();
-        readme.AppendLine("![test AP against the number of top filters](grandmother/ap-vs-filters.png)").AppendLine();
-        readme.AppendLine("Files: `grandmother/` (`filters-needed.*`, `ap-vs-filters.*`, `precision-at-rank.*`, plots, manifest).").AppendLine();
-        return new DemoSection(folder, readme.ToString(), DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
+        var page = new ReportPage("grandmother")
+            .Heading(2, "Grandmother cells (METHOD.md §5.2, draft Fig. 5)")
+            .Paragraph($"Is a class carried by a few filters or spread over many? On {features} ({train.Rows.Dimensions} filter responses " +
+                       "per image), each class ranks the filters by their own AP on the trainval images, trains a linear SVM (the probes' " +
+                       $"settings, C = {options.Svm.C:G3}, features scaled to mean norm 20) on the top k and measures AP on test; k50/k90 = fewest " +
+                       "filters reaching 50 %/90 % of the AP with all filters.")
+            .Table(TableWriters.ReadJson(Path.Combine(inputs.Report, folder, "filters-needed.json")))
+            .Paragraph($"Mean test AP with the top 1 filter {100 * result.MeanAp[0]:F1} %, with all {result.FilterCounts[^1]} {100 * result.MeanAp[^1]:F1} %.")
+            .Figure("grandmother/filters-needed-90", $"Filters needed for 90 % of the all-filter AP, {features} of {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Figure("grandmother/ap-vs-filters", $"Test AP against the number of top filters, {features} of {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Paragraph("Files: `grandmother/` (`filters-needed.*`, `ap-vs-filters.*`, `precision-at-rank.*`, plots, manifest).");
+        return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using LayerProbe.Analyses;
 using LayerProbe.Analyses.Heads;
 using LayerProbe.Reports;
@@ -40,18 +39,18 @@ static class DemoHeadsSection
         output.Table(table, "heads-vs-pool5");
         output.WriteManifest("demo/heads-vs-pool5", new Dictionary<string, object?> { ["layer"] = Layer, ["reference"] = Reference });
 
-        var readme = new StringBuilder();
-        readme.AppendLine("## Non-linear heads (paper §4.3)").AppendLine();
-        readme.AppendLine("In CaffeNet, fc6/fc7 add about 8 mAP over pool5 (draft Table 9). Is that gain available to a non-linear classifier on");
-        readme.AppendLine($"conv features? ResNet-18 has no fc6/fc7 — its only layer after the last block is the global pool (pool5) and the");
-        readme.AppendLine($"ImageNet classifier — so the heads are trained on the unrolled {Layer} and compared with the linear probes of {Layer}");
-        readme.AppendLine($"and pool5: χ² and intersection kernels by explicit feature maps and an RBF kernel by random Fourier features (γ by");
-        readme.AppendLine($"the median heuristic, {gamma:G3}), each + linear SVM (the probes' SVM at C = {inputs.Settings.Svm.C:G3}, no search),");
-        readme.AppendLine("and a two-layer MLP (one hidden ReLU layer, Adam).").AppendLine();
-        readme.AppendLine(TableWriters.Markdown(table));
-        readme.AppendLine("![mAP by head](heads/heads.png)").AppendLine();
-        readme.AppendLine("Files: `heads/` (`heads.*` per class, plot, manifest), `heads/versus-pool5/`.").AppendLine();
-        return new DemoSection(folder, readme.ToString(),
+        var page = new ReportPage("heads")
+            .Heading(2, "Non-linear heads (paper §4.3)")
+            .Paragraph("In CaffeNet, fc6/fc7 add about 8 mAP over pool5 (draft Table 9). Is that gain available to a non-linear classifier on " +
+                       "conv features? ResNet-18 has no fc6/fc7 — its only layer after the last block is the global pool (pool5) and the " +
+                       $"ImageNet classifier — so the heads are trained on the unrolled {Layer} and compared with the linear probes of {Layer} " +
+                       $"and pool5: χ² and intersection kernels by explicit feature maps and an RBF kernel by random Fourier features (γ by " +
+                       $"the median heuristic, {gamma:G3}), each + linear SVM (the probes' SVM at C = {inputs.Settings.Svm.C:G3}, no search), " +
+                       "and a two-layer MLP (one hidden ReLU layer, Adam).")
+            .Table(table)
+            .Figure("heads/heads", $"mAP by head on {Layer} of {inputs.ModelName}, {inputs.Split.Test.Name}")
+            .Paragraph("Files: `heads/` (`heads.*` per class, plot, manifest), `heads/versus-pool5/`.");
+        return new DemoSection(folder, page.Blocks,
             [.. DemoSection.FilesOfAnalysis(inputs.Report, folder), .. DemoSection.FilesOfAnalysis(inputs.Report, $"{folder}/versus-pool5")],
             results.ToDictionary(r => $"head_seconds.{r.Head}", r => r.Seconds));
     }

@@ -1,18 +1,28 @@
 using System.Diagnostics;
 using System.Text.Json;
+using LayerProbe.Reports;
 
 namespace LayerProbe.Studies;
 
 /// <summary>
 /// One analysis section of the demo report: its sub-folder, the files it wrote (relative to the report folder, for the
-/// report manifest), its block of the report README and what was measured (wall seconds, peak RSS, section extras).
+/// report manifest), its blocks of the report page (README and report.html) and what was measured (wall seconds, peak
+/// RSS, section extras).
 /// </summary>
-sealed record DemoSection(string Name, string Readme, IReadOnlyList<string> Files, IReadOnlyDictionary<string, double> Measurements)
+sealed record DemoSection(string Name, IReadOnlyList<ReportBlock> Blocks, IReadOnlyList<string> Files, IReadOnlyDictionary<string, double> Measurements)
 {
     /// <summary>Wall seconds of the section.</summary>
     public double Seconds => Measurements["wall_seconds"];
     /// <summary>Peak RSS (MiB) during the section (the process's peak so far where it cannot be reset).</summary>
     public double PeakRssMegabytes => Measurements["peak_rss_mib"];
+
+    /// <summary>The blocks with a line of the section's wall time and peak RSS after its heading.</summary>
+    public IReadOnlyList<ReportBlock> BlocksWithCost()
+    {
+        var cost = new ReportParagraph(System.FormattableString.Invariant($"*Section time {Seconds:F1} s, peak RSS {PeakRssMegabytes:F0} MiB.*"));
+        int heading = Blocks.ToList().FindIndex(b => b is ReportHeading);
+        return [.. Blocks.Take(heading + 1), cost, .. Blocks.Skip(heading + 1)];
+    }
 
     /// <summary>
     /// Runs a section with the peak RSS reset at its start (after a full, compacting garbage collection, so garbage of

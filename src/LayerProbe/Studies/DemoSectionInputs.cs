@@ -15,6 +15,9 @@ namespace LayerProbe.Studies;
 sealed record DemoSectionInputs(string Report, string FeatureRoot, ProbeSplit Split, LayerwiseProbeRun Layerwise, ProbeSettings Settings,
     TextWriter Log)
 {
+    /// <summary>The network as plot and table titles name it.</summary>
+    public string ModelName { get; init; } = "ResNet-18 (ImageNet)";
+
     /// <summary>Opens the trainval store of a demo layer.</summary>
     public StoredLayer OpenTrainVal(string layer) => StoredLayer.Open($"{layer}={Layerwise.TrainValStores[Layerwise.IndexOf(layer)].Directory}");
     /// <summary>Opens the test store of a demo layer.</summary>

@@ -26,7 +26,8 @@ public static class DemoStudy
     {
         log ??= Console.Error;
         var clock = Stopwatch.StartNew();
-        var network = OnnxNetwork.Load(ModelCatalog.ResNet18ImageNet).WithInput(options.InputSize, options.InputSize);
+        var source = OnnxNetwork.Load(ModelCatalog.ResNet18ImageNet);
+        var network = source.WithInput(options.InputSize, options.InputSize);
         var preprocessor = Preprocessing.For(network, options.InputSize);
         var split = Split(options);
         log.WriteLine($"demo: ResNet-18 (ImageNet) at {options.InputSize}x{options.InputSize} on Fashion-MNIST: " +
@@ -39,8 +40,8 @@ public static class DemoStudy
         var results = layerwise.Results;
 
         string report = Path.Combine(options.OutputDirectory, "report");
-        const string title = "Fashion-MNIST classification AP (%) per ResNet-18 (ImageNet) layer, linear SVM probes";
-        var files = LayerwiseReport.Write(report, "layerwise", title, results).ToList();
+        string title = $"AP (%) per layer of ResNet-18 (ImageNet, {Path.GetFileName(source.Path)}) on {split.Test.Name}, linear SVM probes trained on {split.TrainVal.Name}";
+        var files = LayerwiseReport.Write(report, "layerwise", title, results, $"mAP per layer: ResNet-18 (ImageNet) on {split.Test.Name}").ToList();
         files.AddRange(TableWriters.WriteAll(PaperAnchors.Table9AsTable(), report, "paper-table9"));
         double peakBeforeSections = ResourceUsage.PeakRssMegabytes();
         var inputs = new DemoSectionInputs(report, featureRoot, split, layerwise, settings, log);
@@ -52,12 +53,16 @@ public static class DemoStudy
             DemoSection.Measure("non-linear heads", log, () => DemoHeadsSection.Run(inputs)),
             DemoSection.Measure("cka", log, () => DemoCkaSection.Run(inputs)),
         ];
-        var training = options.SkipTraining ? null : DemoSection.Measure("training", log,
-            () => new DemoSection("training", "", DemoTrainingSection.Run(options, report, log), new Dictionary<string, double>()));
+        var training = options.SkipTraining ? null : DemoSection.Measure("training", log, () =>
+        {
+            var (trainingFiles, blocks) = DemoTrainingSection.Run(options, report, log);
+            return new DemoSection("training", blocks, trainingFiles, new Dictionary<string, double>());
+        });
         var all = training is null ? sections : [.. sections, training];
         files.AddRange(all.SelectMany(s => s.Files));
         double peakRss = all.Select(s => s.PeakRssMegabytes).Append(peakBeforeSections).Append(ResourceUsage.PeakRssMegabytes()).Max();
-        DemoReadme.Write(report, options, results, clock.Elapsed, sections, training, peakRss);
+        var page = DemoReadme.Page(options, results, split.Test.Name, clock.Elapsed, sections, training, peakRss);
+        AtomicFile.WriteText(Path.Combine(report, "README.md"), MarkdownReport.Render(page));
         files.Add("README.md");
 
         var manifest = new Manifest
@@ -65,13 +70,15 @@ public static class DemoStudy
             Task = "demo/layerwise-probe",
             Inputs =
             {
-                ["network"] = $"{network.Path} sha256:{network.Sha256}",
+                // The file's own hash; the features are keyed by the adapted graph's (network.Sha256).
+                ["network"] = $"{source.Path} sha256:{source.Sha256}",
                 ["trainval"] = $"{split.TrainVal.Name} {split.TrainVal.Fingerprint}",
                 ["test"] = $"{split.Test.Name} {split.Test.Fingerprint}",
             },
             Settings =
             {
                 ["preprocessing"] = preprocessor.Description,
+                ["network_adaptation"] = $"dynamic batch, input {options.InputSize}x{options.InputSize} (adapted graph sha256:{network.Sha256})",
                 ["layers"] = Layers,
                 ["options"] = options,
                 ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList(),
@@ -84,6 +91,8 @@ public static class DemoStudy
         }.WithOutputs(report, files);
         foreach (var section in all)
             foreach (var (name, value) in section.Measurements) manifest.Measurements[$"{section.Name}.{name}"] = value;
+        // The page shows the manifest, so it is written first and then listed in it.
+        manifest.WithOutputs(report, [HtmlReport.Write(page, report, manifest)]);
         manifest.Write(Path.Combine(report, "manifest.json"));
         log.WriteLine($"demo: report in {report} ({clock.Elapsed.TotalSeconds:F0}s, peak RSS {peakRss:F0} MiB)");
         return report;

@@ -1,57 +1,67 @@
 using System.Globalization;
-using System.Text;
 using LayerProbe.Reports;
 
 namespace LayerProbe.Studies;
 
-/// <summary>The training section of the demo README: set-up, the three studies' tables beside the paper's, and the verdicts.</summary>
+/// <summary>The training section of the demo report: set-up, the three studies' tables beside the paper's with the
+/// differences, and the verdicts.</summary>
 static class DemoTrainingReadme
 {
-    public static string Markdown(TrainingFacts facts, EvolutionResult evolution, FineTuneEffectResult effect, ResultTable representations,
+    public static IReadOnlyList<ReportBlock> Blocks(TrainingFacts facts, EvolutionResult evolution, FineTuneEffectResult effect, ResultTable representations,
         ShortPretrainingResult shortRun)
     {
         var plan = facts.Plan;
-        var sb = new StringBuilder();
-        sb.AppendLine("## Training studies (paper Tables 1, 2, 4, 5, 8 and Fig. 1) on CaffeNet-mini").AppendLine();
         string Names(int[] classes) => string.Join(", ", classes.Select(c => $"{c} {Data.FashionMnist.ClassNames[c]}"));
-        sb.AppendLine("Design: the paper pre-trains on ImageNet and fine-tunes/probes on PASCAL, a different label set with its own images.");
-        sb.AppendLine("Here CaffeNet-mini (CaffeNet's layers; widths /4 = 24/64/96/96/64, stride-2 5×5 conv1, fc 512, He init, input (pixel − 72.94)/80)");
-        sb.AppendLine($"is trained from scratch on **all training images of five Fashion-MNIST classes** ({Names(DemoTrainingSection.PretrainClasses)}; the \"ImageNet\" role:");
-        sb.AppendLine($"{plan.PretrainIterations} iterations of {plan.Batch}, lr 0.02 → 0.002 at half-way, momentum 0.9, decay 5e-4; snapshots at {string.Join(", ", plan.Snapshots)}),");
-        sb.AppendLine($"then fine-tuned and probed on **the other five** ({Names(DemoTrainingSection.TaskClasses)}; the \"PASCAL\" role). A disjoint label set");
-        sb.AppendLine("keeps the paper's structure: no target class or image is seen in pre-training, so the studies measure transfer (pre-training on all ten");
-        sb.AppendLine("classes would make the probe task part of the pre-training task). The target classes include the three confusable upper-body garments");
-        sb.AppendLine("(pullover, coat, shirt) so that the probes do not saturate; the pre-training classes are the visually distinct rest.");
-        sb.AppendLine($"Fine-tuning (R-CNN set-up, METHOD §1.5): new 5-way fc8 at lr ×10/×20, base lr 0.002, {plan.FineTuneIterations} iterations of {plan.Batch} on");
-        sb.AppendLine($"{plan.FineTunePerClass} training images per target class (the probe trainval images are among them, as VOC trainval is in the paper).");
-        sb.AppendLine("fc-only: conv1–conv5 frozen, fc6/fc7 re-initialised — with He initialisation, the fillers this network was pre-trained with (the paper's");
-        sb.AppendLine("Gaussian 0.005 / bias 1 matches CaffeNet's own fillers; on this He-initialised network it left a short fine-tuning at chance loss).");
-        sb.AppendLine("Probes: the demo's linear SVMs on the demo's trainval/test images of the target classes.").AppendLine();
-        sb.AppendLine(Invariant($"Held-out top-1: pre-training {100 * facts.PretrainTop1:F1}% (pre-training classes); after fine-tuning (target classes) full {Pct(facts.FullTop1)}, fc-only {Pct(facts.FcOnlyTop1)}, full from iteration {plan.EarlySnapshot} {Pct(facts.EarlyFullTop1)}."));
-        sb.AppendLine(Invariant($"Time: pre-training {facts.PretrainSeconds:F0} s, snapshot probes {facts.EvolutionSeconds:F0} s, three fine-tunings {facts.FineTuneSeconds:F0} s, section total {facts.TotalSeconds:F0} s.")).AppendLine();
+        var page = new ReportPage("training")
+            .Heading(2, "Training studies (paper Tables 1, 2, 4, 5, 8 and Fig. 1) on CaffeNet-mini")
+            .Paragraph("Design: the paper pre-trains on ImageNet and fine-tunes/probes on PASCAL, a different label set with its own images.\n" +
+                "Here CaffeNet-mini (CaffeNet's layers; widths /4 = 24/64/96/96/64, stride-2 5×5 conv1, fc 512, He init, input (pixel − 72.94)/80)\n" +
+                $"is trained from scratch on **all training images of five Fashion-MNIST classes** ({Names(DemoTrainingSection.PretrainClasses)}; the \"ImageNet\" role:\n" +
+                $"{plan.PretrainIterations} iterations of {plan.Batch}, lr 0.02 → 0.002 at half-way, momentum 0.9, decay 5e-4; snapshots at {string.Join(", ", plan.Snapshots)}),\n" +
+                $"then fine-tuned and probed on **the other five** ({Names(DemoTrainingSection.TaskClasses)}; the \"PASCAL\" role). A disjoint label set\n" +
+                "keeps the paper's structure: no target class or image is seen in pre-training, so the studies measure transfer (pre-training on all ten\n" +
+                "classes would make the probe task part of the pre-training task). The target classes include the three confusable upper-body garments\n" +
+                "(pullover, coat, shirt) so that the probes do not saturate; the pre-training classes are the visually distinct rest.\n" +
+                $"Fine-tuning (R-CNN set-up, METHOD §1.5): new 5-way fc8 at lr ×10/×20, base lr 0.002, {plan.FineTuneIterations} iterations of {plan.Batch} on\n" +
+                $"{plan.FineTunePerClass} training images per target class (the probe trainval images are among them, as VOC trainval is in the paper).\n" +
+                "fc-only: conv1–conv5 frozen, fc6/fc7 re-initialised — with He initialisation, the fillers this network was pre-trained with (the paper's\n" +
+                "Gaussian 0.005 / bias 1 matches CaffeNet's own fillers; on this He-initialised network it left a short fine-tuning at chance loss).\n" +
+                "Probes: the demo's linear SVMs on the demo's trainval/test images of the target classes.")
+            .Paragraph(Invariant($"Held-out top-1: pre-training {100 * facts.PretrainTop1:F1}% (pre-training classes); after fine-tuning (target classes) full {Pct(facts.FullTop1)}, fc-only {Pct(facts.FcOnlyTop1)}, full from iteration {plan.EarlySnapshot} {Pct(facts.EarlyFullTop1)}.") + "\n" +
+                Invariant($"Time: pre-training {facts.PretrainSeconds:F0} s, snapshot probes {facts.EvolutionSeconds:F0} s, three fine-tunings {facts.FineTuneSeconds:F0} s, section total {facts.TotalSeconds:F0} s."));
 
-        sb.AppendLine("### Evolution over training (Table 4, Fig. 1)").AppendLine();
-        sb.AppendLine(TableWriters.Markdown(evolution.Grid.ToTable("mAP (%) per layer at each pre-training snapshot, probed on the target classes")));
-        sb.AppendLine(TableWriters.Markdown(QualityReach.ReachTable("Earliest snapshot reaching 80 % / 90 % of the layer's final mAP", evolution.Grid, evolution.Iterations)));
-        sb.AppendLine(EvolutionVerdict(evolution)).AppendLine();
-        sb.AppendLine($"conv1 filters: first snapshot ![conv1 at {evolution.Iterations[0]}](conv1-iter-{evolution.Iterations[0]}.png), " +
-            $"final ![conv1 at {evolution.Iterations[^1]}](conv1-iter-{evolution.Iterations[^1]}.png) (all: `conv1-iter-N.png`; paper: by 15K of 310K they already look final).").AppendLine();
-        sb.AppendLine(TableWriters.Markdown(PaperAnchors.Table4AsTable()));
+        var evolutionTable = evolution.Grid.ToTable("mAP (%) per layer at each pre-training snapshot, probed on the target classes");
+        page.Heading(3, "Evolution over training (Table 4, Fig. 1)")
+            .Table(evolutionTable)
+            .Table(QualityReach.ReachTable("Earliest snapshot reaching 80 % / 90 % of the layer's final mAP", evolution.Grid, evolution.Iterations))
+            .Paragraph(EvolutionVerdict(evolution))
+            .Figure("evolution-map", "mAP per layer of CaffeNet-mini at each pre-training snapshot, Fashion-MNIST target classes")
+            .Paragraph($"conv1 filters at the first and the final snapshot (all: `conv1-iter-N.png`; paper: by 15K of 310K they already look final).")
+            .Figure($"conv1-iter-{evolution.Iterations[0]}", $"conv1 filters at iteration {evolution.Iterations[0]}")
+            .Figure($"conv1-iter-{evolution.Iterations[^1]}", $"conv1 filters at iteration {evolution.Iterations[^1]}")
+            .Table(PaperComparison.Beside($"Final snapshot (iteration {evolution.Iterations[^1]}) beside the paper's Table 4 at 310K (mAP %)",
+                evolutionTable, PaperAnchors.Table4AsTable(), [($"iter {evolution.Iterations[^1]}", "310K")]))
+            .Table(PaperAnchors.Table4AsTable());
 
-        sb.AppendLine("### Effect of fine-tuning (Tables 1, 2, 8)").AppendLine();
-        sb.AppendLine(TableWriters.Markdown(effect.Table));
-        sb.AppendLine(FineTuneVerdict(effect)).AppendLine();
-        sb.AppendLine(TableWriters.Markdown(PaperAnchors.Table2AsTable()));
-        sb.AppendLine(TableWriters.Markdown(representations));
-        sb.AppendLine(RepresentationVerdict(representations)).AppendLine();
+        page.Heading(3, "Effect of fine-tuning (Tables 1, 2, 8)")
+            .Table(effect.Table)
+            .Paragraph(FineTuneVerdict(effect))
+            .Figure("finetune-effect-map", "mAP per layer of CaffeNet-mini before and after fine-tuning, Fashion-MNIST target classes")
+            .Table(PaperComparison.Beside("Change under fine-tuning beside the paper's Tables 1, 2, 8 (mAP points)", effect.Table,
+                PaperAnchors.Table2AsTable(), [("Δ fc-only", "Δ fc-only"), ("Δ full", "Δ full")]))
+            .Table(PaperAnchors.Table2AsTable())
+            .Table(representations)
+            .Paragraph(RepresentationVerdict(representations));
 
-        sb.AppendLine("### Short pre-training (Table 5)").AppendLine();
-        sb.AppendLine(TableWriters.Markdown(shortRun.Table));
-        sb.AppendLine(ShortVerdict(shortRun)).AppendLine();
-        sb.AppendLine(TableWriters.Markdown(PaperAnchors.Table5AsTable()));
-        sb.AppendLine("Files: `evolution*.{md,csv,json}`, `evolution-map.png`, `conv1-iter-N.png`, `finetune-effect*`, `short-pretraining.*`, `paper-table{1,2,4,5}.*`;");
-        sb.AppendLine("snapshots and fine-tuned networks (ONNX) under `../training/`.");
-        return sb.ToString();
+        page.Heading(3, "Short pre-training (Table 5)")
+            .Table(shortRun.Table)
+            .Paragraph(ShortVerdict(shortRun))
+            .Table(PaperComparison.Beside("Cost of the short pre-training beside the paper's Table 5 (mAP points)", shortRun.Table,
+                PaperAnchors.Table5AsTable(), [(shortRun.Table.Columns[^1], "Δ")]))
+            .Table(PaperAnchors.Table5AsTable())
+            .Paragraph("Files: `evolution*.{md,csv,json}`, `evolution-map.png`, `conv1-iter-N.png`, `finetune-effect*`, `short-pretraining.*`, `paper-table{1,2,4,5}.*`; " +
+                "snapshots and fine-tuned networks (ONNX) under `../training/`.");
+        return page.Blocks;
     }
 
     static string EvolutionVerdict(EvolutionResult e)

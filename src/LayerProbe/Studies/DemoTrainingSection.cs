@@ -18,7 +18,7 @@ namespace LayerProbe.Studies;
 /// </summary>
 public static class DemoTrainingSection
 {
-    /// <summary>The section's Markdown, included by the demo README.</summary>
+    /// <summary>The section's Markdown on its own (the demo README and report.html include the same blocks).</summary>
     public const string ReadmeFile = "training.md";
 
     /// <summary>Pre-training classes: T-shirt/top, trouser, sandal, sneaker, bag.</summary>
@@ -46,8 +46,9 @@ public static class DemoTrainingSection
         }
     }
 
-    /// <summary>Runs the section (the caller skips it under <see cref="DemoOptions.SkipTraining"/>); returns the files written into <paramref name="report"/>.</summary>
-    public static IReadOnlyList<string> Run(DemoOptions options, string report, TextWriter log)
+    /// <summary>Runs the section (the caller skips it under <see cref="DemoOptions.SkipTraining"/>); returns the files written into
+    /// <paramref name="report"/> and the section's blocks of the report page.</summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<ReportBlock> Blocks) Run(DemoOptions options, string report, TextWriter log)
     {
         // One torch thread: this network is small enough that a second thread gains little on a quiet machine, while
         // on a busy one two spinning threads made training 12× slower (measured: 4 s vs 48 s for the same 60 iterations).
@@ -55,7 +56,7 @@ public static class DemoTrainingSection
         return TorchGlobalState.WithThreads(null, () => RunSection(options, report, log));
     }
 
-    static IReadOnlyList<string> RunSection(DemoOptions options, string report, TextWriter log)
+    static (IReadOnlyList<string> Files, IReadOnlyList<ReportBlock> Blocks) RunSection(DemoOptions options, string report, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         var plan = Plan.For(options);
@@ -108,9 +109,10 @@ public static class DemoTrainingSection
         var representationFiles = TableWriters.WriteAll(representations, report, "finetune-representations");
         var facts = new TrainingFacts(plan, pretrainTop1, fcOnly.HeldOutTop1, full.HeldOutTop1, earlyFull.HeldOutTop1,
             pretrainSeconds, evolutionSeconds, fineTuneSeconds, clock.Elapsed.TotalSeconds);
-        AtomicFile.WriteText(Path.Combine(report, ReadmeFile), DemoTrainingReadme.Markdown(facts, evolution, effect, representations, shortRun));
+        var blocks = DemoTrainingReadme.Blocks(facts, evolution, effect, representations, shortRun);
+        AtomicFile.WriteText(Path.Combine(report, ReadmeFile), MarkdownReport.Render(blocks));
         log.WriteLine($"demo/training: done in {clock.Elapsed.TotalSeconds:F0}s (pre-training {pretrainSeconds:F0}s, fine-tuning {fineTuneSeconds:F0}s)");
-        return [.. evolution.Files, .. effect.Files, .. shortRun.Files, .. representationFiles, ReadmeFile];
+        return ([.. evolution.Files, .. effect.Files, .. shortRun.Files, .. representationFiles, ReadmeFile], blocks);
     }
 
     /// <summary>Probe task: TrainPerClass trainval / TestPerClass test images of each target class (the demo's stratified subsets, restricted).</summary>

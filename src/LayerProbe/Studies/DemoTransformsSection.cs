@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using LayerProbe.Analyses;
 using LayerProbe.Features;
 using LayerProbe.Features.Transforms;
@@ -24,7 +23,7 @@ static class DemoTransformsSection
     {
         const string folder = "transforms";
         var output = new AnalysisOutput(Path.Combine(inputs.Report, folder));
-        var map = new ResultTable("Fashion-MNIST mAP (%) per ResNet-18 layer and feature transform, linear SVM probes", "layer", Transforms);
+        var map = new ResultTable($"mAP (%) per layer of {inputs.ModelName} and feature transform on {inputs.Split.Test.Name}, linear SVM probes", "layer", Transforms);
         var seconds = new ResultTable("Seconds per cell: writing the transformed stores (trainval + test) + probing", "layer", Transforms);
         var largest = Layers.MaxBy(l => inputs.Layerwise.Results[inputs.Layerwise.IndexOf(l)].Dimensions)!;
         double largestTransformSeconds = 0, largestProbeSeconds = 0;
@@ -61,7 +60,7 @@ static class DemoTransformsSection
         output.Table(seconds, "transforms-seconds");
         output.Table(PaperAnchors.Table7AsTable(), "paper-table7");
         output.Table(PaperAnchors.Table6AsTable(), "paper-table6");
-        output.Plot("transforms", stem => Plots.Lines("mAP per layer under each feature transform", "mAP (%)", Layers,
+        output.Plot("transforms", stem => Plots.Lines($"mAP per layer and feature transform: {inputs.ModelName} on {inputs.Split.Test.Name}", "mAP (%)", Layers,
             Transforms.Select((name, t) => (name, (IReadOnlyList<double>)map.Rows.Select(r => r.Values[t] ?? double.NaN).ToArray())).ToList(), stem));
         output.WriteManifest("demo/transforms", new Dictionary<string, object?>
         {
@@ -71,23 +70,27 @@ static class DemoTransformsSection
             ["probe"] = inputs.Settings,
         }, measurements: LargestLayer(largest, largestTransformSeconds, largestProbeSeconds));
 
-        var readme = new StringBuilder();
-        readme.AppendLine("## Feature transforms (paper Tables 6–7)").AppendLine();
-        readme.AppendLine("Where does a layer keep its information? Each layer's stored features are transformed (METHOD.md §3) and");
-        readme.AppendLine("probed exactly like the layer-wise study: `sp-shuffle` permutes each channel's positions per image (location");
-        readme.AppendLine("destroyed, values kept), `sp-max` keeps each channel's maximum only, `binarize` keeps only whether a unit fired,");
-        readme.AppendLine("`max+loc` keeps each channel's maximum at its position, `binarize+loc` only that position. pool5 has no spatial");
-        readme.AppendLine("extent, so only `unroll` and `binarize` apply (dashes, as in the paper). Transformed features are feature stores");
-        readme.AppendLine("of their own beside the extracted ones (content-addressed; a rerun reuses them).").AppendLine();
-        readme.AppendLine(TableWriters.Markdown(map));
-        readme.AppendLine("![mAP per layer and transform](transforms/transforms.png)").AppendLine();
-        readme.AppendLine("The paper's numbers (CaffeNet, PASCAL VOC 2007; compare the direction of each transform's effect, not values):").AppendLine();
-        readme.AppendLine(TableWriters.Markdown(PaperAnchors.Table7AsTable()));
-        readme.AppendLine(TableWriters.Markdown(PaperAnchors.Table6AsTable()));
-        readme.AppendLine($"Files: `transforms/` (`transforms.*`, `transforms-seconds.*`, `paper-table7.*`, `paper-table6.*`, plot, manifest). " +
-                          $"The largest layer here, {largest}: writing its transformed stores took {largestTransformSeconds:F1} s, " +
-                          $"probing them {largestProbeSeconds:F1} s.").AppendLine();
-        return new DemoSection(folder, readme.ToString(), DemoSection.FilesOfAnalysis(inputs.Report, folder),
+        var paper = PaperAnchors.Table7AsTable();
+        var beside = PaperComparison.Beside("Ours beside the paper's Table 7 (mAP %; ours: ResNet-18 on Fashion-MNIST, paper: CaffeNet on VOC 2007)",
+            map, paper, new[] { "unroll", "sp-shuffle", "sp-max", "binarize" }.Select(t => (t, t)).ToList());
+        var page = new ReportPage("transforms")
+            .Heading(2, "Feature transforms (paper Tables 6–7)")
+            .Paragraph("Where does a layer keep its information? Each layer's stored features are transformed (METHOD.md §3) and " +
+                       "probed exactly like the layer-wise study: `sp-shuffle` permutes each channel's positions per image (location " +
+                       "destroyed, values kept), `sp-max` keeps each channel's maximum only, `binarize` keeps only whether a unit fired, " +
+                       "`max+loc` keeps each channel's maximum at its position, `binarize+loc` only that position. pool5 has no spatial " +
+                       "extent, so only `unroll` and `binarize` apply (dashes, as in the paper). Transformed features are feature stores " +
+                       "of their own beside the extracted ones (content-addressed; a rerun reuses them).")
+            .Table(map)
+            .Figure("transforms/transforms", $"mAP per layer under each feature transform, {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Paragraph("The paper's numbers (CaffeNet, PASCAL VOC 2007; compare the direction of each transform's effect, not values):")
+            .Table(beside)
+            .Table(paper)
+            .Table(PaperAnchors.Table6AsTable())
+            .Paragraph($"Files: `transforms/` (`transforms.*`, `transforms-seconds.*`, `paper-table7.*`, `paper-table6.*`, plot, manifest). " +
+                       $"The largest layer here, {largest}: writing its transformed stores took {largestTransformSeconds:F1} s, " +
+                       $"probing them {largestProbeSeconds:F1} s.");
+        return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder),
             LargestLayer(largest, largestTransformSeconds, largestProbeSeconds));
     }
 

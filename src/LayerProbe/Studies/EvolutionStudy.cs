@@ -33,7 +33,7 @@ public static class EvolutionStudy
         Table(QualityReach.ReachTable("Earliest snapshot (iteration) reaching 80 % / 90 % of the layer's final mAP", grid, iterations), "evolution-reach");
         Table(PaperAnchors.Table4AsTable(), "paper-table4");
 
-        Plots.Lines("mAP per layer over training", "mAP (%)", iterations.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+        Plots.Lines($"mAP per layer over training: {taskName}", "mAP (%)", iterations.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
             layers.Select((l, r) => (l, grid.Row(r))).ToList(), Path.Combine(report, "evolution-map"));
         files.AddRange(["evolution-map.png", "evolution-map.svg"]);
         foreach (var s in snapshots)

@@ -56,7 +56,7 @@ public static class FineTuneEffectStudy
         {
             files.AddRange(TableWriters.WriteAll(t, report, stem));
         }
-        Plots.Lines("mAP per layer before and after fine-tuning", "mAP (%)", layers,
+        Plots.Lines($"mAP per layer before and after fine-tuning: {taskName}", "mAP (%)", layers,
             Variants.Select((v, c) => (v, (IReadOnlyList<double>)Enumerable.Range(0, layers.Count).Select(l => grid.Map(l, c)).ToList())).ToList(),
             Path.Combine(report, "finetune-effect-map"));
         files.AddRange(["finetune-effect-map.png", "finetune-effect-map.svg"]);

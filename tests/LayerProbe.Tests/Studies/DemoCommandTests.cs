@@ -66,9 +66,31 @@ public class DemoCommandTests
                 Assert.Equal(o.Value.GetString(), Convert.ToHexStringLower(SHA256.HashData(stream)));
             }
             Assert.StartsWith("sha256:", manifest.RootElement.GetProperty("inputs").GetProperty("network").GetString()!.Split(' ')[1]);
+            AssertReportPage(report, outputs.Select(o => o.Name).ToList());
             Assert.DoesNotContain("layerprobe:", log.ToString());
         }
         finally { Directory.Delete(output, recursive: true); } // features + report of a tiny run: ~25 MB per run
+    }
+
+    /// <summary>
+    /// report.html: listed in the manifest, one page holding every section's heading and the plots inline; where
+    /// chromium is installed, it loads with nothing missing and no error, and its first screen is saved beside it.
+    /// </summary>
+    static void AssertReportPage(string report, IReadOnlyList<string> outputs)
+    {
+        Assert.Contains("report.html", outputs);
+        string html = File.ReadAllText(Path.Combine(report, "report.html"));
+        foreach (var heading in new[] { "Layer-wise probes", "Feature transforms", "Label entropy", "Grandmother cells", "Non-linear heads",
+                     "Linear CKA", "Training studies", "Provenance" })
+            Assert.Contains(heading, html);
+        Assert.Contains("Section time", html);
+        Assert.Equal(9, System.Text.RegularExpressions.Regex.Count(html, "<svg "));   // every plot but the conv1 tiles (PNG, embedded)
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(html, "<img src=\"data:image/png;base64,"));
+        Assert.DoesNotContain("src=\"conv1", html);   // PNG-only figures are embedded, not linked
+        if (LayerProbe.Tests.Reports.HeadlessChromium.SkipReason is not null) return;
+        var check = LayerProbe.Tests.Reports.HeadlessChromium.Load(Path.Combine(report, "report.html"), Path.Combine(report, "report-screenshot.png"));
+        Assert.Empty(check.Problems);
+        Assert.True(new FileInfo(Path.Combine(report, "report-screenshot.png")).Length > 10_000);
     }
 
     /// <summary>Tables and plots of the "what layers encode" sections that the manifest must list.</summary>
