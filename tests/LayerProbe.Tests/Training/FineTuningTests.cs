@@ -30,7 +30,7 @@ public class FineTuningTests
         Assert.Equal([21L, 64L], fc8.Weight.Dims.ToArray());
         Assert.InRange(Std(w), 0.009, 0.011);
         Assert.All(OnnxTensors.ReadFloats(fc8.Bias!), b => Assert.Equal(0f, b));
-        var groups = multipliers.Apply([("fc8.weight", new TorchSharp.Modules.Parameter(zeros(1, 1))), ("fc8.bias", new TorchSharp.Modules.Parameter(zeros(1))),
+        var groups = multipliers.Apply(model, [("fc8.weight", new TorchSharp.Modules.Parameter(zeros(1, 1))), ("fc8.bias", new TorchSharp.Modules.Parameter(zeros(1))),
             ("conv1.weight", new TorchSharp.Modules.Parameter(zeros(1, 1)))]);
         Assert.Equal([10.0, 20.0, 1.0], groups.Select(g => g.LrMult));
     }
