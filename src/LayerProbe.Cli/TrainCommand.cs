@@ -25,7 +25,7 @@ static class TrainCommand
         var crop = new Option<int>("--crop") { Description = "random crop size (0: none)", DefaultValueFactory = _ => 0 };
         var mirror = new Option<bool>("--mirror") { Description = "random horizontal mirror" };
         var testInterval = new Option<int>("--test-interval") { Description = "iterations between held-out tests (0: snapshots and end)", DefaultValueFactory = _ => 0 };
-        var finetune = new Option<string?>("--finetune") { Description = "all | fc-only: replace fc8 by a data-sized classifier (R-CNN recipe)" };
+        var finetune = new Option<string?>("--finetune") { Description = "all | fc-only: replace the classifier (found from the graph, or --classifier) by a data-sized one (R-CNN recipe)" };
         var freeze = new Option<string?>("--freeze") { Description = "comma-separated layer nodes (node names or their output values) with lr 0" };
         var classifier = new Option<string?>("--classifier") { Description = "the classifier node --finetune replaces (node name or its output value; default: the last fully connected layer before the output)" };
         var divisor = new Option<int>("--width-divisor") { Description = "caffenet-mini: divide CaffeNet's conv widths by this", DefaultValueFactory = _ => 8 };
