@@ -25,8 +25,9 @@ static class TrainCommand
         var crop = new Option<int>("--crop") { Description = "random crop size (0: none)", DefaultValueFactory = _ => 0 };
         var mirror = new Option<bool>("--mirror") { Description = "random horizontal mirror" };
         var testInterval = new Option<int>("--test-interval") { Description = "iterations between held-out tests (0: snapshots and end)", DefaultValueFactory = _ => 0 };
-        var finetune = new Option<string?>("--finetune") { Description = "all | fc-only: replace fc8 by a data-sized classifier (R-CNN recipe)" };
-        var freeze = new Option<string?>("--freeze") { Description = "comma-separated layers with lr 0" };
+        var finetune = new Option<string?>("--finetune") { Description = "all | fc-only: replace the classifier (found from the graph, or --classifier) by a data-sized one (R-CNN recipe)" };
+        var freeze = new Option<string?>("--freeze") { Description = "comma-separated layer nodes (node names or their output values) with lr 0" };
+        var classifier = new Option<string?>("--classifier") { Description = "the classifier node --finetune replaces (node name or its output value; default: the last fully connected layer before the output)" };
         var divisor = new Option<int>("--width-divisor") { Description = "caffenet-mini: divide CaffeNet's conv widths by this", DefaultValueFactory = _ => 8 };
         var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
         var init = new Option<string>("--init") { Description = "caffenet-mini: caffe (the paper's Gaussian fillers) | msra (He: std sqrt(2/fan-in); learns from scratch without the ln(classes) plateau)", DefaultValueFactory = _ => "caffe" };
@@ -41,6 +42,7 @@ static class TrainCommand
               proposals, fgRule, windowSize, contextPad, heldOut };
         var solverOptions = new SolverOptions(defaultLr: 0.01);
         solverOptions.AddTo(command);
+        command.Options.Add(classifier);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // not first found at the first snapshot
@@ -63,12 +65,13 @@ static class TrainCommand
                 TestInterval = parse.GetValue(testInterval), Snapshots = snapshotList, OutputDirectory = outDir,
                 Threads = parse.GetValue(threads), Log = Console.Out,
             };
+            options = options with { Classifier = parse.GetValue(classifier) };
             var multipliers = new LrMultipliers();
             if (parse.GetValue(freeze) is { } frozen) multipliers.Freeze(frozen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
             if (resumeFrom is not null) Console.WriteLine($"resuming from {resumeFrom}");
             using var trainer = resumeFrom is { } snapshot
-                ? Trainer.Resume(snapshot, train, solver, FineTuneMultipliers(parse.GetValue(finetune), multipliers), options)
+                ? Trainer.Resume(snapshot, train, solver, FineTuneMultipliers(parse.GetValue(finetune), multipliers, snapshot, options.Classifier), options)
                 : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc), initName == "msra");
             var rows = trainer.Run().Rows;
             var last = rows[^1];
@@ -102,7 +105,7 @@ static class TrainCommand
         else network = OnnxNetwork.Load(netName);
         if (finetune is not null)
         {
-            var (model, ftMultipliers) = FineTuning.Prepare(network.Model, train.Classes, ParseMode(finetune), options.Seed, source: network.Path);
+            var (model, ftMultipliers) = FineTuning.Prepare(network.Model, train.Classes, ParseMode(finetune), options.Seed, options.Classifier, network.Path);
             network = OnnxNetwork.FromBytes(model.ToByteArray(), network.Path);
             foreach (var layer in multipliers.ConfiguredLayers) ftMultipliers.Freeze([layer]);
             multipliers = ftMultipliers;
@@ -110,13 +113,13 @@ static class TrainCommand
         return new Trainer(network, train, solver, multipliers, options);
     }
 
-    /// <summary>On resume the classifier is already replaced; only the multipliers of the fine-tuning mode apply.</summary>
-    static LrMultipliers FineTuneMultipliers(string? finetune, LrMultipliers multipliers)
+    /// <summary>On resume the classifier is already replaced; only the multipliers of the fine-tuning mode apply (read from the snapshot's graph).</summary>
+    static LrMultipliers FineTuneMultipliers(string? finetune, LrMultipliers multipliers, string snapshot, string? classifier)
     {
         if (finetune is null) return multipliers;
-        if (ParseMode(finetune) == FineTuningMode.FcOnly)
-            multipliers.Freeze(["conv1", "conv2", "conv3", "conv4", "conv5"]);
-        return multipliers.Layer("fc8", 10, 20);
+        var ftMultipliers = FineTuning.Multipliers(OnnxNetwork.Load(snapshot).Model, ParseMode(finetune), classifier, snapshot);
+        foreach (var layer in multipliers.ConfiguredLayers) ftMultipliers.Freeze([layer]);
+        return ftMultipliers;
     }
 
     internal static FineTuningMode ParseMode(string mode) => mode.ToLowerInvariant() switch

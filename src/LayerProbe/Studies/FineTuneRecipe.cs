@@ -46,7 +46,7 @@ public sealed record FineTuneRecipe(ITrainingSource Train, ITrainingSource? Test
     (OnnxNetwork Network, LrMultipliers Multipliers) Prepare(OnnxNetwork start, FineTuningMode mode)
     {
         var (model, multipliers) = FineTuning.Prepare(start.Model, Train.Classes, mode, Options.Seed, source: start.Path);
-        if (mode == FineTuningMode.FcOnly && HeFcInit) model = HeInit.Apply(model, Options.Seed + 1, ["fc6", "fc7"]);
+        if (mode == FineTuningMode.FcOnly && HeFcInit) model = HeInit.Apply(model, Options.Seed + 1, FineTuning.HiddenFcNodes(model));
         return (OnnxNetwork.FromBytes(model.ToByteArray(), start.Path), multipliers);
     }
 }

@@ -6,39 +6,68 @@ namespace LayerProbe.Training;
 
 /// <summary>
 /// R-CNN fine-tuning set-up as ONNX graph surgery plus multipliers (METHOD.md §1.5): replace the classifier by an
-/// N-way layer (Gaussian std 0.01, bias 0, lr ×10 weights / ×20 biases); for <c>FC-FT</c> also freeze every layer
-/// below fc6 and re-initialise fc6/fc7 (Gaussian 0.005, bias 1). The result is a valid ONNX model.
+/// N-way layer (Gaussian std 0.01, bias 0, lr ×10 weights / ×20 biases); for <c>FC-FT</c> also freeze every parameter
+/// of the nodes computing the boundary below the fully connected stack and re-initialise the fully connected layers
+/// between the boundary and the classifier (fc6/fc7: Gaussian 0.005, bias 1). Classifier, stack and boundary are read
+/// from the graph (<see cref="ClassifierLayer"/>), whatever the layers are called. The result is a valid ONNX model.
 /// </summary>
 public static class FineTuning
 {
-    /// <summary>The fully connected layers kept trainable by <see cref="FineTuningMode.FcOnly"/>.</summary>
-    public static readonly string[] FcLayers = ["fc6", "fc7", "fc8"];
-
     /// <summary>
     /// Prepares <paramref name="model"/> for fine-tuning to <paramref name="classes"/> outputs (e.g. 21 = 20 VOC classes +
-    /// background) and returns the multipliers that go with <paramref name="mode"/>.
+    /// background) and returns the multipliers that go with <paramref name="mode"/>. <paramref name="classifier"/> names
+    /// the classifier node (null: found from the graph).
     /// </summary>
     public static (ModelProto Model, LrMultipliers Multipliers) Prepare(ModelProto model, int classes, FineTuningMode mode,
-        int seed, string classifier = "fc8", string source = "model")
+        int seed, string? classifier = null, string source = "model")
     {
         var prepared = ReplaceClassifier(model, classes, seed, classifier, source);
-        var multipliers = new LrMultipliers();
-        string fc8 = ClassifierLayer.Find(prepared, classifier, source).LayerName;
         if (mode == FineTuningMode.FcOnly)
-        {
-            var keep = FcLayers.Append(fc8).ToHashSet();
-            multipliers.Freeze(ParameterLayers(prepared).Where(l => !keep.Contains(l)));
-            prepared = Reinitialise(prepared, FcLayers.Where(l => l != fc8 && ParameterLayers(prepared).Contains(l)), 0.005f, 1f, seed + 1, source);
-        }
-        multipliers.Layer(fc8, 10, 20);
-        return (prepared, multipliers);
+            prepared = Reinitialise(prepared, HiddenFcNodes(prepared, classifier, source), 0.005f, 1f, seed + 1);
+        return (prepared, Multipliers(prepared, mode, classifier, source));
+    }
+
+    /// <summary>
+    /// The multipliers of <paramref name="mode"/> for a network whose classifier is already the task's (also on resume):
+    /// the classifier node at ×10/×20; for fc-only every parameter-owning node that computes the boundary frozen.
+    /// </summary>
+    public static LrMultipliers Multipliers(ModelProto model, FineTuningMode mode, string? classifier = null, string source = "model")
+    {
+        var layer = ClassifierLayer.Find(model, classifier, source);
+        var multipliers = new LrMultipliers();
+        if (mode == FineTuningMode.FcOnly) multipliers.Freeze(FrozenNodes(model, layer));
+        return multipliers.Layer(layer.LayerName, 10, 20);
+    }
+
+    /// <summary>The fully connected layers between the boundary and the classifier (fc6, fc7), as node keys in graph order.</summary>
+    public static IReadOnlyList<string> HiddenFcNodes(ModelProto model, string? classifier = null, string source = "model") =>
+        ClassifierLayer.Stack(model, ClassifierLayer.Find(model, classifier, source)).Hidden.Select(l => l.LayerName).ToList();
+
+    /// <summary>
+    /// Parameter-owning nodes that compute the fc-only boundary (every ancestor of the first fully connected layer's
+    /// input): frozen by fc-only fine-tuning. Followed through the graph, so folded batch norm (<c>onnx::Conv_NNN</c>
+    /// initializers) and Identity-tied weights are frozen like any other.
+    /// </summary>
+    public static IReadOnlyList<string> FrozenNodes(ModelProto model, ClassifierLayer classifier)
+    {
+        var (_, boundary) = ClassifierLayer.Stack(model, classifier);
+        var producers = new Dictionary<string, NodeProto>();
+        foreach (var node in model.Graph.Node)
+            foreach (var o in node.Output.Where(o => o.Length > 0)) producers[o] = node;
+        var ancestors = new HashSet<string>();
+        var todo = new Stack<string>([boundary]);
+        while (todo.Count > 0)
+            if (producers.TryGetValue(todo.Pop(), out var node) && ancestors.Add(ParameterRoles.KeyOf(node)))
+                foreach (var i in node.Input.Where(i => i.Length > 0)) todo.Push(i);
+        return ParameterRoles.Of(model).Owners.Where(ancestors.Contains).ToList();
     }
 
     /// <summary>
     /// A copy of <paramref name="model"/> whose classifier has <paramref name="classes"/> outputs, weights Gaussian
-    /// std <paramref name="std"/>, biases 0; declared output shapes (fc8, prob) follow. Softmax needs no change.
+    /// std <paramref name="std"/>, biases 0; declared output shapes (fc8, prob) follow. Softmax needs no change. A weight
+    /// or bias tied (Identity) to another layer's gets its own initializer first, so no other layer changes.
     /// </summary>
-    public static ModelProto ReplaceClassifier(ModelProto model, int classes, int seed, string classifier = "fc8",
+    public static ModelProto ReplaceClassifier(ModelProto model, int classes, int seed, string? classifier = null,
         string source = "model", float std = 0.01f)
     {
         if (classes < 1) throw LayerProbeException.For(source, $"fine-tuning needs at least 1 class (got {classes})");
@@ -48,32 +77,38 @@ public static class FineTuning
             ? [classes, .. layer.Weight.Dims.Skip(1)]
             : layer.Transposed ? [classes, layer.Inputs] : [layer.Inputs, classes];
         var init = new CaffeNet.GaussianInit(seed);
-        Replace(layer.Weight, dims, init.Sample(dims.Aggregate(1L, (a, b) => a * b), std));
-        if (layer.Bias is not null) Replace(layer.Bias, [classes], new float[classes]);
+        Replace(Untie(copy, layer.Node, 1), dims, init.Sample(dims.Aggregate(1L, (a, b) => a * b), std));
+        if (BiasSlot(layer) is var (node, slot)) Replace(Untie(copy, node, slot), [classes], new float[classes]);
         // The class axis of every declared shape downstream of the classifier (fc8 itself, prob) changes width.
         var downstream = Downstream(copy, layer.Node.Output[0]);
         foreach (var info in copy.Graph.Output.Concat(copy.Graph.ValueInfo).Where(v => downstream.Contains(v.Name)))
         {
             var shape = info.Type?.TensorType?.Shape;
-            if (shape is { Dim.Count: >= 2 } && shape.Dim[1].DimValue > 0) shape.Dim[1].DimValue = classes;
+            if (shape is not { Dim.Count: >= 2 }) continue;
+            // Scores are [N, classes] (Gemm), [N, classes, 1, 1] (Conv) or [..., classes] (MatMul on a sequence).
+            var axis = shape.Dim[1].DimValue == layer.Classes ? shape.Dim[1] : shape.Dim[^1].DimValue == layer.Classes ? shape.Dim[^1] : null;
+            if (axis is not null) axis.DimValue = classes;
         }
         return copy;
     }
 
-    /// <summary>A copy with the weights of <paramref name="layers"/> redrawn (Gaussian <paramref name="std"/>) and biases set to <paramref name="bias"/>.</summary>
-    public static ModelProto Reinitialise(ModelProto model, IEnumerable<string> layers, float std, float bias, int seed, string source = "model")
+    /// <summary>
+    /// A copy with the weights of the layer nodes <paramref name="nodes"/> redrawn (Gaussian <paramref name="std"/>, one
+    /// generator in node order) and their biases set to <paramref name="bias"/>; tied blobs are untied first.
+    /// </summary>
+    public static ModelProto Reinitialise(ModelProto model, IEnumerable<string> nodes, float std, float bias, int seed)
     {
         var copy = model.Clone();
         var init = new CaffeNet.GaussianInit(seed);
-        foreach (var layer in layers)
+        foreach (var key in nodes)
         {
-            var blobs = copy.Graph.Initializer.Where(i => i.Name.Split('.')[0] == layer).ToList();
-            if (blobs.Count == 0) throw LayerProbeException.For(source, $"cannot re-initialise '{layer}': no parameters of that layer");
-            foreach (var blob in blobs)
+            var layer = ClassifierLayer.Find(copy, key, "model");
+            var weight = Untie(copy, layer.Node, 1);
+            Replace(weight, weight.Dims.ToArray(), init.Sample(OnnxTensors.Count(weight), std));
+            if (BiasSlot(layer) is var (node, slot))
             {
-                long n = OnnxTensors.Count(blob);
-                var values = blob.Dims.Count == 1 ? Enumerable.Repeat(bias, (int)n).ToArray() : init.Sample(n, std);
-                Replace(blob, blob.Dims.ToArray(), values);
+                var b = Untie(copy, node, slot);
+                Replace(b, b.Dims.ToArray(), Enumerable.Repeat(bias, (int)OnnxTensors.Count(b)).ToArray());
             }
         }
         return copy;
@@ -96,21 +131,54 @@ public static class FineTuning
         return copy;
     }
 
-    /// <summary>Layer names that own float parameters (initializer name before the first dot), in graph order.</summary>
-    public static IReadOnlyList<string> ParameterLayers(ModelProto model)
-    {
-        var used = model.Graph.Node.SelectMany(n => n.Input).ToHashSet();
-        return model.Graph.Initializer.Where(i => i.DataType == OnnxTensors.Float && i.Dims.Count > 0 && used.Contains(i.Name) && i.Name.Contains('.'))
-            .Select(i => i.Name.Split('.')[0]).Distinct().ToList();
-    }
-
-    static void Replace(TensorProto tensor, long[] dims, float[] values)
+    /// <summary>Sets an initializer's dims and float values (raw data).</summary>
+    internal static void Replace(TensorProto tensor, long[] dims, float[] values)
     {
         tensor.Dims.Clear();
         tensor.Dims.AddRange(dims);
         tensor.FloatData.Clear();
         tensor.DataType = OnnxTensors.Float;
         tensor.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    /// <summary>The node and input slot holding a layer's bias (the Add of a MatMul layer), or null.</summary>
+    static (NodeProto Node, int Slot)? BiasSlot(ClassifierLayer layer)
+    {
+        if (layer.BiasAdd is { } add) return (add, add.Input[0] == layer.Node.Output[0] ? 1 : 0);
+        return layer.Bias is not null ? (layer.Node, 2) : null;
+    }
+
+    /// <summary>
+    /// The initializer <paramref name="node"/> reads at <paramref name="slot"/>, made its own: a value that comes through
+    /// an Identity from a shared initializer, or an initializer other nodes read too, becomes a copy only this node uses.
+    /// </summary>
+    static TensorProto Untie(ModelProto model, NodeProto node, int slot)
+    {
+        var graph = model.Graph;
+        string value = node.Input[slot];
+        var readers = graph.Node.Count(n => n.Input.Contains(value));
+        var own = graph.Initializer.FirstOrDefault(i => i.Name == value);
+        if (own is not null && readers == 1) return own;
+        var identity = graph.Node.FirstOrDefault(n => n.OpType == "Identity" && n.Output.Contains(value));
+        string root = value;
+        for (var id = identity; id is not null; id = graph.Node.FirstOrDefault(n => n.OpType == "Identity" && n.Output.Contains(root)))
+            root = id.Input[0];
+        var copy = graph.Initializer.First(i => i.Name == root).Clone();
+        if (identity is not null && readers == 1)
+        {
+            graph.Node.Remove(identity);
+            copy.Name = value;
+        }
+        else
+        {
+            var names = graph.Initializer.Select(i => i.Name).Concat(graph.Node.SelectMany(n => n.Output)).ToHashSet();
+            string name = $"{value}.{ParameterRoles.KeyOf(node)}";
+            for (int k = 2; names.Contains(name); k++) name = $"{value}.{ParameterRoles.KeyOf(node)}.{k}";
+            copy.Name = name;
+            node.Input[slot] = name;
+        }
+        graph.Initializer.Add(copy);
+        return copy;
     }
 
     static HashSet<string> Downstream(ModelProto model, string value)

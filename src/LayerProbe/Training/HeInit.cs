@@ -10,19 +10,28 @@ namespace LayerProbe.Training;
 /// </summary>
 public static class HeInit
 {
-    /// <summary>A copy of <paramref name="model"/> with every parameterised layer re-drawn, layer k with seed <paramref name="seed"/> + k.</summary>
+    /// <summary>A copy of <paramref name="model"/> with every parameterised layer re-drawn, weight k (initializer order) with seed <paramref name="seed"/> + k.</summary>
     public static ModelProto Apply(ModelProto model, int seed) => Apply(model, seed, null);
 
-    /// <summary>As <see cref="Apply(ModelProto, int)"/> for the named layers only (null: all), e.g. fc6/fc7 re-drawn for fc-only fine-tuning.</summary>
-    public static ModelProto Apply(ModelProto model, int seed, IReadOnlyCollection<string>? layers)
+    /// <summary>
+    /// As <see cref="Apply(ModelProto, int)"/> for the weights of the named layer nodes only (null: all), e.g. the fully
+    /// connected layers re-drawn for fc-only fine-tuning (<see cref="FineTuning.HiddenFcNodes"/>); their biases become 0.
+    /// </summary>
+    public static ModelProto Apply(ModelProto model, int seed, IReadOnlyCollection<string>? nodes)
     {
-        var copy = model;
-        var weights = model.Graph.Initializer.Where(i => i.DataType == OnnxTensors.Float && i.Dims.Count > 1 &&
-            (layers is null || layers.Contains(i.Name.Split('.')[0]))).ToList();
+        var copy = model.Clone();
+        var roles = ParameterRoles.Of(copy);
+        var initializers = copy.Graph.Initializer.ToDictionary(i => i.Name);
+        var weights = copy.Graph.Initializer.Where(i => i.DataType == OnnxTensors.Float && i.Dims.Count > 1 &&
+            (nodes is null || roles.UsesOf(i.Name).Any(u => u.Role == ParameterRole.Weight && nodes.Contains(u.Node)))).ToList();
         for (int k = 0; k < weights.Count; k++)
         {
-            double fanIn = OnnxTensors.Count(weights[k]) / (double)weights[k].Dims[0];
-            copy = FineTuning.Reinitialise(copy, [weights[k].Name.Split('.')[0]], (float)Math.Sqrt(2 / fanIn), 0f, seed + k);
+            var weight = weights[k];
+            double fanIn = OnnxTensors.Count(weight) / (double)weight.Dims[0];
+            FineTuning.Replace(weight, [.. weight.Dims], new CaffeNet.GaussianInit(seed + k).Sample(OnnxTensors.Count(weight), (float)Math.Sqrt(2 / fanIn)));
+            foreach (var owner in roles.UsesOf(weight.Name).Where(u => u.Role == ParameterRole.Weight))
+                foreach (var bias in roles.ParametersOf(owner.Node, ParameterRole.Bias))
+                    FineTuning.Replace(initializers[bias], [.. initializers[bias].Dims], new float[OnnxTensors.Count(initializers[bias])]);
         }
         return copy;
     }

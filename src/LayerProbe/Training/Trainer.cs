@@ -39,10 +39,11 @@ public sealed class Trainer : IDisposable
         NetworkFile = network;
         ParentSha256 = state?.ParentSha256 ?? network.Sha256;
         Network = new TorchNetwork(network);
-        _logits = network.ResolveLayer(options.Logits);
-        var groups = multipliers.Apply(Network.Weights.Select(w => (w.Key, w.Value)));
-        // Frozen blobs need no gradient: with conv layers frozen, backward stops at fc6.
+        _logits = options.Logits is { } logits ? network.ResolveLayer(logits) : ClassifierLayer.Logits(network.Model);
+        var groups = multipliers.Apply(network.Model, Network.Weights.Select(w => (w.Key, w.Value)));
+        // Frozen blobs need no gradient: with conv layers frozen, backward stops at fc6. Frozen batch norms keep their statistics.
         foreach (var g in groups) g.Parameter.requires_grad = !g.Frozen;
+        Network.FreezeStatistics(groups.Where(g => g.Frozen).Select(g => g.Name).ToHashSet());
         _sgd = new CaffeSgd(groups, solver);
         _sampler = new BatchSampler(source.Count, options.BatchSize, options.Seed);
         if (state is not null)
@@ -129,9 +130,12 @@ public sealed class Trainer : IDisposable
                 torch.manual_seed(TrainingSeeds.Derive(_options.Seed, TrainingSeeds.Dropout, it));
                 scores = Network.Forward(x, [_logits])[_logits].flatten(1);
                 var l = nn.functional.cross_entropy(scores, y);
+                loss = l.item<float>();
+                // A non-finite loss means the run diverged: stop before the update, so the weights and every snapshot
+                // written so far stay the last finite state.
+                if (!float.IsFinite(loss)) throw Diverged(it + 1, loss);
                 l.backward();
                 _sgd.Step(it);
-                loss = l.item<float>();
             }
             Iteration = it + 1;
             _recentLosses.Enqueue(loss);
@@ -157,6 +161,20 @@ public sealed class Trainer : IDisposable
             Log.WritePlots(dir);
         }
         return Log;
+    }
+
+    /// <summary>
+    /// The one-line refusal of a diverged run: the iteration whose loss was not finite, the last finite loss, and the
+    /// hint to lower the rate. The log up to the last finite iteration is kept; no snapshot is written.
+    /// </summary>
+    LayerProbeException Diverged(int iteration, float loss)
+    {
+        if (_options.OutputDirectory is { } dir && Log.Rows.Count > 0) Log.WriteCsv(Path.Combine(dir, "train_log.csv"));
+        string last = _recentLosses.Count > 0
+            ? $"last finite loss {_recentLosses.Last():G5} at iteration {Iteration}"
+            : "no finite loss before it";
+        return LayerProbeException.For(_options.OutputDirectory ?? NetworkFile.Path,
+            $"training diverged: the loss at iteration {iteration} is {(float.IsNaN(loss) ? "NaN" : loss > 0 ? "+infinity" : "-infinity")} ({last}); lower the learning rate (base_lr {Solver.BaseLr:G4})");
     }
 
     /// <summary>Top-1 accuracy on the first <paramref name="maxItems"/> items (0: all) of <paramref name="test"/>, eval mode, centre crop.</summary>

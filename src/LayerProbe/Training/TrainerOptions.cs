@@ -12,8 +12,13 @@ public sealed record TrainerOptions
     public int Seed { get; init; }
     /// <summary>Random crop / mirror at train time, centre crop at test time.</summary>
     public Augmentation Augmentation { get; init; } = Augmentation.None;
-    /// <summary>Value whose outputs are the class scores for the softmax cross-entropy loss (paper name or graph value).</summary>
-    public string Logits { get; init; } = "fc8";
+    /// <summary>
+    /// Value whose outputs are the class scores for the softmax cross-entropy loss (paper name or graph value); null:
+    /// the graph output, or the input of the Softmax that ends the graph (<see cref="ClassifierLayer.Logits"/>).
+    /// </summary>
+    public string? Logits { get; init; }
+    /// <summary>The classifier node whose width must match the data's classes (null: found from the graph, <see cref="ClassifierLayer.Find"/>).</summary>
+    public string? Classifier { get; init; }
     /// <summary>Iterations between loss log rows.</summary>
     public int LogInterval { get; init; } = 20;
     /// <summary>Caffe's average_loss: the smoothed loss is the mean of the last this-many losses.</summary>

@@ -24,12 +24,13 @@ public static class TrainingValidation
         if (source is IBatchComposingSource && options.Augmentation != Augmentation.None)
             throw new LayerProbeException($"{source.Name}: composes its own batches (warp, mirror); crop and mirror augmentation do not apply");
 
-        var layers = FineTuning.ParameterLayers(network.Model);
-        var unknown = multipliers.ConfiguredLayers.Where(l => !layers.Contains(l)).ToList();
+        var roles = ParameterRoles.Of(network.Model);
+        var unknown = multipliers.Unknown(roles);
         if (unknown.Count > 0)
-            throw LayerProbeException.For(network.Path, $"lr multipliers name unknown layer(s) {string.Join(", ", unknown)} (layers with parameters: {string.Join(", ", layers)})");
+            throw LayerProbeException.For(network.Path, $"lr multipliers name unknown layer(s) {string.Join(", ", unknown)} (layers with parameters: " +
+                $"{string.Join(", ", roles.Owners.Take(40))}{(roles.Owners.Count > 40 ? ", …" : "")})");
 
-        var classifier = ClassifierLayer.Find(network.Model, options.Logits, network.Path);
+        var classifier = ClassifierLayer.Find(network.Model, options.Classifier, network.Path);
         foreach (var data in new[] { source, options.TestSource }.OfType<ITrainingSource>())
         {
             if (data.Classes != classifier.Classes)

@@ -14,7 +14,7 @@ public class CaffeSgdTests
         var weight = new TorchSharp.Modules.Parameter(ones(1, 1));
         var bias = new TorchSharp.Modules.Parameter(ones(1));
         var frozen = new TorchSharp.Modules.Parameter(ones(1, 1));
-        var groups = new LrMultipliers().Freeze(["conv1"]).Apply([("fc6.weight", weight), ("fc6.bias", bias), ("conv1.weight", frozen)]);
+        var groups = new LrMultipliers().Freeze(["conv1"]).Apply(TrainingFixtures.Mini(4).Model, [("fc6.weight", weight), ("fc6.bias", bias), ("conv1.weight", frozen)]);
         using var sgd = new CaffeSgd(groups, Settings);
         for (int iteration = 0; iteration < 2; iteration++)
         {

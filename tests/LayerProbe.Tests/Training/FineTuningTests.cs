@@ -30,7 +30,7 @@ public class FineTuningTests
         Assert.Equal([21L, 64L], fc8.Weight.Dims.ToArray());
         Assert.InRange(Std(w), 0.009, 0.011);
         Assert.All(OnnxTensors.ReadFloats(fc8.Bias!), b => Assert.Equal(0f, b));
-        var groups = multipliers.Apply([("fc8.weight", new TorchSharp.Modules.Parameter(zeros(1, 1))), ("fc8.bias", new TorchSharp.Modules.Parameter(zeros(1))),
+        var groups = multipliers.Apply(model, [("fc8.weight", new TorchSharp.Modules.Parameter(zeros(1, 1))), ("fc8.bias", new TorchSharp.Modules.Parameter(zeros(1))),
             ("conv1.weight", new TorchSharp.Modules.Parameter(zeros(1, 1)))]);
         Assert.Equal([10.0, 20.0, 1.0], groups.Select(g => g.LrMult));
     }
@@ -57,6 +57,42 @@ public class FineTuningTests
             if (name.StartsWith("conv")) Assert.True(same, $"{name} moved although conv layers are frozen");
             else if (name.EndsWith("weight")) Assert.False(same, $"{name} did not train");
         }
+    }
+
+    [Fact]
+    public void Classifier_fc_stack_and_boundary_come_from_the_graph_whatever_the_names()
+    {
+        var model = TrainingFixtures.Mini(classes: 10).Model;
+        var classifier = ClassifierLayer.Find(model, null, "mini");
+        Assert.Equal("fc8", classifier.LayerName);
+        Assert.Equal(["fc6", "fc7"], ClassifierLayer.Stack(model, classifier).Hidden.Select(h => h.LayerName));
+        Assert.Equal(["conv1", "conv2", "conv3", "conv4", "conv5"], FineTuning.FrozenNodes(model, classifier));
+        Assert.Equal("fc7", ClassifierLayer.Find(model, "fc7", "mini").LayerName);
+        Assert.Contains("no initializer weight", Assert.Throws<LayerProbeException>(() => ClassifierLayer.Find(model, "relu7", "mini")).Message);
+        Assert.Contains("no node is called or produces the classifier 'fc9'", Assert.Throws<LayerProbeException>(() => ClassifierLayer.Find(model, "fc9", "mini")).Message);
+
+        // The same network with every node, value and initializer renamed to meaningless names: the same structure.
+        var renamed = model.Clone();
+        var names = new Dictionary<string, string>();
+        string Rename(string n) => n.Length == 0 || n == renamed.Graph.Input[0].Name ? n : names.TryGetValue(n, out var r) ? r : names[n] = $"onnx::V_{names.Count}";
+        foreach (var init in renamed.Graph.Initializer) init.Name = Rename(init.Name);
+        for (int i = 0; i < renamed.Graph.Node.Count; i++)
+        {
+            var node = renamed.Graph.Node[i];
+            node.Name = $"node_{i}";
+            for (int k = 0; k < node.Input.Count; k++) node.Input[k] = Rename(node.Input[k]);
+            for (int k = 0; k < node.Output.Count; k++) node.Output[k] = Rename(node.Output[k]);
+        }
+        foreach (var o in renamed.Graph.Output) o.Name = Rename(o.Name);
+        renamed.Graph.ValueInfo.Clear();
+        var (tuned, multipliers) = FineTuning.Prepare(renamed, 4, FineTuningMode.FcOnly, seed: 5);
+        var found = ClassifierLayer.Find(tuned, null, "renamed");
+        Assert.Equal(4, found.Classes);
+        Assert.Equal(2, ClassifierLayer.Stack(tuned, found).Hidden.Count);
+        using var net = new TorchNetwork(tuned, "renamed");
+        var groups = multipliers.Apply(tuned, net.Weights.Select(w => (w.Key, w.Value)));
+        Assert.Equal(10, groups.Count(g => g.Frozen));
+        Assert.Equal([10.0, 20.0], groups.Where(g => g.LrMult >= 10).Select(g => g.LrMult).Order());
     }
 
     [Fact]

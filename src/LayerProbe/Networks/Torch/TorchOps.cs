@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 namespace LayerProbe.Networks.Torch;
 
 /// <summary>
-/// Runs one ONNX node on TorchSharp tensors. The supported operator set is listed in <see cref="Supported"/>;
+/// Runs one ONNX node on TorchSharp tensors (convolution and pooling in <see cref="TorchSpatialOps"/>, normalisation in
+/// <see cref="TorchNormalizationOps"/>, shape arithmetic in <see cref="TorchShapeOps"/>, the rest in
+/// <see cref="TorchElementwiseOps"/>). The supported operator set is listed in <see cref="Supported"/>;
 /// any other operator is a <see cref="LayerProbeException"/> naming the node and its op type.
 /// </summary>
 static class TorchOps
@@ -14,7 +16,10 @@ static class TorchOps
     public static readonly IReadOnlySet<string> Supported = new HashSet<string>
     {
         "Conv", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "LRN", "Gemm", "MatMul", "Flatten", "Reshape",
-        "BatchNormalization", "Add", "Sub", "Mul", "Div", "Concat", "Dropout", "Softmax", "Constant", "Identity",
+        "BatchNormalization", "LayerNormalization", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Exp", "Neg",
+        "Sigmoid", "Tanh", "LeakyRelu", "Clip", "HardSigmoid", "HardSwish", "ReduceMean", "ReduceSum", "Concat", "Split",
+        "Transpose", "Shape", "Gather", "Unsqueeze", "Squeeze", "Slice", "Cast", "Pad", "Dropout", "Softmax", "Constant",
+        "ConstantOfShape", "Identity",
     };
 
     /// <summary>Throws when <paramref name="node"/> cannot be run.</summary>
@@ -25,6 +30,13 @@ static class TorchOps
                 $"node '{node.Name}': unsupported ONNX operator '{(node.Domain is "" ? "" : node.Domain + ".")}{node.OpType}' " +
                 $"(TorchNetwork supports {string.Join(", ", Supported)})");
     }
+
+    /// <summary>Every output of the node (Split has several; other operators one, their optional extras unused).</summary>
+    public static Tensor[] RunAll(NodeProto node, Tensor?[] inputs, bool training, long opset) =>
+        node.OpType == "Split"
+            ? TorchShapeOps.Split(node, inputs[0] ?? throw new LayerProbeException($"node '{node.Name}' (Split): input 0 is missing"),
+                inputs.Length > 1 ? inputs[1] : null, opset)
+            : [Run(node, inputs, training, opset)];
 
     /// <summary>The node's first output from its inputs (null entries = omitted optional inputs).</summary>
     public static Tensor Run(NodeProto node, Tensor?[] inputs, bool training, long opset)
@@ -43,6 +55,7 @@ static class TorchOps
             case "LRN": return TorchNormalizationOps.Lrn(node, X(0));
             case "BatchNormalization":
                 return TorchNormalizationOps.BatchNormalization(node, X(0), X(1), X(2), X(3), X(4), training);
+            case "LayerNormalization": return TorchElementwiseOps.LayerNormalization(node, X(0), X(1), Optional(2));
             case "Gemm": return Gemm(a, X(0), X(1), Optional(2));
             case "MatMul": return X(0).matmul(X(1));
             case "Flatten": return Flatten(X(0), a.Int("axis", 1));
@@ -50,8 +63,29 @@ static class TorchOps
             case "Add": return X(0).add(X(1));
             case "Sub": return X(0).sub(X(1));
             case "Mul": return X(0).mul(X(1));
-            case "Div": return X(0).div(X(1));
+            case "Div": return TorchElementwiseOps.Div(X(0), X(1));
+            case "Pow": return X(0).pow(X(1));
+            case "Sqrt": return X(0).sqrt();
+            case "Erf": return X(0).erf();
+            case "Exp": return X(0).exp();
+            case "Neg": return X(0).neg();
+            case "Sigmoid": return X(0).sigmoid();
+            case "Tanh": return X(0).tanh();
+            case "LeakyRelu": return nn.functional.leaky_relu(X(0), a.Float("alpha", 0.01f));
+            case "Clip": return TorchElementwiseOps.Clip(node, X(0), Optional(1), Optional(2), opset);
+            case "HardSigmoid": return TorchElementwiseOps.HardSigmoid(node, X(0));
+            case "HardSwish": return TorchElementwiseOps.HardSwish(X(0));
+            case "ReduceMean" or "ReduceSum": return TorchElementwiseOps.Reduce(node, X(0), Optional(1), opset);
             case "Concat": return cat(inputs.Where(t => t is not null).Select(t => t!).ToArray(), a.Int("axis", 0));
+            case "Transpose": return TorchShapeOps.Transpose(node, X(0));
+            case "Shape": return TorchShapeOps.Shape(node, X(0));
+            case "Gather": return TorchShapeOps.Gather(node, X(0), X(1));
+            case "Unsqueeze": return TorchShapeOps.Unsqueeze(node, X(0), Optional(1), opset);
+            case "Squeeze": return TorchShapeOps.Squeeze(node, X(0), Optional(1), opset);
+            case "Slice": return TorchShapeOps.Slice(node, inputs, opset);
+            case "Cast": return TorchShapeOps.Cast(node, X(0));
+            case "Pad": return TorchShapeOps.Pad(node, inputs, opset);
+            case "ConstantOfShape": return TorchShapeOps.ConstantOfShape(node, X(0));
             case "Dropout": return Dropout(a, X(0), Optional(1), Optional(2), training, opset);
             case "Softmax": return Softmax(X(0), a, opset);
             case "Constant": return Constant(node, a);
@@ -114,10 +148,15 @@ static class TorchOps
         throw new LayerProbeException($"node '{node.Name}' (Constant): only tensor/float/int values are supported");
     }
 
-    /// <summary>A float32 or integer (as int64) initializer as a tensor.</summary>
+    /// <summary>A float32, bool or integer (as int64) initializer as a tensor.</summary>
     public static Tensor FromProto(TensorProto t)
     {
         long[] dims = t.Dims.ToArray();
-        return t.DataType == OnnxTensors.Float ? tensor(OnnxTensors.ReadFloats(t), dims) : tensor(OnnxTensors.ReadInt64s(t), dims);
+        if (t.DataType == OnnxTensors.Float) return tensor(OnnxTensors.ReadFloats(t), dims);
+        if (t.DataType == BoolType)
+            return tensor((t.RawData.Length > 0 ? t.RawData.Select(b => b != 0) : t.Int32Data.Select(v => v != 0)).ToArray(), dims);
+        return tensor(OnnxTensors.ReadInt64s(t), dims);
     }
+
+    const int BoolType = 9;
 }
