@@ -103,7 +103,9 @@ public static class LayerwiseReport
         foreach (var r in results)
         {
             table.Add(r.Layer, r.PerClass.Select(c => c.Ap.IsValid ? 100 * ap(c.Ap) : (double?)null).Append(100 * map(r.Mean)));
-            if (r.Mean.Note is { } note) table.Note($"{r.Layer}: {note}");
+            // classes without positives are stated once for all layers below; NaN-by-definition APs per layer
+            if (r.Mean.UndefinedClasses.Count > 0)
+                table.Note($"{r.Layer}: {string.Join(", ", r.Mean.UndefinedClasses)} left out of the mean: AP NaN as in the devkit (every detection hit a difficult object)");
         }
         table.Note(SkippedClassesNote(results) ?? "");
         table.Note(GridEdgeNote(results) ?? "");

@@ -1,18 +1,14 @@
 using System.Diagnostics;
 using LayerProbe.Proposals;
+using LayerProbe.Tests.Cli;
 using LayerProbe.Tests.Data;
 
 namespace LayerProbe.Tests.Proposals;
 
 public class ProposalResumeTests
 {
-    /// <summary>Starts <c>layerprobe proposals</c> as a child process (the CLI assembly beside the tests).</summary>
-    static Process StartCli(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "layerprobe.dll"), "proposals", .. args])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        return Process.Start(info)!;
-    }
+    /// <summary>Starts <c>layerprobe proposals ARGS</c> as a child process.</summary>
+    static ChildCli StartCli(params string[] args) => ChildCli.Start(["proposals", .. args]);
 
     [Fact]
     public void A_run_killed_with_SIGKILL_resumes_to_a_byte_identical_store()
@@ -33,10 +29,9 @@ public class ProposalResumeTests
                 if (have >= 2) break;
                 Thread.Sleep(20);
             }
-            if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.StandardError.ReadToEnd()}");
+            if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Errors}");
             int seen = pending is null || !Directory.Exists(pending) ? -1 : Directory.GetFiles(pending, "*.boxes").Length;
-            child.Kill(); // SIGKILL on Linux
-            child.WaitForExit();
+            child.Kill(); // SIGKILL
             note = $"killed at {clock.Elapsed.TotalSeconds:F1} s with {seen} results, exit {child.ExitCode}";
         }
         string store = Assert.Single(Directory.GetDirectories(outDir));
@@ -46,11 +41,9 @@ public class ProposalResumeTests
 
         using (var rerun = StartCli(args))
         {
-            string stdout = rerun.StandardOutput.ReadToEnd();
-            string stderr = rerun.StandardError.ReadToEnd();
-            rerun.WaitForExit();
-            Assert.True(rerun.ExitCode == 0, stderr);
-            Assert.Contains($"resumed: {kept} images were done", stdout);
+            Assert.True(rerun.WaitForExit(TimeSpan.FromMinutes(5)), "the rerun did not end");
+            Assert.True(rerun.ExitCode == 0, rerun.Errors);
+            Assert.Contains($"resumed: {kept} images were done", rerun.Output);
         }
         Assert.True(ProposalStoreFiles.IsComplete(store));
 

@@ -22,9 +22,7 @@ sealed record BrowserCheck(IReadOnlyList<string> Problems, IReadOnlyList<string>
 static class HeadlessChromium
 {
     /// <summary>The browser on PATH, or null (tests then skip with that reason).</summary>
-    public static string? Executable { get; } = new[] { "chromium", "chromium-browser" }
-        .Select(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists))
-        .FirstOrDefault(path => path is not null);
+    public static string? Executable { get; } = References.ExternalReferences.Get("chromium").Locate();
 
     /// <summary>Why browser tests are skipped here, or null when they can run.</summary>
     public static string? SkipReason => Executable is null ? "chromium is not installed (scripts/setup.sh --tests installs it)" : null;
@@ -52,7 +50,7 @@ static class HeadlessChromium
     public static BrowserCheck Load(string htmlPath, string screenshotPath, int width = 1280, int height = 900)
     {
         string profile = Directory.CreateTempSubdirectory("chromium-profile").FullName;
-        var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("no chromium"))
+        var start = new ProcessStartInfo(References.ExternalReferences.Get("chromium").Locate() ?? throw new InvalidOperationException("no chromium"))
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

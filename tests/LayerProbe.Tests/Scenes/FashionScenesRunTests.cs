@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LayerProbe.Cli;
 using LayerProbe.Scenes;
+using LayerProbe.Tests.Cli;
 using LayerProbe.Tests.Data;
 
 namespace LayerProbe.Tests.Scenes;
@@ -10,15 +11,6 @@ namespace LayerProbe.Tests.Scenes;
 [Collection("Console")]
 public class FashionScenesRunTests(SceneFixture scenes) : IClassFixture<SceneFixture>
 {
-    static string Cli => Path.Combine(AppContext.BaseDirectory, "layerprobe.dll");
-
-    static Process Start(string[] args, params (string Name, string Value)[] environment)
-    {
-        var info = new ProcessStartInfo("dotnet", [Cli, .. args]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var (name, value) in environment) info.Environment[name] = value;
-        return Process.Start(info)!;
-    }
-
     [Fact]
     public void The_same_seed_gives_byte_identical_files_and_another_seed_does_not()
     {
@@ -44,11 +36,11 @@ public class FashionScenesRunTests(SceneFixture scenes) : IClassFixture<SceneFix
         using var dir = new TempDir();
         var settings = scenes.Settings with { Images = 10 };
         FashionScenes.Generate(settings, dir.Combine("here"), TextWriter.Null);
-        using (var p = Start(["make-scenes", "--out", dir.Combine("scalar"), "--images", "10", "--seed", "7"], ("DOTNET_EnableHWIntrinsic", "0")))
+        using (var p = ChildCli.Start(["make-scenes", "--out", dir.Combine("scalar"), "--images", "10", "--seed", "7"],
+                   new Dictionary<string, string> { ["DOTNET_EnableHWIntrinsic"] = "0" }))
         {
-            string err = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, err);
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "make-scenes without SIMD did not end");
+            Assert.True(p.ExitCode == 0, p.Errors);
         }
         var here = SceneFixture.Files(dir.Combine("here"));
         var scalar = SceneFixture.Files(dir.Combine("scalar"));
@@ -61,7 +53,7 @@ public class FashionScenesRunTests(SceneFixture scenes) : IClassFixture<SceneFix
     {
         using var dir = new TempDir();
         string output = dir.Combine("killed");
-        using (var p = Start(["make-scenes", "--out", output, "--images", "3000", "--seed", "7"]))
+        using (var p = ChildCli.Start("make-scenes", "--out", output, "--images", "3000", "--seed", "7"))
         {
             var deadline = Stopwatch.StartNew();
             string partial = $"{output}.partial-{p.Id}";
@@ -70,8 +62,7 @@ public class FashionScenesRunTests(SceneFixture scenes) : IClassFixture<SceneFix
                         && Directory.GetFiles(Path.Combine(partial, "VOC2007", "JPEGImages")).Length >= 20))
                 Thread.Sleep(20);
             Assert.False(p.HasExited, "the run ended before it could be killed");
-            p.Kill(entireProcessTree: true);
-            p.WaitForExit();
+            p.Kill();
             Assert.True(Directory.Exists(partial));
         }
         Assert.False(Directory.Exists(output), "a killed run left its output folder");
