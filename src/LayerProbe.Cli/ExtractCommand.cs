@@ -26,6 +26,8 @@ static class ExtractCommand
         var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
             { model, layers, output, images, data, preprocess, mean, size, batch, half, npy };
+        var device = new DeviceOption();
+        device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
@@ -39,8 +41,9 @@ static class ExtractCommand
                 BatchSize = parse.GetValue(batch),
                 DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32,
                 ExportNpy = parse.GetValue(npy),
+                Device = device.Value(parse),
             };
-            Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}");
+            Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };

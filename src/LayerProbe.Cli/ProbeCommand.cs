@@ -28,9 +28,12 @@ static class ProbeCommand
         var half = new Option<bool>("--float16") { Description = "store features as float16" };
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
             { model, size, trainVal, test, fit, layers, output, solver, grid, half };
+        var device = new DeviceOption();
+        device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
+            var onDevice = device.Value(parse);
             var network = OnnxNetwork.Load(parse.GetValue(model)!);
             int? s = parse.GetValue(size);
             if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
@@ -43,7 +46,7 @@ static class ProbeCommand
             var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var name in names) network.ResolveLayer(name);
 
-            var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32 };
+            var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = onDevice };
             var results = LayerwiseProbe.Run(network, preprocessor, split, names, Path.Combine(outDir, "features"), settings, extraction);
             string title = $"{testItems.Name}: AP (%) per layer of {Path.GetFileName(network.Path)}";
             var files = LayerwiseReport.Write(outDir, "probe", title, results);
@@ -51,7 +54,7 @@ static class ProbeCommand
             {
                 Task = "probe",
                 Inputs = { ["network"] = $"{network.Path} sha256:{network.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
-                Settings = { ["preprocessing"] = preprocessor.Description, ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
+                Settings = { ["preprocessing"] = preprocessor.Description, ["layers"] = names, ["device"] = onDevice, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
                 Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
             }.WithOutputs(outDir, files).Write(Path.Combine(outDir, "manifest.json"));
             Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(title, results)));

@@ -28,6 +28,8 @@ public sealed record ExtractionOptions
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Also write <c>features.npy</c> beside each finished store.</summary>
     public bool ExportNpy { get; init; }
+    /// <summary>Where ONNX Runtime runs the network (default the CPU); recorded in each store's manifest.</summary>
+    public Networks.ExecutionDevice Device { get; init; } = Networks.ExecutionDevice.Cpu;
 }
 
 /// <summary>Progress of an extraction, reported after each batch is stored.</summary>
