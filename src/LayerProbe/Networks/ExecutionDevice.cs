@@ -59,9 +59,16 @@ public readonly record struct ExecutionDevice(int? CudaId)
         if (CudaId is not { } id) return;
         if (!GpuBuild)
             throw LayerProbeException.For($"--device {this}", $"this is a CPU build of LayerProbe (ONNX Runtime without the CUDA provider); build the GPU variant: {GpuBuildHint}");
+        // Missing libraries are named before ORT tries (it would also log its own multi-line error to stderr).
+        if (CudaLibraries.Missing() is { } missing)
+            throw LayerProbeException.For($"--device {this}", $"ONNX Runtime's CUDA provider cannot start: {Cause("", missing)}");
+        var env = OrtEnv.Instance();
+        var level = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL; // the exception below carries the error
         try { options.AppendExecutionProvider_CUDA(id); }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         { throw LayerProbeException.For($"--device {this}", $"ONNX Runtime's CUDA provider cannot start: {Cause(e.Message, CudaLibraries.Missing())}", e); }
+        finally { env.EnvLogLevel = level; }
     }
 
     /// <summary>
