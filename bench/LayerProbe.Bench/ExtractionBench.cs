@@ -11,7 +11,9 @@ namespace LayerProbe.Bench;
 /// ORT session of the unmodified model producing only its final output: same process, batch, inputs and threads.
 /// Target: extraction ≥ 0.9× the plain forward rate.
 /// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--size S] [--batch 16] [--images 160] [--rounds 3] [--out DIR]
-/// [--helper-nice 10] [--spin] [--commit-seconds 1]</c>
+/// [--helper-nice 10] [--spin] [--commit-seconds 1] [--device cpu|cuda[:N]] [--check-against cpu]</c>
+/// With <c>--check-against D</c> the last round's stores are compared with an extraction of the same images on D
+/// (<see cref="DeviceAgreement"/>, ≤ 1e-3 relative); <c>scripts/gpu-check.sh</c> runs it with <c>--device cuda</c>.
 /// </summary>
 sealed class ExtractionBench : IBenchmark
 {
@@ -19,6 +21,7 @@ sealed class ExtractionBench : IBenchmark
     static bool Spin;
     static TimeSpan CommitInterval;
     static int HelperNice;
+    static ExecutionDevice Device;
 
     public string Name => "extraction";
     public string Description => "all-layer extraction incl. store writes vs plain ORT final output (target >= 0.9x)";
@@ -31,6 +34,17 @@ sealed class ExtractionBench : IBenchmark
         int count = int.Parse(Arg(args, "--images") ?? "160");
         string outDir = Arg(args, "--out") ?? Path.Combine(Path.GetTempPath(), $"layerprobe-bench-{Environment.ProcessId}");
         var layers = layersArg.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        ExecutionDevice? reference;
+        try
+        {
+            Device = ExecutionDevice.Parse(Arg(args, "--device") ?? "cpu").EnsureAvailable();
+            reference = Arg(args, "--check-against") is { } r ? ExecutionDevice.Parse(r, "--check-against").EnsureAvailable() : null;
+        }
+        catch (LayerProbeException e)
+        {
+            Console.Error.WriteLine($"layerprobe-bench: {e.Message}");
+            return 2;
+        }
 
         var network = OnnxNetwork.Load(model);
         var preprocessor = Preprocessing.For(network, Arg(args, "--size") is { } size ? int.Parse(size) : null);
@@ -38,7 +52,7 @@ sealed class ExtractionBench : IBenchmark
         var items = new SyntheticImages(count, h, w);
         double flops = ModelFlops.PerImage(network);
         Console.WriteLine($"model {network.Path}  input {h}x{w}  {flops / 1e9:F3} GFLOP/img  batch {batch}  images {count}  threads {Environment.ProcessorCount}");
-        Console.WriteLine($"layers {string.Join(",", layers)}  preprocessing {preprocessor.Description}");
+        Console.WriteLine($"layers {string.Join(",", layers)}  preprocessing {preprocessor.Description}  device {Device} ({(ExecutionDevice.GpuBuild ? "GPU" : "CPU")} build)");
 
         Spin = args.Contains("--spin");
         HelperNice = int.Parse(Arg(args, "--helper-nice") ?? new ExtractionOptions().HelperNice.ToString());
@@ -56,6 +70,7 @@ sealed class ExtractionBench : IBenchmark
         var cpuOutputs = new List<double>();
         var cpuExtraction = new List<double>();
         double endToEnd = 0, bytes = 0, plainRss = 0;
+        bool agree = true;
         try
         {
             // Alternate the variants so that load from other processes on the shared cores hits all alike.
@@ -75,6 +90,12 @@ sealed class ExtractionBench : IBenchmark
                 Console.WriteLine($"  round {round + 1}: plain {plain[^1]:F1} img/s, ORT with layer outputs (no stores) {o:F1}, extraction {s:F1} img/s (wall ratio {s / plain[^1]:F3});" +
                                   $" CPU ms/img plain {cpuPlain[^1]:F1}, outputs {oCpu:F1}, extraction {c:F1}; page faults/img plain {plainRunner.FaultsPerImage:F0}, outputs {outputsRunner.FaultsPerImage:F0}  [load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}]");
             }
+            if (reference is { } against)
+            {
+                Console.WriteLine($"features on {Device} against {against} (last round, {count} images):");
+                agree = DeviceAgreement.Check(network, items, preprocessor, layers, batch,
+                    Path.Combine(outDir, $"round{rounds - 1}", "run"), Device, Path.Combine(outDir, $"reference-{against}".Replace(':', '-')), against);
+            }
         }
         finally
         {
@@ -90,7 +111,8 @@ sealed class ExtractionBench : IBenchmark
         double cpuRatio = Median(cpuPlain) / Median(cpuExtraction);
         bool ok = ratio >= Target;
         Console.WriteLine($"ratio extraction/plain: wall best/best {ratio:F3}, wall median of rounds {medianRatio:F3}, CPU-time {cpuRatio:F3}  target >= {Target:F2}  {(ok ? "MET" : "NOT MET")} (on wall best/best)");
-        return ok ? 0 : 1;
+        if (!agree) Console.WriteLine($"features on {Device} differ from the reference by more than {DeviceAgreement.Tolerance:E0} (relative): NOT EQUAL");
+        return ok && agree ? 0 : 1;
     }
 
     static double Median(List<double> values)
@@ -130,6 +152,7 @@ sealed class ExtractionBench : IBenchmark
             }).ToArray();
             _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Environment.ProcessorCount };
             if (!spin) _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            Device.AppendTo(_options);
             _session = new InferenceSession(InputAdaptation.FreeBatch(modelBytes ?? File.ReadAllBytes(network.Path)), _options);
             _inputName = network.InputName;
             _outputNames = outputs ?? [_session.OutputNames[0]];
@@ -180,7 +203,7 @@ sealed class ExtractionBench : IBenchmark
     static (double Steady, double EndToEnd, long Bytes, double CpuMsPerImage) Extraction(OnnxNetwork network, SyntheticImages items,
         IPreprocessor preprocessor, string[] layers, int batch, string outDir)
     {
-        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval, HelperNice = HelperNice };
+        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval, HelperNice = HelperNice, Device = Device };
         FeatureExtractor.Run(network, new SyntheticImages(2 * batch, preprocessor.Height, preprocessor.Width, seed: 1), preprocessor, layers,
             Path.Combine(outDir, "warmup"), options);
         var firstBatch = TimeSpan.Zero;

@@ -18,6 +18,8 @@ static class DemoCommand
         var skipTraining = new Option<bool>("--skip-training") { Description = "skip the CaffeNet-mini training section" };
         var command = new Command("demo", "Run the embedded demo: layer-wise probes of ImageNet ResNet-18 on Fashion-MNIST.")
             { output, train, test, size, seed, half, skipTraining };
+        var device = new DeviceOption();
+        device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             int perClassTrain = parse.GetValue(train), perClassTest = parse.GetValue(test), inputSize = parse.GetValue(size);
@@ -27,6 +29,7 @@ static class DemoCommand
             {
                 OutputDirectory = parse.GetValue(output)!, TrainPerClass = perClassTrain, TestPerClass = perClassTest,
                 InputSize = inputSize, Seed = parse.GetValue(seed), Float16 = parse.GetValue(half), SkipTraining = parse.GetValue(skipTraining),
+                Device = device.Value(parse),
             });
         }));
         return command;

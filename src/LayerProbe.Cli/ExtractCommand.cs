@@ -28,6 +28,8 @@ static class ExtractCommand
         var keepNonFinite = new Option<bool>("--keep-non-finite") { Description = "store NaN/infinite activations instead of stopping at the first one" };
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
             { model, layers, output, images, data, preprocess, mean, size, batch, half, npy, commitEvery, keepNonFinite };
+        var device = new DeviceOption();
+        device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
@@ -45,8 +47,9 @@ static class ExtractCommand
                 ExportNpy = parse.GetValue(npy),
                 KeepNonFinite = parse.GetValue(keepNonFinite),
                 CommitInterval = TimeSpan.FromSeconds(seconds),
+                Device = device.Value(parse),
             };
-            Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}");
+            Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };

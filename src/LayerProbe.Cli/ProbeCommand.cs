@@ -28,9 +28,12 @@ static class ProbeCommand
         var half = new Option<bool>("--float16") { Description = "store features as float16" };
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
             { model, size, trainVal, test, fit, layers, output, solver, grid, half };
+        var device = new DeviceOption();
+        device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
+            var onDevice = device.Value(parse);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var source = OnnxNetwork.Load(parse.GetValue(model)!);
             var network = source;
@@ -45,7 +48,7 @@ static class ProbeCommand
             var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var name in names) network.ResolveLayer(name);
 
-            var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32 };
+            var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = onDevice };
             var results = LayerwiseProbe.Run(network, preprocessor, split, names, Path.Combine(outDir, "features"), settings, extraction);
             string modelName = Path.GetFileName(source.Path) + (network.InputSize is { } input ? $" ({input.Height}×{input.Width} input)" : "");
             string title = $"AP (%) per layer of {modelName} on {testItems.Name}";
@@ -56,7 +59,7 @@ static class ProbeCommand
                 Task = "probe",
                 Inputs = { ["network"] = $"{source.Path} sha256:{source.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
                 Settings = { ["preprocessing"] = preprocessor.Description, ["network_adaptation"] = network == source ? "none" : $"dynamic batch, input {string.Join("x", network.InputShape.Skip(2))} (adapted graph sha256:{network.Sha256})",
-                    ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
+                    ["layers"] = names, ["device"] = onDevice, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
                 Measurements = { ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
             }.WithOutputs(outDir, files);
             string summary = $"Linear SVM probes of {names.Length} layers of `{modelName}`: trained on {trainItems.Name} ({trainItems.Count} items), " +

@@ -23,10 +23,12 @@ sealed class StudyOptions
     readonly Option<string> _layers = new("--layers") { Description = "comma-separated layers", DefaultValueFactory = _ => DefaultLayers };
     readonly Option<string> _output = new("--out") { Description = "output folder (features/ cache + report files)", Required = true };
     readonly Option<string?> _grid = new("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
+    readonly DeviceOption _device = new();
 
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { _trainVal, _test, _classes, _layers, _output, _grid }) command.Options.Add(o);
+        _device.AddTo(command);
     }
 
     public string Output(ParseResult parse) => parse.GetValue(_output)!;
@@ -48,7 +50,7 @@ sealed class StudyOptions
         var settings = new ProbeSettings();
         if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeCommand.ParseGrid(g) };
         return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.DefaultPreprocessor, settings,
-            Path.Combine(Output(parse), "features")) { Log = Console.Out };
+            Path.Combine(Output(parse), "features")) { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } };
     }
 
     /// <summary>Writes <c>manifest.json</c> for a study's report.</summary>
@@ -59,7 +61,7 @@ sealed class StudyOptions
         {
             Task = task,
             Inputs = { ["trainval"] = $"{study.Split.TrainVal.Name} {study.Split.TrainVal.Fingerprint}", ["test"] = $"{study.Split.Test.Name} {study.Split.Test.Fingerprint}" },
-            Settings = { ["layers"] = layers, ["c_grid"] = study.Settings.CGrid },
+            Settings = { ["layers"] = layers, ["c_grid"] = study.Settings.CGrid, ["device"] = study.Extraction.Device },
             Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
         };
         foreach (var (name, network) in networks) manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";

@@ -43,8 +43,11 @@ static class TrainCommand
         var solverOptions = new SolverOptions(defaultLr: 0.01);
         solverOptions.AddTo(command);
         command.Options.Add(classifier);
+        var device = new DeviceOption();
+        device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            device.RequireCpu(parse, "train");
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // not first found at the first snapshot
             string initName = parse.GetValue(init)!;
             if (initName is not ("caffe" or "msra")) throw new LayerProbeException($"--init: '{initName}' is not caffe or msra");

@@ -35,6 +35,8 @@ public sealed record ExtractionOptions
     public bool KeepNonFinite { get; init; }
     /// <summary>Hears the one line said while another process holds a store's lock (default: standard error).</summary>
     public Action<string>? Waiting { get; init; }
+    /// <summary>Where ONNX Runtime runs the network (default the CPU); recorded in each store's manifest.</summary>
+    public Networks.ExecutionDevice Device { get; init; } = Networks.ExecutionDevice.Cpu;
 }
 
 /// <summary>Progress of an extraction, reported after each batch is stored.</summary>

@@ -129,6 +129,8 @@ public static class FeatureExtractor
             EnableMemoryPattern = false,
         };
         s.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        try { options.Device.AppendTo(s); }
+        catch { s.Dispose(); throw; }
         return s;
     }
 
@@ -148,6 +150,7 @@ public static class FeatureExtractor
         ToolVersion = typeof(FeatureExtractor).Assembly.GetName().Version?.ToString() ?? "0.0.0",
         DotNetVersion = Environment.Version.ToString(),
         OnnxRuntimeVersion = OrtEnv.Instance().GetVersionString(),
+        Device = options.Device.ToString(),
         Created = DateTime.UtcNow.ToString("O"),
         Rows = 0,
         Complete = false,

@@ -37,6 +37,8 @@ public sealed record FeatureManifest
     public required string DotNetVersion { get; init; }
     /// <summary>ONNX Runtime version.</summary>
     public required string OnnxRuntimeVersion { get; init; }
+    /// <summary>Device ONNX Runtime ran on (<c>cpu</c>, <c>cuda:N</c>); stores made before it was recorded read as cpu.</summary>
+    public string Device { get; init; } = "cpu";
     /// <summary>When the store was created (UTC, ISO 8601).</summary>
     public required string Created { get; init; }
     /// <summary>Rows written (all items once complete).</summary>

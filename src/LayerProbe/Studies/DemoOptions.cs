@@ -21,4 +21,6 @@ public sealed record DemoOptions
     public IReadOnlyList<double> CGrid { get; init; } = Probes.CSelection.RcnnGrid;
     /// <summary>Skip the training section (CaffeNet-mini pre-training, fine-tuning and their probes).</summary>
     public bool SkipTraining { get; init; }
+    /// <summary>Where ONNX Runtime extracts the features (training stays on the CPU).</summary>
+    public Networks.ExecutionDevice Device { get; init; } = Networks.ExecutionDevice.Cpu;
 }

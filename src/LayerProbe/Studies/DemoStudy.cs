@@ -34,7 +34,7 @@ public static class DemoStudy
                       $"{split.TrainVal.Count} trainval, {split.Test.Count} test images, {Layers.Length} layers");
 
         var settings = new ProbeSettings { CGrid = options.CGrid };
-        var extraction = new ExtractionOptions { DType = options.Float16 ? FeatureDType.Float16 : FeatureDType.Float32 };
+        var extraction = new ExtractionOptions { DType = options.Float16 ? FeatureDType.Float16 : FeatureDType.Float32, Device = options.Device };
         string featureRoot = Path.Combine(options.OutputDirectory, "features");
         var layerwise = LayerwiseProbe.RunWithStores(network, preprocessor, split, Layers, featureRoot, settings, extraction, log);
         var results = layerwise.Results;

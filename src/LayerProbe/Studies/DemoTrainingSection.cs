@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using LayerProbe.Analyses;
 using LayerProbe.Data;
+using LayerProbe.Features;
 using LayerProbe.Networks;
 using LayerProbe.Reports;
 using LayerProbe.Training;
@@ -82,7 +83,7 @@ public static class DemoTrainingSection
 
         // The target task (the "PASCAL" role): the other five classes, own images.
         var task = new StudyTask(Split(options, trainSplit, testSplit), StudyTask.DefaultPreprocessor, new ProbeSettings { CGrid = options.CGrid },
-            Path.Combine(options.OutputDirectory, "features")) { Log = log };
+            Path.Combine(options.OutputDirectory, "features")) { Log = log, Extraction = new ExtractionOptions { Device = options.Device } };
         string taskName = $"Fashion-MNIST classes {string.Join(",", TaskClasses)}";
         var evolution = EvolutionStudy.Run(snapshots, Layers, task, report, taskName);
         double evolutionSeconds = clock.Elapsed.TotalSeconds - pretrainSeconds;
