@@ -32,8 +32,8 @@ static class ProbeCommand
         device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
-            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var onDevice = device.Value(parse);
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var source = OnnxNetwork.Load(parse.GetValue(model)!);
             var network = source;
