@@ -31,6 +31,7 @@ public static class CliApp
         yield return LayersCommand.Create();
         yield return BuildNetCommand.Create();
         yield return ExtractCommand.Create();
+        yield return HeadFeaturesCommand.Create();
         yield return ProposalsCommand.Create();
         yield return ProbeCommand.Create();
         yield return DemoCommand.Create();

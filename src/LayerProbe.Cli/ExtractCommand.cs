@@ -39,6 +39,7 @@ static class ExtractCommand
             var network = OnnxNetwork.Load(parse.GetValue(model)!);
             var (items, preprocessor) = ItemSetSources.Create(spec ?? $"images:{imageDir}", network,
                 parse.GetValue(preprocess), parse.GetValue(size), parse.GetValue(mean));
+            using var ownedItems = items as IDisposable; // region items hold the proposals store's map
             var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var options = new ExtractionOptions
             {
@@ -62,6 +63,8 @@ static class ExtractCommand
                 else if (result.ResumedFrom > 0) Console.WriteLine($"resumed from item {result.ResumedFrom}; {result.Extracted} extracted now");
                 foreach (var s in result.Stores)
                     Console.WriteLine($"{s.Layer,-12} {string.Join("x", s.Shape),-12} {s.Directory}");
+                if (items is Regions.VocRegions regions)
+                    Console.WriteLine($"{"regions",-12} {regions.Count,-12} {Regions.RegionTable.WriteBeside(regions, parse.GetValue(output)!)}");
             }
             catch (OperationCanceledException)
             {

@@ -9,7 +9,8 @@ namespace LayerProbe.Features;
 /// (<see cref="Preprocessing.For"/>). Schemes live in one dictionary:
 /// <c>images:DIR</c> (class sub-folders of images, <see cref="ImageFolderItems"/>),
 /// <c>fashion-mnist:SPLIT[:PER_CLASS[:SEED]]</c> (a seeded stratified subset when PER_CLASS is given, seed 0 by default),
-/// <c>voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes]</c> (whole images by default; boxes get R-CNN's 16 pixels of context).
+/// <c>voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes|proposals:STORE_DIR]</c> (whole images by default; boxes and regions —
+/// GT boxes then proposals per image, <see cref="Regions.VocRegions"/> — get R-CNN's 16 pixels of context).
 /// </summary>
 public static class ItemSetSources
 {
@@ -59,15 +60,16 @@ public static class ItemSetSources
 
     static (IItemSet, int) VocSource(string argument)
     {
-        const string usage = "voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes]";
-        var parts = Required(argument, usage).Split(':');
+        const string usage = "voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes|proposals:STORE_DIR]";
+        var parts = Required(argument, usage).Split(':', 4);
+        if (parts.Length == 4 && parts[2] == "proposals") return (new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]), RcnnContext);
         if (parts.Length is < 2 or > 3) throw LayerProbeException.For("--data", $"'voc2007:{argument}' does not match {usage}");
         var devkit = new VocDevkit(parts[0]);
         return (parts.Length == 3 ? parts[2] : "images") switch
         {
             "images" => (new VocWholeImages(devkit, parts[1]), 0),
             "gt-boxes" => (new VocGtBoxes(devkit, parts[1]), RcnnContext),
-            var other => throw LayerProbeException.For("--data", $"unknown VOC item kind '{other}' (images, gt-boxes)"),
+            var other => throw LayerProbeException.For("--data", $"unknown VOC item kind '{other}' (images, gt-boxes, proposals:STORE_DIR)"),
         };
     }
 

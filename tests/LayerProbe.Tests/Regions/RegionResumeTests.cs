@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using LayerProbe.Features;
+using LayerProbe.Regions;
+using LayerProbe.Tests.Cli;
+using LayerProbe.Tests.Data;
+
+namespace LayerProbe.Tests.Regions;
+
+public class RegionResumeTests
+{
+    [Fact]
+    public void A_region_extraction_killed_with_SIGKILL_resumes_to_byte_identical_stores()
+    {
+        using var tmp = new TempDir();
+        string root = RegionDevkit.Write(tmp), proposals = RegionDevkit.Store(tmp, root, boxes: RegionDevkit.ManyBoxes(3, 1500));
+        string model = MiniCaffeNet.Write(tmp), outDir = tmp.Combine("killed");
+        string[] args = ["extract", "--model", model, "--layers", "pool5", "--data", $"voc2007:{root}:test:proposals:{proposals}", "--out", outDir, "--batch", "16"];
+
+        long committedAtKill;
+        using (var child = CliProcess.Start(args))
+        {
+            var clock = Stopwatch.StartNew();
+            committedAtKill = 0;
+            while (!child.Process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
+            {
+                string? store = Directory.Exists(outDir) ? Directory.GetDirectories(outDir).FirstOrDefault() : null;
+                committedAtKill = store is null ? 0 : CommitRecord.TryRead(Path.Combine(store, FeatureStoreFiles.Commit))?.Rows ?? 0;
+                if (committedAtKill >= 200) break;
+                Thread.Sleep(20);
+            }
+            if (child.Process.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Err}");
+            child.Process.Kill(); // SIGKILL on Linux
+            child.Process.WaitForExit();
+        }
+        string killed = Assert.Single(Directory.GetDirectories(outDir));
+        Assert.False(FeatureStoreFiles.IsComplete(killed), "complete before the kill");
+
+        var (code, stdout, stderr) = CliProcess.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("resumed from item", stdout);
+        Assert.True(FeatureStoreFiles.IsComplete(killed));
+
+        var (freshCode, _, freshErr) = CliProcess.Run([.. args[..^3], tmp.Combine("fresh"), "--batch", "16"]);
+        Assert.True(freshCode == 0, freshErr);
+        string fresh = Assert.Single(Directory.GetDirectories(tmp.Combine("fresh")));
+        Assert.Equal(Path.GetFileName(fresh), Path.GetFileName(killed));
+        foreach (var file in new[] { FeatureStoreFiles.Matrix, FeatureStoreFiles.Ids })
+            Assert.True(File.ReadAllBytes(Path.Combine(fresh, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))), $"{file} differs");
+        var tables = Directory.GetFiles(outDir, "regions-*.lpfm");
+        Assert.Equal(3 + 1 + 1 + 3 * 1500, RegionTable.Read(Assert.Single(tables)).Header.Rows);
+        Assert.Equal(File.ReadAllBytes(tables[0]), File.ReadAllBytes(Assert.Single(Directory.GetFiles(tmp.Combine("fresh"), "regions-*.lpfm"))));
+    }
+}
