@@ -17,20 +17,19 @@ public class RegionResumeTests
         string[] args = ["extract", "--model", model, "--layers", "pool5", "--data", $"voc2007:{root}:test:proposals:{proposals}", "--out", outDir, "--batch", "16"];
 
         long committedAtKill;
-        using (var child = CliProcess.Start(args))
+        using (var child = ChildCli.Start(args))
         {
             var clock = Stopwatch.StartNew();
             committedAtKill = 0;
-            while (!child.Process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
+            while (!child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
             {
                 string? store = Directory.Exists(outDir) ? Directory.GetDirectories(outDir).FirstOrDefault() : null;
                 committedAtKill = store is null ? 0 : CommitRecord.TryRead(Path.Combine(store, FeatureStoreFiles.Commit))?.Rows ?? 0;
                 if (committedAtKill >= 200) break;
                 Thread.Sleep(20);
             }
-            if (child.Process.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Err}");
-            child.Process.Kill(); // SIGKILL on Linux
-            child.Process.WaitForExit();
+            if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Errors}");
+            child.Kill(); // SIGKILL
         }
         string killed = Assert.Single(Directory.GetDirectories(outDir));
         Assert.False(FeatureStoreFiles.IsComplete(killed), "complete before the kill");
