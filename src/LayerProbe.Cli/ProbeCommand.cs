@@ -17,7 +17,8 @@ static class ProbeCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "ONNX file or well-known name (resnet18-imagenet)", Required = true };
-        var size = new Option<int?>("--size") { Description = "input size (adapts the network: dynamic batch, global final pool)" };
+        var input = ModelInput.Option();
+        var preprocess = new PreprocessOptions("input side (adapts the network: dynamic batch, global final pool; default: its declared input, else 224)");
         var trainVal = new Option<string>("--trainval") { Description = $"labelled items the probes learn from, SCHEME:ARG ({string.Join(", ", ItemSetSources.Names)})", Required = true };
         var test = new Option<string>("--test") { Description = "labelled items the probes are scored on, SCHEME:ARG", Required = true };
         var fit = new Option<string?>("--fit") { Description = "items of trainval that fit each C (e.g. VOC train); the rest pick C (default: halves per class)" };
@@ -27,15 +28,17 @@ static class ProbeCommand
         var grid = new Option<string?>("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
         var half = new Option<bool>("--float16") { Description = "store features as float16" };
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
-            { model, size, trainVal, test, fit, layers, output, solver, grid, half };
+            { model, input, trainVal, test, fit, layers, output, solver, grid, half };
+        preprocess.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
-            var network = OnnxNetwork.Load(parse.GetValue(model)!);
-            int? s = parse.GetValue(size);
+            var network = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input));
+            int? s = parse.GetValue(preprocess.Size);
             if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
-            var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval");
-            var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test");
-            var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network).Items) : null;
+            var request = preprocess.Request(parse);
+            var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval", request);
+            var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test", request);
+            var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network, request).Items) : null;
             var split = ProbeSplit.Create(trainItems, testItems, fitIds);
             var settings = ProbeSettings.For(parse.GetValue(solver)!);
             if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ParseGrid(g) };
@@ -51,7 +54,7 @@ static class ProbeCommand
             {
                 Task = "probe",
                 Inputs = { ["network"] = $"{network.Path} sha256:{network.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
-                Settings = { ["preprocessing"] = preprocessor.Description, ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
+                Settings = { ["preprocessing"] = preprocessor.Description, ["input_convention"] = (preprocessor as ConventionPreprocessor)?.Record, ["layers"] = names, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
                 Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
             }.WithOutputs(outDir, files).Write(Path.Combine(outDir, "manifest.json"));
             Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(title, results)));
@@ -59,9 +62,10 @@ static class ProbeCommand
         return command;
     }
 
-    internal static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option)
+    internal static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option,
+        PreprocessingRequest? preprocessing = null)
     {
-        var (items, preprocessor) = ItemSetSources.Create(spec, network);
+        var (items, preprocessor) = ItemSetSources.Create(spec, network, preprocessing);
         return items is ILabelledItemSet labelled ? (labelled, preprocessor)
             : throw LayerProbeException.For(option, $"'{spec}' has no class labels (use a labelled source such as fashion-mnist:, voc2007: or images: with class folders)");
     }

@@ -23,11 +23,16 @@ sealed class StudyOptions
     readonly Option<string> _layers = new("--layers") { Description = "comma-separated layers", DefaultValueFactory = _ => DefaultLayers };
     readonly Option<string> _output = new("--out") { Description = "output folder (features/ cache + report files)", Required = true };
     readonly Option<string?> _grid = new("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
+    readonly PreprocessOptions _preprocess = new();
 
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { _trainVal, _test, _classes, _layers, _output, _grid }) command.Options.Add(o);
+        _preprocess.AddTo(command);
     }
+
+    /// <summary>The input convention asked for (<c>--preprocess</c> and overrides; default: what each network records).</summary>
+    public PreprocessingRequest Preprocessing(ParseResult parse) => _preprocess.Request(parse);
 
     public string Output(ParseResult parse) => parse.GetValue(_output)!;
 
@@ -37,8 +42,9 @@ sealed class StudyOptions
     /// <summary>The probe task; <paramref name="network"/> (any network of the study) only resolves the data specifications.</summary>
     public StudyTask Task(ParseResult parse, OnnxNetwork network)
     {
-        var trainVal = ProbeCommand.Labelled(parse.GetValue(_trainVal)!, network, "--trainval").Items;
-        var test = ProbeCommand.Labelled(parse.GetValue(_test)!, network, "--test").Items;
+        var request = Preprocessing(parse);
+        var trainVal = ProbeCommand.Labelled(parse.GetValue(_trainVal)!, network, "--trainval", request).Items;
+        var test = ProbeCommand.Labelled(parse.GetValue(_test)!, network, "--test", request).Items;
         if (parse.GetValue(_classes) is { } text)
         {
             var classes = ClassList.Parse(text, "--classes");
@@ -47,7 +53,7 @@ sealed class StudyOptions
         }
         var settings = new ProbeSettings();
         if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeCommand.ParseGrid(g) };
-        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.DefaultPreprocessor, settings,
+        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.Preprocessors(request), settings,
             Path.Combine(Output(parse), "features")) { Log = Console.Out };
     }
 
@@ -62,7 +68,11 @@ sealed class StudyOptions
             Settings = { ["layers"] = layers, ["c_grid"] = study.Settings.CGrid },
             Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
         };
-        foreach (var (name, network) in networks) manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";
+        foreach (var (name, network) in networks)
+        {
+            manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";
+            manifest.Settings[$"preprocessing_{name}"] = study.Preprocessor(network).Description;
+        }
         foreach (var (k, v) in settings ?? []) manifest.Settings[k] = v;
         manifest.WithOutputs(output, files).Write(Path.Combine(output, "manifest.json"));
     }

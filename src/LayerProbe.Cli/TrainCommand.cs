@@ -41,6 +41,8 @@ static class TrainCommand
               proposals, fgRule, windowSize, contextPad, heldOut };
         var solverOptions = new SolverOptions(defaultLr: 0.01);
         solverOptions.AddTo(command);
+        var preprocess = new PreprocessOptions("image data: input side (default: the network's declared input)");
+        preprocess.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string initName = parse.GetValue(init)!;
@@ -49,7 +51,7 @@ static class TrainCommand
                 parse.GetValue(windowSize), parse.GetValue(contextPad));
             string dataName = parse.GetValue(data)!;
             var (train, test) = TrainingDataSources.Open(dataName, windows, PreprocessingNetwork(dataName, parse.GetValue(resume) ?? parse.GetValue(net)!),
-                parse.GetValue(heldOut));
+                parse.GetValue(heldOut), preprocess.Request(parse));
             int maxIter = parse.GetValue(iterations);
             var solver = solverOptions.Settings(parse, maxIter);
             var snapshotList = SolverOptions.ParseIterations(parse.GetValue(snapshots), "--snapshots");

@@ -16,23 +16,46 @@ public sealed record LayerInfo(string? Alias, string Value, string Op, string No
 }
 
 /// <summary>
-/// Lists every layer of a network with its output shape for a given input size, by running ONNX Runtime once on a
-/// zero image with every node output exposed (so shapes are what the runtime computes, not a re-derivation).
+/// Lists every layer of a network — each float activation of the image (<see cref="OnnxNetwork.Activations"/>; Identity
+/// copies and constants are not layers) — with its output shape for a given input size, by running ONNX Runtime once on
+/// a zero image with those values exposed (so shapes and element types are what the runtime computes, not a
+/// re-derivation). Values the runtime reports as non-float are left out.
 /// </summary>
 public static class LayerTable
 {
-    /// <summary>All node outputs of <paramref name="network"/> for an input of the given size (default: declared).</summary>
+    /// <summary>
+    /// The layers of <paramref name="network"/> for an input of the given size (default: the declared size, else
+    /// <see cref="OnnxNetwork.DefaultInputSide"/>).
+    /// </summary>
     public static IReadOnlyList<LayerInfo> Read(OnnxNetwork network, int? height = null, int? width = null)
     {
         var declared = network.InputSize;
-        int h = height ?? declared?.Height ?? 224, w = width ?? declared?.Width ?? 224;
-        var outputs = network.NodeOutputs().ToList();
+        int h = height ?? declared?.Height ?? OnnxNetwork.DefaultInputSide, w = width ?? declared?.Width ?? OnnxNetwork.DefaultInputSide;
+        var producers = new Dictionary<string, Onnx.NodeProto>();
+        foreach (var (v, node) in network.NodeOutputs()) producers[v] = node;
+        var candidates = network.Activations.Where(v => producers[v].OpType != "Identity").ToArray();
+        if (candidates.Length == 0) return [];
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-        using var session = OnnxSession.Create(network, network.WithOutputs(outputs.Select(o => o.Value)), options);
-        var input = new DenseTensor<float>([1, network.InputChannels, h, w]);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(network.InputName, input)]);
-        var shapes = results.ToDictionary(r => r.Name, r => r.AsTensor<float>().Dimensions.ToArray());
-        return outputs.Select(o => new LayerInfo(network.Aliases.AliasOf(o.Value), o.Value, o.Node.OpType, o.Node.Name,
-            shapes.TryGetValue(o.Value, out var s) ? s.Skip(1).ToArray() : [])).ToList();
+        using var session = OnnxSession.Create(network, network.WithOutputs(candidates), options);
+        var input = new float[network.InputChannels * h * w];
+        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, network.InputChannels, h, w]);
+        using var runOptions = new RunOptions();
+        IDisposableReadOnlyCollection<OrtValue> results;
+        try { results = session.Run(runOptions, [network.InputName], [value], candidates); }
+        catch (OnnxRuntimeException e)
+        { throw LayerProbeException.For(network.Path, $"ONNX Runtime cannot run the model on a {network.InputChannels}x{h}x{w} input: {e.Message.Split('\n')[0].Trim()}", e); }
+        using (results)
+        {
+            var rows = new List<LayerInfo>();
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                var info = results[i].GetTensorTypeAndShape();
+                if (info.ElementDataType != TensorElementType.Float) continue;
+                var node = producers[candidates[i]];
+                rows.Add(new LayerInfo(network.Aliases.AliasOf(candidates[i]), candidates[i], node.OpType, node.Name,
+                    info.Shape.Skip(1).Select(d => (int)d).ToArray()));
+            }
+            return rows;
+        }
     }
 }
