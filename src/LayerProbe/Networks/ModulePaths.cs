@@ -21,7 +21,7 @@ public static class ModulePaths
         foreach (var node in model.Graph.Node)
         {
             index++;
-            var value = node.Output.FirstOrDefault(active.Contains);
+            var value = node.OpType == "Identity" ? null : node.Output.FirstOrDefault(active.Contains); // copies are not layers
             if (value is null) continue;
             foreach (var module in Modules(node.Name)) lastOutput[module] = (value, index);
         }
