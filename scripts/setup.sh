@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs what LayerProbe needs on a Debian 12 machine and builds it. Safe to run again.
-# --tests also installs the independent references the tests compare against (liblinear, OpenCV, labelme's VOC XML).
+# --tests also installs the independent references the tests compare against or run (liblinear, OpenCV, NumPy, PyTorch,
+# ONNX, SciPy, labelme's VOC XML, Chromium, Slurm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The demo's packages (Fashion-MNIST; GTK 3, which OpenCvSharp's native library links).
+demo_packages=(dataset-fashion-mnist libgtk-3-0)
+# The tests' independent references: every package named in tests/LayerProbe.Tests/References/ExternalReferences.cs
+# (a test fails when one is missing here). Add new ones to both.
+test_packages=(python3 python3-numpy python3-opencv python3-protobuf python3-torch python3-torchvision python3-onnx
+  python3-scipy liblinear-tools labelme-examples chromium slurm-wlm slurmctld slurmd munge)
+packages=("${demo_packages[@]}")
+if [ "${1:-}" = "--tests" ]; then packages+=("${test_packages[@]}"); fi
 need_apt=()
-[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_apt+=(dataset-fashion-mnist)
-if [ "${1:-}" = "--tests" ]; then
-  command -v liblinear-train >/dev/null || need_apt+=(liblinear-tools)
-  [ -d /usr/share/doc/labelme-examples/examples/bbox_detection ] || need_apt+=(labelme-examples)
-  /usr/bin/python3 -c "import cv2, numpy" 2>/dev/null || need_apt+=(python3-opencv python3-numpy)
-  /usr/bin/python3 -c "import google.protobuf" 2>/dev/null || need_apt+=(python3-protobuf)
-  /usr/bin/python3 -c "import torch, torchvision, onnx" 2>/dev/null || need_apt+=(python3-torchvision python3-onnx)
-fi
+for p in "${packages[@]}"; do
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || need_apt+=("$p")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -18,11 +18,12 @@ static class CkaCommand
         var command = new Command("cka", "Linear CKA between stored layers (heat map + table).") { stores, output, maxItems, seed };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var opened = StoreList.Open(parse.GetValue(stores)!);
             try
             {
                 var layers = opened.Select(s => new CkaLayer(s.Name, s.Rows, s.Ids)).ToList();
-                var m = LinearCka.Run(layers, parse.GetValue(output)!, parse.GetValue(maxItems), parse.GetValue(seed),
+                var m = LinearCka.Run(layers, outDir, parse.GetValue(maxItems), parse.GetValue(seed),
                     opened.ToDictionary(s => s.Name, s => s.Identity), Console.Out);
                 for (int i = 0; i < layers.Count; i++)
                     Console.WriteLine($"{layers[i].Name,-16} {string.Join(" ", Enumerable.Range(0, layers.Count).Select(j => m[i, j].ToString("F3")))}");

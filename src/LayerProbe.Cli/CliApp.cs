@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LayerProbe.Data;
 
 namespace LayerProbe.Cli;
 
@@ -9,7 +10,20 @@ public static class CliApp
     {
         var root = new RootCommand("LayerProbe: layer-wise analysis of convolutional networks (Agrawal, Girshick & Malik, ECCV 2014).");
         foreach (var command in Commands()) root.Subcommands.Add(command);
-        return root.Parse(args).Invoke();
+        var maxPixels = new Option<long>("--max-pixels")
+        {
+            Description = "largest width x height of an image decoded; larger images are refused from their header",
+            DefaultValueFactory = _ => ImageDecoder.DefaultMaxPixels, Recursive = true,
+        };
+        root.Options.Add(maxPixels);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            long limit = parse.GetValue(maxPixels);
+            if (limit <= 0) return Cli.Guard(() => throw LayerProbeException.For("--max-pixels", $"{limit} is not a positive pixel count"));
+            ImageDecoder.MaxPixels = limit;
+        }
+        return parse.Invoke();
     }
 
     static IEnumerable<Command> Commands()
@@ -17,6 +31,7 @@ public static class CliApp
         yield return LayersCommand.Create();
         yield return BuildNetCommand.Create();
         yield return ExtractCommand.Create();
+        yield return ProposalsCommand.Create();
         yield return ProbeCommand.Create();
         yield return DemoCommand.Create();
         yield return TrainCommand.Create();

@@ -19,6 +19,7 @@ static class EntropyCommand
         var command = new Command("entropy", "Label entropy of each unit of stored layers (draft Fig. 3/4).") { stores, labels, output, variant, units };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var options = new LabelEntropyOptions
             {
                 Variants = parse.GetValue(variant)!.ToUpperInvariant() switch
@@ -48,7 +49,7 @@ static class EntropyCommand
                 }).ToList();
                 var inputs = opened.ToDictionary(s => s.Name, s => s.Identity);
                 inputs["labels"] = Path.GetFullPath(labelFile.Path);
-                var results = LabelEntropyAnalysis.Run(layers, classOf, labelFile.Classes, options, parse.GetValue(output)!, inputs, Console.Out);
+                var results = LabelEntropyAnalysis.Run(layers, classOf, labelFile.Classes, options, outDir, inputs, Console.Out);
                 foreach (var r in results)
                     Console.WriteLine($"{r.Network}/{r.Layer} {r.Variant}: mean {r.Mean:F3} bits, median {r.Median:F3}, mean/H(prior) {r.MeanNormalised:F3}");
             }

@@ -23,6 +23,7 @@ static class GrandmotherCommand
             { train, test, labels, output, c, ranking };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var labelFile = ItemLabelFile.Read(parse.GetValue(labels)!);
             using var trainStore = StoredLayer.Open(parse.GetValue(train)!);
             using var testStore = StoredLayer.Open(parse.GetValue(test)!);
@@ -40,7 +41,7 @@ static class GrandmotherCommand
                 },
             };
             var result = GrandmotherCells.Run(Filters(trainStore), labelFile.For(trainStore.Ids), Filters(testStore), labelFile.For(testStore.Ids),
-                options, parse.GetValue(output)!, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path), ["transform"] = transform });
+                options, outDir, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path), ["transform"] = transform });
             foreach (var cls in result.Classes)
                 Console.WriteLine($"{cls.Class,-14} AP(all) {100 * cls.TestAp[^1],5:F1}  k50 {cls.K50,4}  k90 {cls.K90,4}  best filter {cls.FilterRanking[0]}");
         }));

@@ -28,6 +28,7 @@ static class HeadsCommand
             { train, test, labels, output, transform, heads, c, features, hidden, epochs };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var labelFile = ItemLabelFile.Read(parse.GetValue(labels)!);
             using var trainStore = StoredLayer.Open(parse.GetValue(train)!);
             using var testStore = StoredLayer.Open(parse.GetValue(test)!);
@@ -46,7 +47,7 @@ static class HeadsCommand
                 _ => throw LayerProbeException.For("--heads", $"unknown head '{h}' (known: linear, chi2, intersection, rff, mlp)"),
             }).ToList();
             var results = NonLinearHeads.Run(x, labelFile.For(trainStore.Ids), xTest, labelFile.For(testStore.Ids), list, $"{trainStore.Name} ({name})",
-                parse.GetValue(output)!, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path) });
+                outDir, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path) });
             foreach (var r in results) Console.WriteLine($"{r.Head,-22} mAP {100 * r.Mean.ElevenPoint:F1}  ({r.Seconds:F1} s)");
         }));
         return command;

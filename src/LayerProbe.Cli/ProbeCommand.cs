@@ -32,6 +32,7 @@ static class ProbeCommand
         preprocess.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var network = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input));
             int? s = parse.GetValue(preprocess.Size);
             if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
@@ -45,7 +46,6 @@ static class ProbeCommand
             var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var name in names) network.ResolveLayer(name);
 
-            string outDir = parse.GetValue(output)!;
             var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32 };
             var results = LayerwiseProbe.Run(network, preprocessor, split, names, Path.Combine(outDir, "features"), settings, extraction);
             string title = $"{testItems.Name}: AP (%) per layer of {Path.GetFileName(network.Path)}";

@@ -21,7 +21,7 @@ static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "seed of init, sampling, augmentation, dropout", DefaultValueFactory = _ => 0 };
         var snapshots = new Option<string>("--snapshots") { Description = "comma-separated iterations, e.g. 500,1500" };
         var output = new Option<string>("--out") { Description = "output folder", Required = true };
-        var resume = new Option<string?>("--resume") { Description = "snapshot ONNX to continue from (its .solverstate beside it)" };
+        var resume = new Option<string?>("--resume") { Description = "snapshot ONNX to continue from (its .solverstate and .json beside it), or a folder: its newest complete snapshot" };
         var crop = new Option<int>("--crop") { Description = "random crop size (0: none)", DefaultValueFactory = _ => 0 };
         var mirror = new Option<bool>("--mirror") { Description = "random horizontal mirror" };
         var testInterval = new Option<int>("--test-interval") { Description = "iterations between held-out tests (0: snapshots and end)", DefaultValueFactory = _ => 0 };
@@ -45,12 +45,14 @@ static class TrainCommand
         preprocess.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // not first found at the first snapshot
             string initName = parse.GetValue(init)!;
             if (initName is not ("caffe" or "msra")) throw new LayerProbeException($"--init: '{initName}' is not caffe or msra");
             var windows = new TrainingDataSources.WindowSettings(parse.GetValue(proposals), parse.GetValue(fgRule)!,
                 parse.GetValue(windowSize), parse.GetValue(contextPad));
             string dataName = parse.GetValue(data)!;
-            var (train, test) = TrainingDataSources.Open(dataName, windows, PreprocessingNetwork(dataName, parse.GetValue(resume) ?? parse.GetValue(net)!),
+            string? resumeFrom = parse.GetValue(resume) is { } r ? SnapshotSet.ForResume(r) : null; // a folder: its newest complete set
+            var (train, test) = TrainingDataSources.Open(dataName, windows, PreprocessingNetwork(dataName, resumeFrom ?? parse.GetValue(net)!),
                 parse.GetValue(heldOut), preprocess.Request(parse));
             int maxIter = parse.GetValue(iterations);
             var solver = solverOptions.Settings(parse, maxIter);
@@ -60,13 +62,14 @@ static class TrainCommand
             var options = new TrainerOptions
             {
                 BatchSize = parse.GetValue(batch), Seed = parse.GetValue(seed), Augmentation = augmentation, TestSource = test,
-                TestInterval = parse.GetValue(testInterval), Snapshots = snapshotList, OutputDirectory = parse.GetValue(output),
+                TestInterval = parse.GetValue(testInterval), Snapshots = snapshotList, OutputDirectory = outDir,
                 Threads = parse.GetValue(threads), Log = Console.Out,
             };
             var multipliers = new LrMultipliers();
             if (parse.GetValue(freeze) is { } frozen) multipliers.Freeze(frozen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
-            using var trainer = parse.GetValue(resume) is { } snapshot
+            if (resumeFrom is not null) Console.WriteLine($"resuming from {resumeFrom}");
+            using var trainer = resumeFrom is { } snapshot
                 ? Trainer.Resume(snapshot, train, solver, FineTuneMultipliers(parse.GetValue(finetune), multipliers), options)
                 : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc), initName == "msra");
             var rows = trainer.Run().Rows;

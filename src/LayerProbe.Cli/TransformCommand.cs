@@ -19,8 +19,9 @@ static class TransformCommand
             { store, transform, seed, output };
         command.SetAction(parse => Cli.Guard(() =>
         {
+            string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var t = FeatureTransforms.Create(parse.GetValue(transform)!, parse.GetValue(seed));
-            Console.WriteLine(TransformedStore.Write(parse.GetValue(store)!, t, parse.GetValue(output)!));
+            Console.WriteLine(TransformedStore.Write(parse.GetValue(store)!, t, outDir));
         }));
         return command;
     }

@@ -32,7 +32,8 @@ public static class LayerwiseProbe
         for (int l = 0; l < layers.Count; l++)
         {
             var result = ProbeLayer(layers[l], trainStores[l], testStores[l], split, settings);
-            log.WriteLine($"probe {result.Layer,-10} dims {result.Dimensions,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  C {result.Training.ChosenC:G2}  {result.Seconds:F1}s");
+            log.WriteLine($"probe {result.Layer,-10} dims {result.Dimensions,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  C {result.Training.ChosenC:G2}  {result.Seconds:F1}s" +
+                (result.Mean.Note is { } note ? $"  ({note})" : ""));
             results.Add(result);
         }
         return new LayerwiseProbeRun(results, trainStores, testStores);

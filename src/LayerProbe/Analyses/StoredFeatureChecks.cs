@@ -1,4 +1,6 @@
 using LayerProbe.Data;
+using System.Globalization;
+using System.Numerics.Tensors;
 using LayerProbe.Features;
 
 namespace LayerProbe.Analyses;
@@ -16,15 +18,35 @@ public static class StoredFeatureChecks
                 throw LayerProbeException.For(storeDirectory, $"row {i} is item '{rows.Ids[i]}' but {items.Name} has '{items.Id(i)}' there (mismatched item ids)");
     }
 
-    /// <summary>Every value must be finite: a NaN or ±Inf would silently poison every AP downstream.</summary>
+    /// <summary>
+    /// Largest magnitude a value of a <paramref name="dimensions"/>-dimensional row may have: the square root of
+    /// float.MaxValue / dimensions, so that every dot product of two such rows — the one operation all readers (probe
+    /// scaling, SVMs, Gram matrices, entropy thresholds on sums) build on — is a finite float.
+    /// </summary>
+    public static float MagnitudeLimit(int dimensions) => (float)Math.Sqrt(float.MaxValue / (double)Math.Max(1, dimensions));
+
+    /// <summary>
+    /// Every value must be finite and within <see cref="MagnitudeLimit"/>: a NaN or ±Inf would silently poison every AP,
+    /// CKA or entropy downstream (binarize would even turn NaN into 0), and a huge finite value overflows the first sum
+    /// of squares. The first offending value is named by item id and dimension. This is the one check every reader of
+    /// stored rows applies.
+    /// </summary>
     public static void AllFinite(StoredFeatureRows rows, string storeDirectory)
     {
+        float limit = MagnitudeLimit(rows.Dimensions);
         for (int i = 0; i < rows.Count; i++)
         {
             var row = rows.Row(i);
+            // MaxMagnitude keeps the sign of the largest-magnitude value (−∞ stays −∞); NaN fails the comparison.
+            if (row.Length == 0 || Math.Abs(TensorPrimitives.MaxMagnitude(row)) <= limit) continue;
             for (int j = 0; j < row.Length; j++)
+            {
                 if (!float.IsFinite(row[j]))
-                    throw LayerProbeException.For(storeDirectory, $"item '{rows.Ids[i]}' has a non-finite value ({row[j]}) at dimension {j}");
+                    throw LayerProbeException.For(storeDirectory, $"item '{rows.Ids[i]}' has a non-finite value ({row[j].ToString(CultureInfo.InvariantCulture)}) at dimension {j}");
+                if (Math.Abs(row[j]) > limit)
+                    throw LayerProbeException.For(storeDirectory, string.Create(CultureInfo.InvariantCulture,
+                        $"item '{rows.Ids[i]}' has the value {row[j]:G9} at dimension {j}, beyond ±{limit:G3}, where sums over its {row.Length} dimensions overflow"));
+            }
         }
     }
 }

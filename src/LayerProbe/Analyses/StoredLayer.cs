@@ -29,7 +29,10 @@ public sealed class StoredLayer : IDisposable
     /// <summary>Item ids in row order.</summary>
     public IReadOnlyList<string> Ids => Rows.Ids;
 
-    /// <summary>Opens <c>DIR</c> or <c>NAME=DIR</c>; the name defaults to the manifest's layer alias.</summary>
+    /// <summary>
+    /// Opens <c>DIR</c> or <c>NAME=DIR</c>; the name defaults to the manifest's layer alias. Every value is checked
+    /// (<see cref="StoredFeatureChecks.AllFinite"/>) before any analysis reads it.
+    /// </summary>
     public static StoredLayer Open(string specification)
     {
         int eq = specification.IndexOf('=');
@@ -38,7 +41,10 @@ public sealed class StoredLayer : IDisposable
         string? name = eq < 0 ? null : specification[..eq];
         var manifestPath = Path.Combine(dir, FeatureStoreFiles.Manifest);
         name ??= File.Exists(manifestPath) ? FeatureManifest.Read(manifestPath).LayerAlias : Path.GetFileName(Path.TrimEndingDirectorySeparator(dir));
-        return new StoredLayer(name, dir, FeatureMatrix.Open(dir));
+        var layer = new StoredLayer(name, dir, FeatureMatrix.Open(dir));
+        try { StoredFeatureChecks.AllFinite(layer.Rows, dir); }
+        catch { layer.Dispose(); throw; }
+        return layer;
     }
 
     /// <summary>Input identity for manifests.</summary>

@@ -18,7 +18,13 @@ public sealed class StoredLayerGroup : IReadOnlyList<StoredLayer>, IDisposable
         var opened = new List<StoredLayer>();
         try
         {
-            foreach (var spec in specifications) opened.Add(StoredLayer.Open(spec));
+            foreach (var spec in specifications)
+            {
+                var layer = StoredLayer.Open(spec);
+                opened.Add(layer);
+                if (opened.Count(o => o.Name == layer.Name) > 1)
+                    throw LayerProbeException.For(layer.Directory, $"layer name '{layer.Name}' is given twice; name each store once (NAME=DIR)");
+            }
         }
         catch
         {

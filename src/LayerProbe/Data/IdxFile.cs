@@ -30,16 +30,33 @@ public static class IdxFile
                 shape[d] = BinaryPrimitives.ReadInt32BigEndian(header[(4 + 4 * d)..]);
                 if (shape[d] <= 0) throw LayerProbeException.For(path, $"IDX dimension {d} has size {shape[d]}");
                 length *= shape[d];
+                if (length > Array.MaxLength) throw LayerProbeException.For(path, $"IDX data of shape {string.Join("x", shape[..(d + 1)])}… is too large");
             }
-            if (length > Array.MaxLength) throw LayerProbeException.For(path, $"IDX data of {length} bytes is too large");
-            var data = new byte[length];
-            int read = ReadFully(stream, data);
-            if (read < length) throw LayerProbeException.For(path, $"truncated IDX data: {read} of {length} bytes for shape {string.Join("x", shape)}");
+            if (stream == file && file.Length - header.Length < length)
+                throw LayerProbeException.For(path, $"truncated IDX data: {file.Length - header.Length} of {length} bytes for shape {string.Join("x", shape)}");
+            var data = ReadUpTo(stream, (int)length);
+            if (data.Length < length) throw LayerProbeException.For(path, $"truncated IDX data: {data.Length} of {length} bytes for shape {string.Join("x", shape)}");
             if (stream.ReadByte() >= 0) throw LayerProbeException.For(path, $"IDX file has bytes beyond its {string.Join("x", shape)} data");
             return (shape, data);
         }
         catch (InvalidDataException e) { throw LayerProbeException.For(path, $"corrupt gzip data: {e.Message}", e); }
         catch (IOException e) { throw LayerProbeException.For(path, $"cannot read IDX file: {e.Message}", e); }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="length"/> bytes, in a buffer that grows (doubling) only as bytes arrive: a gzip stream's
+    /// size is not known in advance, so a header claiming more than the file holds costs at most twice what it holds.
+    /// </summary>
+    static byte[] ReadUpTo(Stream stream, int length)
+    {
+        var data = new byte[Math.Min(length, 1 << 20)];
+        int total = 0;
+        while (true)
+        {
+            total += ReadFully(stream, data.AsSpan(total));
+            if (total < data.Length || data.Length == length) return total == data.Length ? data : data[..total];
+            Array.Resize(ref data, (int)Math.Min(length, 2L * data.Length));
+        }
     }
 
     static int ReadFully(Stream stream, Span<byte> buffer)

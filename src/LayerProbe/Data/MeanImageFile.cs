@@ -64,8 +64,8 @@ public static partial class MeanImageFile
         catch (InvalidProtocolBufferException e) { throw LayerProbeException.For(path, $"not a Caffe BlobProto: {e.Message}", e); }
         long[] dimsFound = shape is not null ? [.. shape] : legacy[0] <= 1 ? legacy[1..] : legacy;
         if (dimsFound is [1, .. var rest]) dimsFound = rest;
-        long expected = dimsFound.Aggregate(1L, (a, b) => a * b);
-        if (values.Count == 0 || values.Count != expected)
+        // The product stops growing past the values present, so no size overflows into a match.
+        if (values.Count == 0 || dimsFound.Any(d => d <= 0) || dimsFound.Aggregate(1L, (a, b) => a > values.Count / b ? values.Count + 1L : a * b) != values.Count)
             throw LayerProbeException.For(path, $"BlobProto holds {values.Count} floats for shape {string.Join("x", dimsFound)}");
         return (dimsFound, [.. values]);
     }
@@ -76,21 +76,28 @@ public static partial class MeanImageFile
         if (bytes.Length < 12 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
             throw LayerProbeException.For(path, "not a .npy file (bad magic)");
         int major = bytes[6];
-        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        if (major is < 1 or > 3) throw LayerProbeException.For(path, $".npy format version {major} is not 1, 2 or 3");
+        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)) : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
         int start = major == 1 ? 10 : 12;
-        if (start + headerLength > bytes.Length) throw LayerProbeException.For(path, "truncated .npy header");
-        var header = Encoding.Latin1.GetString(bytes, start, headerLength);
+        if (start + headerLength > bytes.Length) throw LayerProbeException.For(path, $"truncated .npy header ({headerLength} bytes declared, {bytes.Length - start} present)");
+        var header = Encoding.Latin1.GetString(bytes, start, (int)headerLength);
         var descr = DescrPattern().Match(header);
         var shapeMatch = ShapePattern().Match(header);
         if (!descr.Success || !shapeMatch.Success || header.Contains("'fortran_order': True"))
-            throw LayerProbeException.For(path, $".npy header not understood (need little-endian float, C order): {header.Trim()}");
-        var shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+            throw LayerProbeException.For(path, $".npy header not understood (need little-endian float, C order): {header.Trim()[..Math.Min(header.Trim().Length, 160)]}");
         int itemSize = descr.Groups[1].Value == "f4" ? 4 : 8;
-        var data = bytes.AsSpan(start + headerLength);
-        if (data.Length != count * itemSize)
-            throw LayerProbeException.For(path, $".npy data is {data.Length} bytes, shape {string.Join("x", shape)} needs {count * itemSize}");
+        var data = bytes.AsSpan(start + (int)headerLength);
+        var sizes = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new long[sizes.Length];
+        long count = 1, available = data.Length / itemSize; // count stops growing past what the file holds
+        for (int d = 0; d < sizes.Length; d++)
+        {
+            if (!long.TryParse(sizes[d], NumberStyles.None, CultureInfo.InvariantCulture, out shape[d]))
+                throw LayerProbeException.For(path, $".npy shape ({shapeMatch.Groups[1].Value}) is not a tuple of sizes");
+            count = shape[d] == 0 ? 0 : count > available / shape[d] ? available + 1 : count * shape[d];
+        }
+        if (count != available || data.Length % itemSize != 0)
+            throw LayerProbeException.For(path, $".npy data is {data.Length} bytes, shape {string.Join("x", shape)} needs {(count > available ? "more" : count * itemSize)}");
         var values = new float[count];
         for (long i = 0; i < count; i++)
             values[i] = itemSize == 4 ? BinaryPrimitives.ReadSingleLittleEndian(data[(int)(4 * i)..]) : (float)BinaryPrimitives.ReadDoubleLittleEndian(data[(int)(8 * i)..]);

@@ -18,8 +18,14 @@ public static class VocAnnotationReader
     {
         if (!File.Exists(path)) throw LayerProbeException.For(path, "annotation file not found");
         XDocument doc;
-        try { doc = XDocument.Load(path); }
+        try
+        {
+            // No DTDs: VOC annotations have none, and entity expansion is the one way a small file becomes a large document.
+            using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true });
+            doc = XDocument.Load(reader);
+        }
         catch (XmlException e) { throw LayerProbeException.For(path, $"malformed XML: {e.Message}", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw LayerProbeException.For(path, $"cannot read the annotation ({e.Message})", e); }
         return Parse(doc, path, Path.GetFileNameWithoutExtension(path), classes ?? VocClasses.Names);
     }
 
@@ -61,13 +67,14 @@ public static class VocAnnotationReader
     static string Text(XElement parent, string name, string path) => Required(parent, name, path).Value;
 
     static double Number(XElement parent, string name, string path) =>
-        double.TryParse(Text(parent, name, path).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+        double.TryParse(Text(parent, name, path).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
             : throw LayerProbeException.For(path, $"<{name}> is not a number: '{Text(parent, name, path).Trim()}'");
 
     static int Int(XElement parent, string name, string path)
     {
         double v = Number(parent, name, path);
-        return v == Math.Floor(v) ? (int)v : throw LayerProbeException.For(path, $"<{name}> is not an integer: {v}");
+        return v == Math.Floor(v) && v is >= int.MinValue and <= int.MaxValue ? (int)v
+            : throw LayerProbeException.For(path, $"<{name}> is not an integer: {v}");
     }
 
     /// <summary>Absent or empty flags (labelme exports write <c>&lt;difficult/&gt;</c>) are false.</summary>

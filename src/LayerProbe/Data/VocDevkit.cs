@@ -41,6 +41,7 @@ public sealed class VocDevkit
             if (fields.Length != 1) throw LayerProbeException.For(path, $"line {number}: expected one image id, got '{line}'");
             ids.Add(fields[0]);
         }
+        if (ids.Count == 0) throw LayerProbeException.For(path, $"split '{split}' lists no images");
         if (ids.Count != ids.Distinct().Count()) throw LayerProbeException.For(path, "duplicate image ids");
         return ids;
     }
@@ -81,6 +82,19 @@ public sealed class VocDevkit
                     : throw LayerProbeException.For(SplitFile($"{Classes[c]}_{split}"), $"image {ids[i]} of split '{split}' is missing");
         }
         return matrix;
+    }
+
+    /// <summary>
+    /// Decodes the JPEG of <paramref name="annotation"/>'s image; it must have the annotated size, or the boxes (checked
+    /// against that size when the annotation was read) would point outside the pixels they describe.
+    /// </summary>
+    public RgbImage DecodeImage(VocAnnotation annotation)
+    {
+        string path = ImagePath(annotation.ImageId);
+        var image = ImageDecoder.Decode(path);
+        if (image.Width != annotation.Width || image.Height != annotation.Height)
+            throw LayerProbeException.For(path, $"image is {image.Width}x{image.Height} but its annotation says {annotation.Width}x{annotation.Height}");
+        return image;
     }
 
     /// <summary>Parses the annotation of <paramref name="imageId"/>.</summary>

@@ -7,30 +7,33 @@ namespace LayerProbe.Data;
 /// </summary>
 public sealed class VocGtBoxes : ILabelledItemSet
 {
-    readonly VocDevkit _devkit;
-    readonly List<(string ImageId, int K, VocObject Object)> _items = [];
+    readonly List<(VocAnnotation Image, int K, VocObject Object)> _items = [];
     readonly Lazy<string> _fingerprint;
-    readonly DecodedImageCache _decoded = new(1, ImageDecoder.Decode); // consecutive boxes of one image decode it once
+    readonly Dictionary<string, VocAnnotation> _annotations = new(StringComparer.Ordinal);
+    readonly DecodedImageCache _decoded; // consecutive boxes of one image decode it once
 
     /// <summary>GT boxes of <paramref name="split"/>, images in split order, objects in annotation order.</summary>
     public VocGtBoxes(VocDevkit devkit, string split, bool includeDifficult = true)
     {
-        _devkit = devkit;
         Split = split;
         IncludeDifficult = includeDifficult;
+        _decoded = new(1, id => devkit.DecodeImage(_annotations[id]));
         foreach (var id in devkit.ImageIds(split))
         {
-            var annotation = devkit.Annotation(id);
+            var annotation = _annotations[id] = devkit.Annotation(id);
             for (int k = 0; k < annotation.Objects.Count; k++)
-                if (includeDifficult || !annotation.Objects[k].Difficult) _items.Add((id, k, annotation.Objects[k]));
+                if (includeDifficult || !annotation.Objects[k].Difficult) _items.Add((annotation, k, annotation.Objects[k]));
         }
+        if (_items.Count == 0)
+            throw LayerProbeException.For(devkit.SplitFile(split), $"split '{split}' has no {(includeDifficult ? "" : "non-difficult ")}ground-truth objects");
         Labels = ItemLabels.SingleLabel(devkit.Classes, _items.Select(i => i.Object.ClassIndex).ToArray());
         _fingerprint = new(() =>
         {
             var f = new Fingerprints().Add(Name);
             string? previous = null;
-            foreach (var (imageId, k, obj) in _items)
+            foreach (var (image, k, obj) in _items)
             {
+                string imageId = image.ImageId;
                 if (imageId != previous) f.AddFile(devkit.ImagePath(imageId));
                 previous = imageId;
                 f.Add(Id(imageId, k)).Add(obj.Box);
@@ -56,14 +59,14 @@ public sealed class VocGtBoxes : ILabelledItemSet
     /// <summary>Whether item <paramref name="index"/> is marked difficult.</summary>
     public bool Difficult(int index) => _items[index].Object.Difficult;
     /// <summary>Image id of item <paramref name="index"/>.</summary>
-    public string ImageId(int index) => _items[index].ImageId;
+    public string ImageId(int index) => _items[index].Image.ImageId;
     /// <inheritdoc/>
-    public string Id(int index) => Id(_items[index].ImageId, _items[index].K);
+    public string Id(int index) => Id(_items[index].Image.ImageId, _items[index].K);
 
     /// <inheritdoc/>
     public (RgbImage Image, PixelBox? Region) Load(int index)
     {
-        return (_decoded.Get(_devkit.ImagePath(_items[index].ImageId)), _items[index].Object.Box);
+        return (_decoded.Get(_items[index].Image.ImageId), _items[index].Object.Box);
     }
 
     static string Id(string imageId, int k) => $"{imageId}/gt/{k}";

@@ -51,6 +51,7 @@ public sealed unsafe class FeatureMatrix : IDisposable
         if (!complete && !allowPartial) throw LayerProbeException.For(directory, "feature store is incomplete (extraction was interrupted; rerun it to resume)");
         var header = ReadHeader(matrixPath);
         long rows = complete ? header.Rows : CommitRecord.TryRead(System.IO.Path.Combine(directory, FeatureStoreFiles.Commit))?.Rows ?? 0;
+        if (rows > header.Rows) throw LayerProbeException.For(directory, $"commit record holds {rows} rows, the matrix plans {header.Rows}");
         if (new FileInfo(matrixPath).Length < header.FileLength(rows))
             throw LayerProbeException.For(matrixPath, $"file is shorter than its {rows} rows");
         var ids = File.ReadLines(System.IO.Path.Combine(directory, FeatureStoreFiles.Ids)).Take((int)rows).ToArray();

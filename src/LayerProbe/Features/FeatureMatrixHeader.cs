@@ -65,7 +65,10 @@ public readonly record struct FeatureMatrixHeader(FeatureDType DType, long Rows,
             BinaryPrimitives.ReadInt64LittleEndian(source[16..]), BinaryPrimitives.ReadInt64LittleEndian(source[24..]),
             BinaryPrimitives.ReadInt32LittleEndian(source[32..]), BinaryPrimitives.ReadInt32LittleEndian(source[36..]),
             BinaryPrimitives.ReadInt32LittleEndian(source[40..]));
-        if (header.Rows < 0 || header.Cols <= 0 || (long)header.Channels * header.Height * header.Width != header.Cols)
+        // Each size positive, a row addressable by an int span, and the planned file length a long: no size overflows later.
+        if (header.Rows < 0 || header.Channels <= 0 || header.Height <= 0 || header.Width <= 0
+            || (long)header.Channels * header.Height > int.MaxValue || header.Cols > int.MaxValue
+            || (long)header.Channels * header.Height * header.Width != header.Cols || header.Rows > (long.MaxValue - Size) / header.RowBytes)
             throw LayerProbeException.For(path, $"inconsistent header (rows {header.Rows}, cols {header.Cols}, shape {header.Channels}x{header.Height}x{header.Width})");
         return header;
     }

@@ -23,13 +23,15 @@ public static partial class CaffeNetStructure
         var consumers = model.Graph.Node.SelectMany(n => n.Input.Distinct().Select(i => (i, n))).ToLookup(p => p.i, p => p.n);
         var chain = new List<(char Kind, string Value)>();
         string value = imageInput;
+        var seen = new HashSet<string> { imageInput }; // a malformed graph may loop
         while (true)
         {
             // consumers computing shapes (Shape, Size) do not branch the chain
             var next = consumers[value].Where(n => n.Output.Any(active.Contains)).ToList();
             if (next.Count != 1) { if (next.Count > 1) return null; break; }
             var node = next[0];
-            value = node.Output[0];
+            value = node.Output.First(active.Contains);
+            if (!seen.Add(value)) return null;
             if (Transparent.Contains(node.OpType)) continue;
             char kind = node.OpType switch
             {

@@ -69,7 +69,7 @@ public sealed class LayerAliases
     /// </summary>
     static List<(string, string)> ResidualStages(ModelProto model, HashSet<string> active)
     {
-        var nodes = model.Graph.Node;
+        var nodes = model.Graph.Node.Where(n => n.Output.Count > 0 && n.Output[0].Length > 0).ToList(); // a node without output names no stage
         var pairs = new List<(string, string)>();
         bool Active(NodeProto n) => n.Output.Count > 0 && active.Contains(n.Output[0]);
         var firstConv = nodes.FirstOrDefault(n => n.OpType == "Conv" && Active(n));

@@ -24,6 +24,12 @@ public sealed record LayerInfo(string? Alias, string Value, string Op, string No
 public static class LayerTable
 {
     /// <summary>
+    /// Largest zero image (C·H·W values, 64 MiB of float32, e.g. 3×2364×2364) a layer table runs: the input size comes
+    /// from the model file or the caller, and a few mutated bytes must not make it ask for gigabytes.
+    /// </summary>
+    public const long MaxInputValues = 1L << 24;
+
+    /// <summary>
     /// The layers of <paramref name="network"/> for an input of the given size (default: the declared size, else
     /// <see cref="OnnxNetwork.DefaultInputSide"/>).
     /// </summary>
@@ -31,31 +37,32 @@ public static class LayerTable
     {
         var declared = network.InputSize;
         int h = height ?? declared?.Height ?? OnnxNetwork.DefaultInputSide, w = width ?? declared?.Width ?? OnnxNetwork.DefaultInputSide;
+        int c = network.InputChannels;
+        if ((long)c * h * w > MaxInputValues)
+            throw LayerProbeException.For(network.Path, $"an input of {c}x{h}x{w} is larger than a layer table runs ({MaxInputValues} values)");
         var producers = new Dictionary<string, Onnx.NodeProto>();
         foreach (var (v, node) in network.NodeOutputs()) producers[v] = node;
         var candidates = network.Activations.Where(v => producers[v].OpType != "Identity").ToArray();
         if (candidates.Length == 0) return [];
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         using var session = OnnxSession.Create(network, network.WithOutputs(candidates), options);
-        var input = new float[network.InputChannels * h * w];
-        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, network.InputChannels, h, w]);
-        using var runOptions = new RunOptions();
-        IDisposableReadOnlyCollection<OrtValue> results;
-        try { results = session.Run(runOptions, [network.InputName], [value], candidates); }
-        catch (OnnxRuntimeException e)
-        { throw LayerProbeException.For(network.Path, $"ONNX Runtime cannot run the model on a {network.InputChannels}x{h}x{w} input: {e.Message.Split('\n')[0].Trim()}", e); }
-        using (results)
+        var rows = new List<LayerInfo>();
+        try
         {
-            var rows = new List<LayerInfo>();
+            using var input = OrtValue.CreateTensorValueFromMemory(new float[c * h * w], [1, c, h, w]);
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, [network.InputName], [input], candidates);
             for (int i = 0; i < candidates.Length; i++)
             {
+                if (!results[i].IsTensor) continue;
                 var info = results[i].GetTensorTypeAndShape();
                 if (info.ElementDataType != TensorElementType.Float) continue;
                 var node = producers[candidates[i]];
                 rows.Add(new LayerInfo(network.Aliases.AliasOf(candidates[i]), candidates[i], node.OpType, node.Name,
                     info.Shape.Skip(1).Select(d => (int)d).ToArray()));
             }
-            return rows;
         }
+        catch (OnnxRuntimeException e) { throw OnnxSession.Failure(network, "run", e); }
+        return rows;
     }
 }

@@ -26,7 +26,12 @@ public sealed class OnnxNetwork
             throw LayerProbeException.For(path, $"the graph takes {DataInputs.Count} inputs ({Quoted(DataInputs)}); choose the image input with --input NAME");
         var input = model.Graph.Input.First(i => i.Name == (inputName ?? DataInputs[0]));
         InputName = input.Name;
-        InputShape = input.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue > 0 ? (int)d.DimValue : -1).ToArray() ?? [];
+        InputShape = input.Type?.TensorType?.Shape?.Dim.Select(d => d.DimValue switch
+        {
+            > int.MaxValue => throw LayerProbeException.For(path, $"input '{input.Name}' declares a dimension of {d.DimValue}"),
+            > 0 => (int)d.DimValue,
+            _ => -1,
+        }).ToArray() ?? [];
         Activations = ActivationValues.Of(model, InputName);
         Aliases = LayerAliases.For(model, InputName, Activations);
     }

@@ -9,9 +9,12 @@ public static class OnnxSession
     public static InferenceSession Create(OnnxNetwork network, byte[] modelBytes, SessionOptions? options = null)
     {
         try { return options is null ? new InferenceSession(modelBytes) : new InferenceSession(modelBytes, options); }
-        catch (OnnxRuntimeException e)
-        { throw LayerProbeException.For(network.Path, $"ONNX Runtime cannot load the model: {FirstLine(e.Message)}", e); }
+        catch (OnnxRuntimeException e) { throw Failure(network, "load", e); }
     }
+
+    /// <summary>The one-line refusal for ONNX Runtime failing to <paramref name="verb"/> (load, run) the model.</summary>
+    public static LayerProbeException Failure(OnnxNetwork network, string verb, OnnxRuntimeException e) =>
+        LayerProbeException.For(network.Path, $"ONNX Runtime cannot {verb} the model: {FirstLine(e.Message)}", e);
 
     static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

@@ -1,9 +1,12 @@
+using System.Runtime.Intrinsics;
+
 namespace LayerProbe.Probes;
 
 /// <summary>
 /// R-CNN feature scaling (METHOD.md §6.3): every feature vector is multiplied by <see cref="Factor"/> =
 /// TargetNorm / mean L2 norm, the mean taken over a seeded random sample of training rows, so that one C grid fits
-/// every layer. The record is what goes into the manifest.
+/// every layer. Norms are summed in double and the factor is checked to be a finite, positive float. The record is what
+/// goes into the manifest.
 /// </summary>
 public sealed record FeatureScaling(double MeanNorm, double Factor, double TargetNorm, int SampleSize, int Seed)
 {
@@ -18,14 +21,32 @@ public sealed record FeatureScaling(double MeanNorm, double Factor, double Targe
         new Random(seed).Shuffle(order);
         int m = Math.Min(sampleSize, rows.Count);
         double sum = 0;
-        for (int s = 0; s < m; s++)
-        {
-            var r = rows.Row(order[s]);
-            sum += Math.Sqrt(VectorMath.Dot(r, r));
-        }
+        for (int s = 0; s < m; s++) sum += Math.Sqrt(SumOfSquares(rows.Row(order[s])));
         double mean = sum / m;
         if (mean <= 0) throw new ArgumentException("features are all zero: mean norm 0, no scale factor");
-        return new FeatureScaling(mean, targetNorm / mean, targetNorm, m, seed);
+        double factor = targetNorm / mean;
+        if (!double.IsFinite(mean) || !double.IsFinite(factor) || !float.IsFinite((float)factor) || (float)factor <= 0)
+            throw new LayerProbeException($"feature scaling: mean row norm {mean:G6} gives the factor {factor:G6}, which float features cannot be multiplied by");
+        return new FeatureScaling(mean, factor, targetNorm, m, seed);
+    }
+
+    /// <summary>Σ x² of a float row accumulated in double (a float sum overflows from |x| ≈ 1.8e19 on).</summary>
+    static double SumOfSquares(ReadOnlySpan<float> row)
+    {
+        double sum = 0;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; j + Vector256<float>.Count <= row.Length; j += Vector256<float>.Count)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Create(row.Slice(j, Vector256<float>.Count)));
+                acc += lo * lo + hi * hi;
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; j < row.Length; j++) sum += (double)row[j] * row[j];
+        return sum;
     }
 
     /// <summary>Row source that returns <paramref name="rows"/> multiplied by <see cref="Factor"/> (a per-thread ring of

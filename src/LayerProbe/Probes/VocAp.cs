@@ -3,19 +3,25 @@ namespace LayerProbe.Probes;
 /// <summary>
 /// Average precision of one class. <see cref="ElevenPoint"/> is the VOC2007 devkit's 11-point AP;
 /// <see cref="Area"/> the VOC2010+ area under the monotone precision envelope (devkit <c>VOCap.m</c>).
-/// Both are NaN (and <see cref="IsValid"/> false) when the class has no positives.
+/// Both are NaN (and <see cref="IsValid"/> false) when the class has no positives. The 11-point AP is also NaN, as in
+/// <c>VOCevaldet.m</c>, when detections exist but every one hit a difficult object (<see cref="IsUndefined"/>).
 /// </summary>
 public readonly record struct ApResult(double ElevenPoint, double Area, int Positives, int TruePositives, int FalsePositives)
 {
     /// <summary>False when the class has no positives (AP undefined); such classes are skipped by <see cref="MeanAp"/>.</summary>
     public bool IsValid => Positives > 0;
+
+    /// <summary>The devkit's NaN: positives exist but its arithmetic is 0/0 (all detections ignored); excluded from the mean with a note.</summary>
+    public bool IsUndefined => IsValid && double.IsNaN(ElevenPoint);
 }
 
 /// <summary>
 /// VOC average precision (METHOD.md §2.1, §6.7). Ranking uses <see cref="Ranking.Descending"/> (score descending,
 /// ties in input order, like the devkit's stable MATLAB sort). Ranked entries that are neither TP nor FP (label 0,
 /// detections of difficult objects) are dropped: in the devkit they repeat the previous recall/precision point (or
-/// give NaN precision at the top, which MATLAB's max ignores), so dropping them leaves both APs unchanged.
+/// give NaN precision at the top, which MATLAB's max ignores), so dropping them leaves both APs unchanged — except
+/// when every entry is such a one: then every precision is 0/0 = NaN, MATLAB's max over all-NaN values at t = 0 is
+/// NaN, and the devkit's 11-point AP is NaN (VOCap's envelope, whose max ignores NaN against the 0 sentinel, gives 0).
 /// </summary>
 public static class VocAp
 {
@@ -36,14 +42,14 @@ public static class VocAp
             if (labels[i] > 0) isTrue.Add(true);
             else if (labels[i] < 0) isTrue.Add(false);
         }
-        return FromRankedOutcomes(isTrue, npos);
+        return FromRankedOutcomes(isTrue, npos, ignored: order.Length - isTrue.Count);
     }
 
     /// <summary>
     /// AP from a ranked list of outcomes (true = TP, false = FP; ignored entries already removed) and the number of
-    /// positives <paramref name="npos"/> (recall denominator).
+    /// positives <paramref name="npos"/> (recall denominator); <paramref name="ignored"/> entries were removed.
     /// </summary>
-    public static ApResult FromRankedOutcomes(IReadOnlyList<bool> isTruePositive, int npos)
+    public static ApResult FromRankedOutcomes(IReadOnlyList<bool> isTruePositive, int npos, int ignored = 0)
     {
         int n = isTruePositive.Count;
         var recall = new double[n];
@@ -56,16 +62,48 @@ public static class VocAp
             precision[r] = (double)tp / (tp + fp);
         }
         if (npos <= 0) return new ApResult(double.NaN, double.NaN, 0, tp, fp);
+        if (n == 0 && ignored > 0) return new ApResult(double.NaN, 0, npos, 0, 0); // the devkit's 0/0 precisions
         return new ApResult(ElevenPoint(recall, precision), AreaUnderEnvelope(recall, precision), npos, tp, fp);
     }
 
-    /// <summary>11-point AP: mean over t ∈ {0, 0.1, …, 1} of max{precision : recall ≥ t} (0 if no such point).</summary>
+    /// <summary>
+    /// The devkit's recall thresholds: MATLAB's <c>0:0.1:1</c>, which is not {k/10}. MATLAB's colon builds the first
+    /// half as a + k·d and the second half as b − (n − k)·d (<see cref="MatlabColon"/>), so its 4th element is
+    /// 3 × 0.1 = 0.30000000000000004 and a recall of exactly 0.3 does not reach t = 0.3 in the devkit.
+    /// </summary>
+    public static IReadOnlyList<double> ElevenPointThresholds { get; } = MatlabColon(0, 0.1, 1);
+
+    /// <summary>
+    /// MATLAB's <c>a:d:b</c> for finite a, d &gt; 0, b ≥ a, as MathWorks describes its colon operator: n intervals with
+    /// n = round((b − a)/d) (one less when a + n·d overshoots b by more than 2·eps·max(|a|,|b|)), right end c = a + n·d
+    /// snapped to b within that tolerance, elements a + k·d for k ≤ n/2 and c − k·d from the right end, and for even n
+    /// the middle element (a + c)/2.
+    /// </summary>
+    public static double[] MatlabColon(double a, double d, double b)
+    {
+        if (!(d > 0) || b < a || !double.IsFinite(a) || !double.IsFinite(b)) throw new ArgumentException("MatlabColon needs finite a <= b and d > 0");
+        double eps = Math.BitIncrement(1.0) - 1.0; // MATLAB's eps
+        double tol = 2.0 * eps * Math.Max(Math.Abs(a), Math.Abs(b));
+        int n = (int)Math.Round((b - a) / d, MidpointRounding.AwayFromZero);
+        if (a + n * d - b > tol) n--;
+        double c = a + n * d;
+        if (c - b > -tol) c = b;
+        var v = new double[n + 1];
+        for (int k = 0; k <= n / 2; k++)
+        {
+            v[k] = a + k * d;
+            v[n - k] = c - k * d;
+        }
+        if (n % 2 == 0) v[n / 2] = (a + c) / 2;
+        return v;
+    }
+
+    /// <summary>11-point AP: mean over t ∈ <see cref="ElevenPointThresholds"/> of max{precision : recall ≥ t} (0 if no such point).</summary>
     public static double ElevenPoint(ReadOnlySpan<double> recall, ReadOnlySpan<double> precision)
     {
         double ap = 0;
-        for (int k = 0; k <= 10; k++)
+        foreach (double t in ElevenPointThresholds)
         {
-            double t = k / 10.0; // the devkit's 0:0.1:1 gives exactly these doubles
             double p = 0;
             for (int r = 0; r < recall.Length; r++)
                 if (recall[r] >= t && precision[r] > p) p = precision[r];

@@ -12,7 +12,8 @@ public readonly record struct GroundTruthObject(string ImageId, PixelBox Box, bo
 /// Detection AP of one class per <c>VOCevaldet</c> (METHOD.md §6.7): detections ranked by score (descending, ties in
 /// input order); each is matched to the GT object of its image with maximum IoU (+1 convention; on equal IoU the
 /// first GT in input order). IoU ≥ <c>minOverlap</c>: difficult GT → detection ignored; unmatched GT → TP (GT marked);
-/// already matched → FP (duplicate). Otherwise FP. npos = number of non-difficult GT objects.
+/// already matched → FP (duplicate). Otherwise FP. npos = number of non-difficult GT objects. When detections exist
+/// but all of them hit difficult objects the 11-point AP is NaN, as the devkit's (see <see cref="VocAp"/>).
 /// </summary>
 public static class VocDetectionAp
 {
@@ -35,6 +36,7 @@ public static class VocDetectionAp
         for (int d = 0; d < scores.Length; d++) scores[d] = detections[d].Score;
         var matched = new bool[groundTruth.Count];
         var outcomes = new List<bool>(detections.Count);
+        int ignored = 0;
         foreach (int d in Ranking.Descending(scores))
         {
             var det = detections[d];
@@ -49,12 +51,12 @@ public static class VocDetectionAp
                 }
             if (bestGt >= 0 && best >= minOverlap)
             {
-                if (groundTruth[bestGt].Difficult) continue; // ignored: neither TP nor FP
+                if (groundTruth[bestGt].Difficult) { ignored++; continue; } // ignored: neither TP nor FP
                 if (!matched[bestGt]) { matched[bestGt] = true; outcomes.Add(true); }
                 else outcomes.Add(false); // duplicate
             }
             else outcomes.Add(false);
         }
-        return VocAp.FromRankedOutcomes(outcomes, npos);
+        return VocAp.FromRankedOutcomes(outcomes, npos, ignored); // all ignored: NaN, as the devkit
     }
 }

@@ -33,7 +33,10 @@ public static class LayerwiseReport
         var classes = results.Count == 0 ? [] : results[0].PerClass.Select(c => c.ClassName).ToList();
         var table = new ResultTable(title, "layer", [.. classes, "mAP"]);
         foreach (var r in results)
+        {
             table.Add(r.Layer, r.PerClass.Select(c => c.Ap.IsValid ? 100 * ap(c.Ap) : (double?)null).Append(100 * map(r.Mean)));
+            if (r.Mean.Note is { } note) table.Notes.Add($"{r.Layer}: {note}");
+        }
         return table;
     }
 }

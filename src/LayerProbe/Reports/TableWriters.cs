@@ -16,27 +16,33 @@ public static class TableWriters
         sb.AppendLine($"|---|{string.Concat(table.Columns.Select(_ => "---:|"))}");
         foreach (var (label, values) in table.Rows)
             sb.AppendLine($"| {label} | {string.Join(" | ", values.Select(table.Cell))} |");
+        if (table.Notes.Count > 0) sb.AppendLine();
+        foreach (var note in table.Notes) sb.AppendLine($"Note: {note}");
         return sb.ToString();
     }
 
-    /// <summary>CSV (RFC 4180 quoting), full precision, empty cells for missing values.</summary>
+    /// <summary>CSV (RFC 4180 quoting), full precision, empty cells for missing values, <c>NaN</c> for NaN ones.</summary>
     public static string Csv(ResultTable table)
     {
         var sb = new StringBuilder();
         sb.AppendLine(string.Join(",", new[] { table.RowHeader }.Concat(table.Columns).Select(Quote)));
         foreach (var (label, values) in table.Rows)
             sb.AppendLine(string.Join(",", new[] { Quote(label) }.Concat(values.Select(v =>
-                v is null || double.IsNaN(v.Value) ? "" : v.Value.ToString("R", CultureInfo.InvariantCulture)))));
+                v is null ? "" : double.IsNaN(v.Value) ? "NaN" : v.Value.ToString("R", CultureInfo.InvariantCulture)))));
         return sb.ToString();
     }
 
-    /// <summary>JSON: { title, rowHeader, columns, rows: [{ label, values }] } with nulls for missing cells.</summary>
+    /// <summary>
+    /// JSON: { title, rowHeader, columns, rows: [{ label, values }], notes } with null for missing cells and the string
+    /// "NaN" for NaN ones (JSON has no NaN).
+    /// </summary>
     public static string Json(ResultTable table) => JsonSerializer.Serialize(new
     {
         title = table.Title,
         rowHeader = table.RowHeader,
         columns = table.Columns,
-        rows = table.Rows.Select(r => new { label = r.Label, values = r.Values.Select(v => v is null || double.IsNaN(v.Value) ? null : v) }),
+        rows = table.Rows.Select(r => new { label = r.Label, values = r.Values.Select(v => v is null ? null : double.IsNaN(v.Value) ? "NaN" : (object)v.Value) }),
+        notes = table.Notes,
     }, new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>

@@ -10,7 +10,8 @@ public sealed record Snapshot(int Iteration, OnnxNetwork Network);
 
 /// <summary>
 /// The snapshots <c>{prefix}_iter_{N}.onnx</c> that <c>layerprobe train</c> writes into its output folder, in
-/// iteration order. All must come from one run: same input shape and classifier width.
+/// iteration order; torn sets (see <see cref="SnapshotSet"/>) are left out. All must come from one run: same input shape
+/// and classifier width.
 /// </summary>
 public static partial class SnapshotFolder
 {
@@ -21,12 +22,11 @@ public static partial class SnapshotFolder
     public static IReadOnlyList<Snapshot> Read(string directory)
     {
         if (!Directory.Exists(directory)) throw LayerProbeException.For(directory, "no such training folder");
-        var files = Directory.GetFiles(directory, "*.onnx")
-            .Select(f => (File: f, Match: SnapshotName().Match(Path.GetFileName(f))))
-            .Where(f => f.Match.Success)
-            .Select(f => (f.File, Iteration: int.Parse(f.Match.Groups[1].Value, CultureInfo.InvariantCulture)))
-            .OrderBy(f => f.Iteration).ToList();
-        if (files.Count == 0) throw LayerProbeException.For(directory, "no snapshots (*_iter_N.onnx, as written by layerprobe train)");
+        var files = SnapshotSet.Complete(directory).Select(s => (File: s.Onnx, s.Iteration)).ToList();
+        if (files.Count == 0)
+            throw LayerProbeException.For(directory, Directory.GetFiles(directory, "*_iter_*.onnx").Length == 0
+                ? "no snapshots (*_iter_N.onnx, as written by layerprobe train)"
+                : "no complete snapshot set (*_iter_N.onnx with the .solverstate and .json layerprobe train commits it with)");
         var duplicate = files.GroupBy(f => f.Iteration).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw LayerProbeException.For(directory, $"two snapshots of iteration {duplicate.Key} ({string.Join(", ", duplicate.Select(d => Path.GetFileName(d.File)))}); keep one run per folder");

@@ -57,10 +57,12 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// Continues training from a snapshot written by this class: weights from the snapshot ONNX, momentum history and
-    /// iteration from the solver state beside it. Seed and batch size must match the snapshot's run.
+    /// iteration from the solver state beside it. <paramref name="snapshot"/> is a complete <see cref="SnapshotSet"/>'s
+    /// ONNX file or a folder (its newest complete set). Seed and batch size must match the snapshot's run.
     /// </summary>
-    public static Trainer Resume(string snapshotOnnx, ITrainingSource source, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options)
+    public static Trainer Resume(string snapshot, ITrainingSource source, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options)
     {
+        string snapshotOnnx = SnapshotSet.ForResume(snapshot);
         var state = SolverState.Read(SolverState.PathFor(snapshotOnnx));
         if (state.Seed != options.Seed || state.BatchSize != options.BatchSize)
             throw LayerProbeException.For(snapshotOnnx, $"the snapshot was trained with seed {state.Seed}, batch {state.BatchSize}; resuming with seed {options.Seed}, batch {options.BatchSize} would not continue that run");
@@ -196,14 +198,12 @@ public sealed class Trainer : IDisposable
         return (double)correct / count;
     }
 
-    /// <summary>Writes snapshot <c>{prefix}_iter_{N}</c>: ONNX weights, solver state, manifest (all atomic).</summary>
+    /// <summary>Writes snapshot <c>{prefix}_iter_{N}</c> as one <see cref="SnapshotSet"/>: ONNX weights, solver state, manifest last.</summary>
     public string WriteSnapshot(TrainingLogRow row)
     {
         string dir = _options.OutputDirectory ?? throw new LayerProbeException("train: snapshots need an output directory");
         string stem = $"{_options.SnapshotPrefix}_iter_{Iteration}";
         string onnx = Path.Combine(dir, stem + ".onnx");
-        AtomicFile.WriteBytes(onnx, Network.WriteBackBytes());
-        State().Write(SolverState.PathFor(onnx));
         var manifest = new Reports.Manifest
         {
             Task = "train-snapshot",
@@ -221,7 +221,7 @@ public sealed class Trainer : IDisposable
             Measurements = { ["loss"] = row.Loss, ["smoothed_loss"] = row.SmoothedLoss, ["seconds"] = row.Seconds },
         };
         if (row.TestAccuracy is { } accuracy) manifest.Measurements["held_out_top1"] = accuracy;
-        manifest.WithOutputs(dir, [stem + ".onnx", stem + ".solverstate"]).Write(Path.Combine(dir, stem + ".json"));
+        SnapshotSet.Write(onnx, Network.WriteBackBytes(), State(), manifest);
         Log.WriteCsv(Path.Combine(dir, "train_log.csv"));
         return onnx;
     }

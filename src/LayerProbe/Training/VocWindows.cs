@@ -133,10 +133,6 @@ public sealed class VocWindows : IBatchComposingSource
     {
         const string mirrored = "|mirrored";
         if (key.EndsWith(mirrored, StringComparison.Ordinal)) return HorizontalMirror.Image(_decoded.Get(key[..^mirrored.Length]));
-        var image = ImageDecoder.Decode(_devkit.ImagePath(key));
-        var annotation = _images[_imageIndex[key]];
-        if (image.Width != annotation.Width || image.Height != annotation.Height)
-            throw LayerProbeException.For(_devkit.ImagePath(key), $"image is {image.Width}x{image.Height} but its annotation says {annotation.Width}x{annotation.Height}");
-        return image;
+        return _devkit.DecodeImage(_images[_imageIndex[key]]);
     }
 }

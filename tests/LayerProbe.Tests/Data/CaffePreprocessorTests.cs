@@ -161,21 +161,11 @@ public class CaffePreprocessorTests
 /// <summary>cv2.resize through Debian python3-opencv (/usr/bin/python3).</summary>
 static class OpenCv
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = References.ExternalReference.Python;
 
-    public static string? Unavailable { get; } = Probe();
-
-    static string? Probe()
-    {
-        if (!File.Exists(Python)) return "no /usr/bin/python3";
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", "import cv2, numpy"]) { RedirectStandardError = true })!;
-            p.WaitForExit();
-            return p.ExitCode == 0 ? null : "python3-opencv not installed (apt-get install -y python3-opencv)";
-        }
-        catch (System.ComponentModel.Win32Exception e) { return e.Message; }
-    }
+    /// <summary>Why cv2 and numpy cannot be used here, or null (never a reason on CI: see ExternalReferences).</summary>
+    public static string? Unavailable { get; } = References.ExternalReference.SkipReason(
+        References.ExternalReferences.Get(Python), References.ExternalReferences.Get("cv2"), References.ExternalReferences.Get("numpy"));
 
     /// <summary>cv2.resize(INTER_LINEAR) of each image (as float32) to <paramref name="outW"/>×<paramref name="outH"/>, one Python run.</summary>
     public static float[][] ResizeLinear(RgbImage[] images, int outW, int outH)

@@ -32,7 +32,7 @@ public class MeanImageFileTests
         open(out + '/shape.binaryproto', 'wb').write(modern.SerializeToString())
         """;
 
-    [PythonNumpyFact]
+    [References.NeedsFact(References.ExternalReference.Python, "numpy", "google.protobuf")]
     public void Npy_and_binaryproto_means_load_and_crop_at_offset_14()
     {
         using var dir = new TempDir();
@@ -65,10 +65,4 @@ public class MeanImageFileTests
         File.WriteAllBytes(proto, [0x08, 0x01, 0x10, 0x03]); // num 1, channels 3, no data
         Assert.Contains("holds 0 floats", Assert.Throws<LayerProbeException>(() => MeanImageFile.Load(proto, 227)).Message);
     }
-}
-
-/// <summary>Skipped, with the reason, when /usr/bin/python3 with numpy (probed together with python3-opencv) is unavailable.</summary>
-sealed class PythonNumpyFactAttribute : FactAttribute
-{
-    public PythonNumpyFactAttribute() { if (OpenCv.Unavailable is { } why) Skip = why; }
 }

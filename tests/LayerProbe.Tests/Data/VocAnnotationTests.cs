@@ -122,12 +122,11 @@ public class VocAnnotationTests
     }
 }
 
-/// <summary>Skipped, with the reason, when Debian labelme-examples is not installed.</summary>
+/// <summary>Skipped, with the reason, when Debian labelme-examples is not installed (never on CI: see ExternalReferences).</summary>
 sealed class LabelmeTheoryAttribute : TheoryAttribute
 {
     public LabelmeTheoryAttribute()
     {
-        if (!Directory.Exists("/usr/share/doc/labelme-examples/examples/bbox_detection/data_dataset_voc/Annotations"))
-            Skip = "Debian package labelme-examples is not installed (apt-get install labelme-examples)";
+        if (References.ExternalReference.SkipReason(References.ExternalReferences.Get(References.ExternalReferences.LabelmeVoc)) is { } why) Skip = why;
     }
 }

@@ -81,11 +81,11 @@ public class SvmVsLiblinearTests(ITestOutputHelper output) : IDisposable
     }
 }
 
-/// <summary>A fact that is skipped, with the reason, when <c>liblinear-train</c> is not on PATH.</summary>
+/// <summary>A fact that is skipped, with the reason, when <c>liblinear-train</c> is not on PATH (never on CI: see ExternalReferences).</summary>
 public sealed class LiblinearFactAttribute : FactAttribute
 {
     public LiblinearFactAttribute()
     {
-        if (LiblinearFiles.FindTrainer() is null) Skip = "liblinear-train not installed (Debian package liblinear-tools)";
+        if (References.ExternalReference.SkipReason(References.ExternalReferences.Get("liblinear-train")) is { } why) Skip = why;
     }
 }

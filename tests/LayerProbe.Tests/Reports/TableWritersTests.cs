@@ -14,7 +14,7 @@ public class TableWritersTests
         var md = TableWriters.Markdown(Sample());
         Assert.Contains("| layer | aeroplane | mAP |", md);
         Assert.Contains("| pool5 | 65.6 | 60.0 |", md);
-        Assert.Contains("| – | – |", md);
+        Assert.Contains("| – | NaN |", md); // missing vs NaN by definition
     }
 
     [Fact]
@@ -23,7 +23,21 @@ public class TableWritersTests
         var lines = TableWriters.Csv(Sample()).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal("layer,aeroplane,mAP", lines[0]);
         Assert.Equal("pool5,65.64,60", lines[1]);
-        Assert.Equal("\"fc\"\"6,x\",,", lines[2]);
+        Assert.Equal("\"fc\"\"6,x\",,NaN", lines[2]);
+    }
+
+    [Fact]
+    public void Json_writes_null_for_missing_and_the_string_NaN_for_NaN_cells_and_the_notes()
+    {
+        var table = Sample();
+        table.Notes.Add("fc\"6,x: mAP over 0 classes");
+        using var json = System.Text.Json.JsonDocument.Parse(TableWriters.Json(table));
+        var values = json.RootElement.GetProperty("rows")[1].GetProperty("values");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, values[0].ValueKind);
+        Assert.Equal("NaN", values[1].GetString());
+        Assert.Equal(65.64, json.RootElement.GetProperty("rows")[0].GetProperty("values")[0].GetDouble());
+        Assert.Equal("fc\"6,x: mAP over 0 classes", json.RootElement.GetProperty("notes")[0].GetString());
+        Assert.Contains("Note: fc\"6,x: mAP over 0 classes", TableWriters.Markdown(table));
     }
 
     [Fact]

@@ -56,9 +56,12 @@ public class StudyCommandsTests
     public void Evolution_refuses_snapshots_of_different_runs()
     {
         string mixed = TrainingFixtures.TempDir();
-        File.Copy(Path.Combine(StudyFixtures.RunFolder, "snapshot_iter_2.onnx"), Path.Combine(mixed, "snapshot_iter_2.onnx"));
         string other = StudyFixtures.TrainRun(TrainingFixtures.TempDir(), classes: 3);
-        File.Copy(Path.Combine(other, "snapshot_iter_6.onnx"), Path.Combine(mixed, "snapshot_iter_6.onnx"));
+        foreach (var extension in new[] { ".onnx", ".solverstate", ".json" }) // whole snapshot sets: torn ones are skipped
+        {
+            File.Copy(Path.Combine(StudyFixtures.RunFolder, "snapshot_iter_2" + extension), Path.Combine(mixed, "snapshot_iter_2" + extension));
+            File.Copy(Path.Combine(other, "snapshot_iter_6" + extension), Path.Combine(mixed, "snapshot_iter_6" + extension));
+        }
         var (code, _, error) = Run(["evolution", "--snapshots", mixed, "--out", TrainingFixtures.TempDir(), .. Task]);
         Assert.Equal(2, code);
         Assert.EndsWith("snapshot_iter_6.onnx: fc8 has 3 classes but snapshot_iter_2.onnx has 4; snapshots must come from one run", error.Trim());

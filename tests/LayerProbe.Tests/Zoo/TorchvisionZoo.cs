@@ -23,24 +23,13 @@ static class TorchvisionZoo
         ["convnext_tiny"] = 64,
     };
 
-    /// <summary>Why the zoo cannot be built here, or null when python3-torchvision and python3-onnx are present.</summary>
-    public static string? Unavailable { get; } = Probe();
+    /// <summary>Why the zoo cannot be built here, or null when python3-torchvision and python3-onnx are present (never a reason on CI: see ExternalReferences).</summary>
+    public static string? Unavailable { get; } = References.ExternalReference.SkipReason(
+        [.. new[] { Python, "torch", "torchvision", "onnx" }.Select(References.ExternalReferences.Get)]);
 
     static readonly ConcurrentDictionary<string, Lazy<ZooModel>> Cache = new();
 
     static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Zoo", "export_zoo.py");
-
-    static string? Probe()
-    {
-        if (!File.Exists(Python)) return "no /usr/bin/python3";
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(Python, ["-c", "import torch, torchvision, onnx"]) { RedirectStandardError = true })!;
-            p.WaitForExit();
-            return p.ExitCode == 0 ? null : "python3-torchvision / python3-onnx not installed (apt-get install -y python3-torchvision python3-onnx)";
-        }
-        catch (System.ComponentModel.Win32Exception e) { return e.Message; }
-    }
 
     /// <summary>The export of <paramref name="family"/> at <paramref name="opset"/> (its default input size unless given).</summary>
     public static ZooModel Export(string family, int opset = 13, int size = 0)

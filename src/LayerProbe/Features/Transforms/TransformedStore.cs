@@ -31,6 +31,7 @@ public static class TransformedStore
         string alias = $"{source.LayerAlias}+{transform.Name}";
         string directory = Path.Combine(outputRoot, key.DirectoryName(alias));
         if (FeatureStoreFiles.IsComplete(directory)) return directory;
+        Analyses.StoredFeatureChecks.AllFinite(new StoredFeatureRows(matrix), sourceDirectory); // binarize would turn NaN into 0
 
         var header = FeatureMatrixHeader.ForShape(matrix.Header.DType, matrix.RowCount, outShape);
         var manifest = source with

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace LayerProbe.Tests.Proposals;
+
+/// <summary>Runs Debian's /usr/bin/python3 with a script; probes modules once (scipy for MAT files, cv2 for selective search).</summary>
+static class PythonReference
+{
+    public const string Python = "/usr/bin/python3";
+
+    /// <summary>Why scipy cannot be used here, or null.</summary>
+    public static string? ScipyUnavailable { get; } = Probe("scipy.io, numpy", "python3-scipy");
+    /// <summary>Why cv2.ximgproc cannot be used here, or null.</summary>
+    public static string? OpenCvUnavailable { get; } = Probe("cv2, cv2.ximgproc", "python3-opencv");
+
+    static string? Probe(string modules, string package)
+    {
+        if (!File.Exists(Python)) return $"no {Python}";
+        try { return Run($"import {modules}") is null ? null : $"{package} not installed (apt-get install -y {package})"; }
+        catch (System.ComponentModel.Win32Exception e) { return e.Message; }
+    }
+
+    /// <summary>Runs <paramref name="script"/>; returns null on success, else its stderr. Standard output goes to <paramref name="stdout"/>.</summary>
+    public static string? Run(string script, List<string>? stdout = null)
+    {
+        var info = new ProcessStartInfo(Python, ["-c", script]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = Process.Start(info)!;
+        var errTask = p.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = p.StandardOutput.ReadLine()) is not null) stdout?.Add(line);
+        p.WaitForExit();
+        return p.ExitCode == 0 ? null : errTask.Result;
+    }
+
+    /// <summary>Runs and fails the test with Python's error text when the script fails.</summary>
+    public static List<string> RunOrFail(string script)
+    {
+        var lines = new List<string>();
+        if (Run(script, lines) is { } error) throw new InvalidOperationException($"python3 failed:\n{error}");
+        return lines;
+    }
+}
+
+/// <summary>Skipped, with the reason, when Debian's python3-scipy is unavailable.</summary>
+sealed class ScipyFactAttribute : FactAttribute
+{
+    public ScipyFactAttribute() { if (PythonReference.ScipyUnavailable is { } why) Skip = why; }
+}
+
+/// <summary>Skipped, with the reason, when Debian's python3-opencv (cv2.ximgproc) is unavailable.</summary>
+sealed class OpenCvPythonFactAttribute : FactAttribute
+{
+    public OpenCvPythonFactAttribute() { if (PythonReference.OpenCvUnavailable is { } why) Skip = why; }
+}
