@@ -15,7 +15,7 @@ namespace LayerProbe.Tests.Zoo;
 /// </summary>
 public class TorchvisionPreprocessingTests(ITestOutputHelper output)
 {
-    const string Photos = "/usr/share/doc/labelme-examples/examples/bbox_detection/data_dataset_voc/JPEGImages";
+    static readonly string Photos = Path.Combine(References.ExternalReferences.LabelmeVoc, "JPEGImages");
 
     [ZooTheory]
     [InlineData(224)]
