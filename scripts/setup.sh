@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 demo_packages=(dataset-fashion-mnist libgtk-3-0 mate-backgrounds)
 # The tests' independent references: every package named in tests/LayerProbe.Tests/References/ExternalReferences.cs
 # (a test fails when one is missing here). Add new ones to both.
-test_packages=(python3 python3-numpy python3-opencv python3-protobuf python3-torch python3-torchvision python3-onnx
+test_packages=(python3 python3-numpy python3-opencv python3-protobuf python3-torch python3-torchvision python3-onnx python3-pil
   python3-scipy liblinear-tools labelme-examples chromium slurm-wlm slurmctld slurmd munge mount)
 packages=("${demo_packages[@]}")
 if [ "${1:-}" = "--tests" ]; then packages+=("${test_packages[@]}"); fi

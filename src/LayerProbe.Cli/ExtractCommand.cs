@@ -7,27 +7,27 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess auto|imagenet|caffe] [--mean FILE] [--size N] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]]</c>: features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "ONNX file or well-known name (resnet18-imagenet)", Required = true };
+        var input = ModelInput.Option();
         var layers = new Option<string>("--layers") { Description = "comma-separated layers (aliases such as pool5, res3b, or graph value names)", Required = true };
         var output = new Option<string>("--out") { Description = "output directory (one content-addressed store per layer)", Required = true };
         var images = new Option<string?>("--images") { Description = "image folder: one sub-folder of .jpg/.png images per class (same as --data images:DIR)" };
         var data = new Option<string?>("--data") { Description = $"data source SCHEME:ARG (known: {string.Join(", ", ItemSetSources.Names)})" };
-        var preprocess = new Option<PreprocessingConvention>("--preprocess") { Description = "input convention: auto (from the network), imagenet (ResNet-18's own), caffe (warp, BGR, mean)", DefaultValueFactory = _ => PreprocessingConvention.Auto };
-        var mean = new Option<string?>("--mean") { Description = "Caffe mean image (.binaryproto or .npy) instead of the ILSVRC mean pixel 104/117/123" };
-        var size = new Option<int?>("--size") { Description = "input side (default: the network's declared input)" };
+        var preprocess = new PreprocessOptions();
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 16 };
         var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
         var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
         var commitEvery = new Option<double>("--commit-interval") { Description = "seconds between commits (0: after every batch); a kill loses at most this much work", DefaultValueFactory = _ => 1.0 };
         var keepNonFinite = new Option<bool>("--keep-non-finite") { Description = "store NaN/infinite activations instead of stopping at the first one" };
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
-            { model, layers, output, images, data, preprocess, mean, size, batch, half, npy, commitEvery, keepNonFinite };
+            { model, input, layers, output, images, data, batch, half, npy, commitEvery, keepNonFinite };
+        preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
@@ -36,9 +36,8 @@ static class ExtractCommand
             double seconds = parse.GetValue(commitEvery);
             if (!(seconds >= 0) || !double.IsFinite(seconds)) throw LayerProbeException.For("--commit-interval", $"must be a number of seconds ≥ 0, got {seconds}");
             if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give exactly one of --images DIR or --data SCHEME:ARG");
-            var network = OnnxNetwork.Load(parse.GetValue(model)!);
-            var (items, preprocessor) = ItemSetSources.Create(spec ?? $"images:{imageDir}", network,
-                parse.GetValue(preprocess), parse.GetValue(size), parse.GetValue(mean));
+            var network = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input));
+            var (items, preprocessor) = ItemSetSources.Create(spec ?? $"images:{imageDir}", network, preprocess.Request(parse));
             using var ownedItems = items as IDisposable; // region items hold the proposals store's map
             var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var options = new ExtractionOptions

@@ -17,7 +17,8 @@ static class ProbeCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "ONNX file or well-known name (resnet18-imagenet)", Required = true };
-        var size = new Option<int?>("--size") { Description = "input size (adapts the network: dynamic batch, global final pool)" };
+        var input = ModelInput.Option();
+        var preprocess = new PreprocessOptions("input side (adapts the network: dynamic batch, global final pool; default: its declared input, else 224)");
         var trainVal = new Option<string>("--trainval") { Description = $"labelled items the probes learn from, SCHEME:ARG ({string.Join(", ", ItemSetSources.Names)})", Required = true };
         var test = new Option<string>("--test") { Description = "labelled items the probes are scored on, SCHEME:ARG", Required = true };
         var fit = new Option<string?>("--fit") { Description = "items of trainval that fit each C (e.g. VOC train); the rest pick C (default: halves per class)" };
@@ -27,7 +28,8 @@ static class ProbeCommand
         var grid = new Option<string?>("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
         var half = new Option<bool>("--float16") { Description = "store features as float16" };
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
-            { model, size, trainVal, test, fit, layers, output, solver, grid, half };
+            { model, input, trainVal, test, fit, layers, output, solver, grid, half };
+        preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
@@ -35,13 +37,14 @@ static class ProbeCommand
             var onDevice = device.Value(parse);
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var source = OnnxNetwork.Load(parse.GetValue(model)!);
+            var source = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input));
             var network = source;
-            int? s = parse.GetValue(size);
+            int? s = parse.GetValue(preprocess.Size);
             if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
-            var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval");
-            var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test");
-            var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network).Items) : null;
+            var request = preprocess.Request(parse);
+            var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval", request);
+            var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test", request);
+            var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network, request).Items) : null;
             var split = ProbeSplit.Create(trainItems, testItems, fitIds);
             var settings = ProbeSettings.For(parse.GetValue(solver)!);
             if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ParseGrid(g) };
@@ -50,7 +53,7 @@ static class ProbeCommand
 
             var extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = onDevice };
             var results = LayerwiseProbe.Run(network, preprocessor, split, names, Path.Combine(outDir, "features"), settings, extraction);
-            string modelName = Path.GetFileName(source.Path) + (network.InputSize is { } input ? $" ({input.Height}×{input.Width} input)" : "");
+            string modelName = Path.GetFileName(source.Path) + (network.InputSize is { } inputSize ? $" ({inputSize.Height}×{inputSize.Width} input)" : "");
             string title = $"AP (%) per layer of {modelName} on {testItems.Name}";
             string plotTitle = $"mAP per layer: {modelName} on {testItems.Name}";
             var files = LayerwiseReport.Write(outDir, "probe", title, results, plotTitle);
@@ -59,6 +62,7 @@ static class ProbeCommand
                 Task = "probe",
                 Inputs = { ["network"] = $"{source.Path} sha256:{source.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
                 Settings = { ["preprocessing"] = preprocessor.Description, ["network_adaptation"] = network == source ? "none" : $"dynamic batch, input {string.Join("x", network.InputShape.Skip(2))} (adapted graph sha256:{network.Sha256})",
+                    ["input_convention"] = (preprocessor as ConventionPreprocessor)?.Record,
                     ["layers"] = names, ["device"] = onDevice, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
                 Measurements = { ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
             }.WithOutputs(outDir, files);
@@ -71,9 +75,10 @@ static class ProbeCommand
         return command;
     }
 
-    internal static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option)
+    internal static (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string spec, OnnxNetwork network, string option,
+        PreprocessingRequest? preprocessing = null)
     {
-        var (items, preprocessor) = ItemSetSources.Create(spec, network);
+        var (items, preprocessor) = ItemSetSources.Create(spec, network, preprocessing);
         return items is ILabelledItemSet labelled ? (labelled, preprocessor)
             : throw LayerProbeException.For(option, $"'{spec}' has no class labels (use a labelled source such as fashion-mnist:, voc2007: or images: with class folders)");
     }

@@ -33,7 +33,9 @@ static class ShortPretrainingCommand
             var start = SnapshotFolder.ReadOne(parse.GetValue(early)!);
             var end = SnapshotFolder.ReadOne(parse.GetValue(final)!);
             var ftMode = TrainCommand.ParseMode(parse.GetValue(mode)!);
-            var (train, test) = TrainingDataSources.Open(parse.GetValue(data)!);
+            string dataName = parse.GetValue(data)!;
+            var (train, test) = TrainingDataSources.Open(dataName, network: end.Network,
+                preprocessing: TrainingDataSources.IsImageData(dataName) ? study.Preprocessing(parse) : null);
             int maxIter = parse.GetValue(iterations);
             var recipe = new FineTuneRecipe(train, test,
                 solverOptions.Settings(parse, maxIter),

@@ -24,12 +24,17 @@ sealed class StudyOptions
     readonly Option<string> _output = new("--out") { Description = "output folder (features/ cache + report files)", Required = true };
     readonly Option<string?> _grid = new("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
     readonly DeviceOption _device = new();
+    readonly PreprocessOptions _preprocess = new();
 
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { _trainVal, _test, _classes, _layers, _output, _grid }) command.Options.Add(o);
         _device.AddTo(command);
+        _preprocess.AddTo(command);
     }
+
+    /// <summary>The input convention asked for (<c>--preprocess</c> and overrides; default: what each network records).</summary>
+    public PreprocessingRequest Preprocessing(ParseResult parse) => _preprocess.Request(parse);
 
     public string Output(ParseResult parse) => parse.GetValue(_output)!;
 
@@ -39,8 +44,9 @@ sealed class StudyOptions
     /// <summary>The probe task; <paramref name="network"/> (any network of the study) only resolves the data specifications.</summary>
     public StudyTask Task(ParseResult parse, OnnxNetwork network)
     {
-        var trainVal = ProbeCommand.Labelled(parse.GetValue(_trainVal)!, network, "--trainval").Items;
-        var test = ProbeCommand.Labelled(parse.GetValue(_test)!, network, "--test").Items;
+        var request = Preprocessing(parse);
+        var trainVal = ProbeCommand.Labelled(parse.GetValue(_trainVal)!, network, "--trainval", request).Items;
+        var test = ProbeCommand.Labelled(parse.GetValue(_test)!, network, "--test", request).Items;
         if (parse.GetValue(_classes) is { } text)
         {
             var classes = ClassList.Parse(text, "--classes");
@@ -49,7 +55,7 @@ sealed class StudyOptions
         }
         var settings = new ProbeSettings();
         if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeCommand.ParseGrid(g) };
-        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.DefaultPreprocessor, settings,
+        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.Preprocessors(request), settings,
             Path.Combine(Output(parse), "features")) { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } };
     }
 
@@ -64,7 +70,11 @@ sealed class StudyOptions
             Settings = { ["layers"] = layers, ["c_grid"] = study.Settings.CGrid, ["device"] = study.Extraction.Device },
             Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
         };
-        foreach (var (name, network) in networks) manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";
+        foreach (var (name, network) in networks)
+        {
+            manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";
+            manifest.Settings[$"preprocessing_{name}"] = study.Preprocessor(network).Description;
+        }
         foreach (var (k, v) in settings ?? []) manifest.Settings[k] = v;
         manifest.WithOutputs(output, files).Write(Path.Combine(output, "manifest.json"));
     }

@@ -45,6 +45,8 @@ static class TrainCommand
         command.Options.Add(classifier);
         var device = new DeviceOption();
         device.AddTo(command);
+        var preprocess = new PreprocessOptions("image data: input side (default: the network's declared input)");
+        preprocess.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             device.RequireCpu(parse, "train");
@@ -56,7 +58,7 @@ static class TrainCommand
             string dataName = parse.GetValue(data)!;
             string? resumeFrom = parse.GetValue(resume) is { } r ? SnapshotSet.ForResume(r) : null; // a folder: its newest complete set
             var (train, test) = TrainingDataSources.Open(dataName, windows, PreprocessingNetwork(dataName, resumeFrom ?? parse.GetValue(net)!),
-                parse.GetValue(heldOut));
+                parse.GetValue(heldOut), preprocess.Request(parse));
             int maxIter = parse.GetValue(iterations);
             var solver = solverOptions.Settings(parse, maxIter);
             var snapshotList = SolverOptions.ParseIterations(parse.GetValue(snapshots), "--snapshots");

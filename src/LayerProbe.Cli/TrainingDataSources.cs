@@ -54,14 +54,16 @@ public static class TrainingDataSources
     /// without image data and image data without a network are a one-line error.
     /// </summary>
     public static (ITrainingSource Train, ITrainingSource? Test) Open(string name, WindowSettings? windows = null,
-        OnnxNetwork? network = null, string? heldOut = null)
+        OnnxNetwork? network = null, string? heldOut = null, PreprocessingRequest? preprocessing = null)
     {
+        if (preprocessing is { } p && (p.Preset is not null || p.HasOverrides || p.Size is not null) && !IsImageData(name))
+            throw new LayerProbeException($"--preprocess/--channels/--scale/--mean/--std/--size: apply to image data ({string.Join(", ", ImageSchemes.Select(s => s + "…"))}) only, not '{name}'");
         bool windowData = name.StartsWith(WindowsScheme, StringComparison.OrdinalIgnoreCase);
         if (!windowData && windows?.Proposals is not null)
             throw new LayerProbeException($"--proposals: applies to --data {WindowsScheme}DEVKIT:SPLIT only, not '{name}'");
         if (heldOut is not null && !IsImageData(name))
             throw new LayerProbeException($"--held-out: applies to image data ({string.Join(", ", ImageSchemes.Select(s => s + "…"))}) only, not '{name}'");
-        if (IsImageData(name)) return OpenImages(name, heldOut, network);
+        if (IsImageData(name)) return OpenImages(name, heldOut, network, preprocessing);
         if (windowData) return (OpenWindows(name[WindowsScheme.Length..], windows), null);
         if (Sources.TryGetValue(name, out var open)) return open();
         if (name.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
@@ -72,21 +74,21 @@ public static class TrainingDataSources
         throw new LayerProbeException($"train: unknown data source '{name}' (known: {string.Join(", ", Sources.Keys)}, fashion-mnist:CLASSES, {WindowsScheme}DEVKIT:SPLIT, images:DIR, voc2007:DEVKIT:SPLIT:gt-boxes)");
     }
 
-    static (ITrainingSource Train, ITrainingSource? Test) OpenImages(string name, string? heldOut, OnnxNetwork? network)
+    static (ITrainingSource Train, ITrainingSource? Test) OpenImages(string name, string? heldOut, OnnxNetwork? network, PreprocessingRequest? preprocessing)
     {
         if (network is null)
             throw new LayerProbeException($"--data {name}: image data is preprocessed the way the trained network expects; give --net FILE.onnx (caffenet-mini is built for Fashion-MNIST)");
-        var train = Images(name, network, "--data");
+        var train = Images(name, network, "--data", preprocessing);
         if (heldOut is null) return (train, null);
-        var test = Images(heldOut, network, "--held-out");
+        var test = Images(heldOut, network, "--held-out", preprocessing);
         if (!test.ClassNames.SequenceEqual(train.ClassNames))
             throw new LayerProbeException($"--held-out {heldOut}: classes [{string.Join(", ", test.ClassNames)}] differ from the training data's [{string.Join(", ", train.ClassNames)}]");
         return (train, test);
     }
 
-    static ImageItemsTrainingSource Images(string spec, OnnxNetwork network, string option)
+    static ImageItemsTrainingSource Images(string spec, OnnxNetwork network, string option, PreprocessingRequest? preprocessing)
     {
-        var (items, preprocessor) = ProbeCommand.Labelled(spec, network, option);
+        var (items, preprocessor) = ProbeCommand.Labelled(spec, network, option, preprocessing);
         return new ImageItemsTrainingSource(items, preprocessor);
     }
 

@@ -2,58 +2,63 @@ using LayerProbe.Networks;
 
 namespace LayerProbe.Data;
 
-/// <summary>The input conventions a network can be fed in.</summary>
-public enum PreprocessingConvention
-{
-    /// <summary>Chosen from the network (see <see cref="Preprocessing.For"/>).</summary>
-    Auto,
-    /// <summary><see cref="ImageNetPreprocessor"/>: the embedded ResNet-18's own BGR 0–255 minus mean image.</summary>
-    ImageNet,
-    /// <summary><see cref="CaffePreprocessor"/>: R-CNN warp, BGR 0–255, minus a mean pixel or mean image.</summary>
-    Caffe,
-}
-
 /// <summary>
-/// Picks the preprocessing a network was trained with. The embedded ResNet-18 (<see cref="ModelCatalog.ResNet18ImageNet"/>,
-/// recognised by its file hash, or any network with its CNTK residual-stage naming) gets <see cref="ImageNetPreprocessor"/>
-/// with the mean image of its shipped <c>ResNetPreprocess.onnx</c>. Networks in the CaffeNet vocabulary (conv1 … fc8)
-/// get <see cref="CaffePreprocessor"/> with the ILSVRC-2012 mean pixel (BGR 104, 117, 123, what Caffe's
-/// <c>ilsvrc_2012_mean</c> averages to) or the mean image of a given file. The chosen preprocessor's
-/// <see cref="IPreprocessor.Description"/> names the convention and mean, so the choice is in every manifest and store key.
+/// Picks the input convention a network is fed in (<see cref="InputConvention"/>) and builds its preprocessor. The
+/// automatic choice uses only evidence that cannot be a coincidence: the shipped ResNet-18 (recognised by the content
+/// hash of the file it came from) gets <see cref="InputConvention.CntkResNet"/>; a network built by LayerProbe (CaffeNet
+/// from <c>build-net</c>, CaffeNet-mini from <c>train</c>, and their snapshots) carries its convention in the ONNX
+/// <c>metadata_props</c> (<see cref="InputConvention.MetadataKey"/>). Anything else needs <c>--preprocess NAME</c> (or all
+/// of <c>--channels/--scale/--mean/--std</c>). The preprocessor's <see cref="IPreprocessor.Description"/> holds every
+/// number, so the choice is in every manifest and store key.
 /// </summary>
 public static class Preprocessing
 {
     /// <summary>Caffe's ILSVRC-2012 mean image averaged per channel, BGR order, 0–255 scale (rounded as in R-CNN's code).</summary>
     public static readonly (float B, float G, float R) IlsvrcMeanPixel = (104f, 117f, 123f);
 
-    static readonly Lazy<string> CatalogResNetSha = new(() =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(ModelCatalog.Resolve(ModelCatalog.ResNet18ImageNet)))));
+    /// <summary>SHA-256 of the shipped ResNet-18 (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1, ResNet18.onnx).</summary>
+    public const string ShippedResNet18Sha256 = "e2552f19db2dfdb01b3669537b6a0f1b44da38d18279535492ed5dfc2ef1ff8f";
+
+    /// <summary>The preprocessor for <paramref name="network"/> at its automatic convention and side <paramref name="size"/>.</summary>
+    public static ConventionPreprocessor For(OnnxNetwork network, int? size = null, int padding = 0) =>
+        For(network, PreprocessingRequest.Automatic with { Size = size }, padding);
 
     /// <summary>
-    /// The preprocessor for <paramref name="network"/> at side <paramref name="size"/> (null: the network's declared
-    /// input side, else 224 for ImageNet and 227 for Caffe). <paramref name="padding"/> is the Caffe warp's context
-    /// (16 for boxes, 0 for whole images); <paramref name="meanFile"/> (Caffe only) replaces the mean pixel with a mean
-    /// image; <paramref name="convention"/> overrides the automatic choice.
+    /// The preprocessor for <paramref name="network"/> as <paramref name="request"/> asks (side: the request's, else the
+    /// network's declared one, else <see cref="OnnxNetwork.DefaultInputSide"/>). <paramref name="padding"/> is the warp's
+    /// context (16 for boxes, 0 for whole images).
     /// </summary>
-    public static IPreprocessor For(OnnxNetwork network, int? size = null, int padding = 0,
-        PreprocessingConvention convention = PreprocessingConvention.Auto, string? meanFile = null)
+    public static ConventionPreprocessor For(OnnxNetwork network, PreprocessingRequest request, int padding = 0)
     {
-        if (convention == PreprocessingConvention.Auto) convention = ConventionOf(network);
+        var convention = Resolve(network, request);
         var declared = network.InputSize;
         if (declared is { } d && d.Height != d.Width)
             throw LayerProbeException.For(network.Path, $"the network takes {d.Height}x{d.Width} inputs; only square inputs are supported");
-        if (size is { } s && declared is { } dd && s != dd.Height)
+        if (request.Size is { } s && declared is { } dd && s != dd.Height)
             throw LayerProbeException.For(network.Path, $"the network takes {dd.Height}x{dd.Width} inputs, not {s}x{s} (adapt it with a dynamic input first)");
-        if (size is <= 0) throw LayerProbeException.For("--size", $"input size must be positive, got {size}");
-        if (convention == PreprocessingConvention.ImageNet)
-        {
-            if (meanFile is not null) throw LayerProbeException.For(meanFile, "a mean file applies to Caffe preprocessing only");
-            return ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve(ModelCatalog.ResNet18ImageNetPreprocess), size ?? declared?.Height ?? ImageNetPreprocessor.NativeSize);
-        }
-        int side = size ?? declared?.Height ?? 227;
+        if (request.Size is <= 0) throw LayerProbeException.For("--size", $"input size must be positive, got {request.Size}");
+        int side = request.Size ?? declared?.Height ?? OnnxNetwork.DefaultInputSide;
         if (2 * padding >= side)
             throw LayerProbeException.For(network.Path, $"{side}x{side} inputs leave no room for the warp's {padding} pixels of context on each side (box items need inputs larger than {2 * padding})");
-        return Caffe(side, padding, meanFile);
+        if (convention.ChannelCount != network.InputChannels)
+            throw LayerProbeException.For(network.Path, $"the network takes {network.InputChannels} input channel(s); the {convention.Name} convention makes {convention.ChannelCount}");
+        return Build(convention, side, padding);
+    }
+
+    /// <summary>The preprocessor of <paramref name="convention"/> at side <paramref name="side"/>, its mean image loaded.</summary>
+    public static ConventionPreprocessor Build(InputConvention convention, int side, int padding = 0)
+    {
+        convention.Validate();
+        if (convention.MeanImage is null) return new ConventionPreprocessor(convention, side, padding);
+        if (convention.MeanImage != InputConvention.CntkResNetMeanImage)
+            return new ConventionPreprocessor(convention, side, padding, MeanImageFile.Load(convention.MeanImage, side));
+        var mean = CntkResNetMean.ReadBgrMean(ModelCatalog.Resolve(ModelCatalog.ResNet18ImageNetPreprocess));
+        var (b, g, r) = mean.ChannelMeans();
+        float[] averages = convention.Channels == ChannelOrder.Bgr ? [b, g, r] : [r, g, b];
+        if (side == CntkResNetMean.NativeSize)
+            return new ConventionPreprocessor(convention with { Mean = averages.Select(v => v * convention.Scale).ToArray() }, side, padding, mean);
+        // at another side the mean image's channel averages are subtracted
+        return new ConventionPreprocessor(convention with { Mean = averages.Select(v => v * convention.Scale).ToArray(), MeanImage = null }, side, padding);
     }
 
     /// <summary>
@@ -68,12 +73,25 @@ public static class Preprocessing
         return new CaffePreprocessor(mean, side, padding);
     }
 
-    /// <summary>The convention <see cref="For"/> picks for <paramref name="network"/> when not overridden.</summary>
-    public static PreprocessingConvention ConventionOf(OnnxNetwork network)
+    /// <summary>The convention <paramref name="request"/> asks for on <paramref name="network"/>, overrides applied.</summary>
+    public static InputConvention Resolve(OnnxNetwork network, PreprocessingRequest request)
     {
-        // residual names first: the ResNet-18 table also uses the paper's pool1/pool5
-        if (network.Aliases.Names.Contains("res5c") || network.Sha256 == CatalogResNetSha.Value) return PreprocessingConvention.ImageNet;
-        if (network.Aliases.Names.Any(n => LayerAliases.CaffeNetVocabulary.Contains(n))) return PreprocessingConvention.Caffe;
-        throw LayerProbeException.For(network.Path, "cannot tell the network's input convention; choose one (--preprocess imagenet|caffe)");
+        InputConvention convention;
+        if (request.Preset is { } name)
+            convention = InputConvention.Presets.TryGetValue(name, out var preset) ? preset
+                : throw LayerProbeException.For("--preprocess", $"unknown input convention '{name}' (known: {InputConvention.PresetList.Replace('|', ',')})");
+        else if (request.IsComplete)
+            convention = new InputConvention("custom", request.Channels!.Value, request.Scale!.Value, request.Mean ?? [], request.Std!, request.MeanImage);
+        else convention = ConventionOf(network);
+        return request.Apply(convention);
+    }
+
+    /// <summary>The convention the network's own evidence names; otherwise a one-line request to choose.</summary>
+    public static InputConvention ConventionOf(OnnxNetwork network)
+    {
+        if (network.OriginSha256 == ShippedResNet18Sha256) return InputConvention.CntkResNet;
+        var marked = network.Model.MetadataProps.FirstOrDefault(p => p.Key == InputConvention.MetadataKey)?.Value;
+        if (marked is not null && InputConvention.Presets.TryGetValue(marked, out var convention)) return convention;
+        throw LayerProbeException.For(network.Path, $"input convention unknown; pass --preprocess {InputConvention.PresetList}");
     }
 }

@@ -34,7 +34,7 @@ public static class ItemSetSources
 
     /// <summary>Resolves <c>scheme:argument</c>; an unknown scheme or a malformed argument is a one-line user error.</summary>
     public static (IItemSet Items, IPreprocessor Preprocessor) Create(string specification, OnnxNetwork network,
-        PreprocessingConvention convention = PreprocessingConvention.Auto, int? size = null, string? meanFile = null)
+        PreprocessingRequest? preprocessing = null)
     {
         int colon = specification.IndexOf(':');
         string scheme = colon < 0 ? specification : specification[..colon];
@@ -42,7 +42,7 @@ public static class ItemSetSources
         if (!Schemes.TryGetValue(scheme, out var factory))
             throw LayerProbeException.For("--data", $"unknown data source '{scheme}' (known: {string.Join(", ", Names)})");
         var (items, padding) = factory(argument);
-        return (items, Preprocessing.For(network, size, padding, convention, meanFile));
+        return (items, Preprocessing.For(network, preprocessing ?? PreprocessingRequest.Automatic, padding));
     }
 
     static (IItemSet, int) FashionMnistSource(string argument)

@@ -8,7 +8,8 @@ namespace LayerProbe.Networks;
 /// the paper's vocabulary: conv1, relu1, pool1, norm1, conv2, …, pool5, fc6, relu6, fc7, relu7, fc8, prob. Pre-ReLU
 /// (convK, fcK) and post-ReLU (reluK) values are separate values. Weights are drawn with the 2014 Caffe recipe
 /// (Gaussian std 0.01 for conv and fc8, 0.005 for fc6/fc7; biases conv1 0, conv2 1, conv3 0, conv4 1, conv5 1,
-/// fc6 1, fc7 1, fc8 0), seeded, so the same spec always gives the same bytes.
+/// fc6 1, fc7 1, fc8 0), seeded, so the same spec always gives the same bytes. The model's <c>metadata_props</c> record
+/// its input convention (<see cref="Data.InputConvention.MetadataKey"/>: <c>caffe</c>, or <c>grey</c> for one channel).
 /// </summary>
 public static class CaffeNet
 {
@@ -46,7 +47,14 @@ public static class CaffeNet
         x = Fc(g, init, "fc8", x, spec.FcWidth, spec.Classes, 0.01f, 0f);
         g.Node("Softmax", "prob", [x], "prob", OnnxGraphBuilder.Int("axis", 1));
         g.Output("prob", "N", spec.Classes);
-        return g.ToModel(13, $"CaffeNet-topology network built by LayerProbe: {Describe(spec)}");
+        var model = g.ToModel(13, $"CaffeNet-topology network built by LayerProbe: {Describe(spec)}");
+        // the input convention travels with the network (and its snapshots): Caffe's for colour, train's grey otherwise
+        model.MetadataProps.Add(new StringStringEntryProto
+        {
+            Key = Data.InputConvention.MetadataKey,
+            Value = spec.InputChannels == 1 ? Data.InputConvention.Grey.Name : Data.InputConvention.Caffe.Name,
+        });
+        return model;
     }
 
     /// <summary>Builds the model and writes it to <paramref name="path"/> atomically (temp file, then rename).</summary>

@@ -63,7 +63,7 @@ public static class InputAdaptation
             node.Attribute.Clear();
         }
         string label = declared == (h, w) ? $"{network.Path}@batched" : $"{network.Path}@{h}x{w}";
-        return OnnxNetwork.FromBytes(model.ToByteArray(), label);
+        return OnnxNetwork.FromBytes(model.ToByteArray(), label, network.DataInputs.Count > 1 ? network.InputName : null, network.OriginSha256);
     }
 
     /// <summary>Names of AveragePool nodes whose kernel equals their input map at the declared input size.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace LayerProbe.Networks;
 
@@ -15,8 +16,10 @@ public sealed record LayerInfo(string? Alias, string Value, string Op, string No
 }
 
 /// <summary>
-/// Lists every layer of a network with its output shape for a given input size, by running ONNX Runtime once on a
-/// zero image with every node output exposed (so shapes are what the runtime computes, not a re-derivation).
+/// Lists every layer of a network — each float activation of the image (<see cref="OnnxNetwork.Activations"/>; Identity
+/// copies and constants are not layers) — with its output shape for a given input size, by running ONNX Runtime once on
+/// a zero image with those values exposed (so shapes and element types are what the runtime computes, not a
+/// re-derivation). Values the runtime reports as non-float are left out.
 /// </summary>
 public static class LayerTable
 {
@@ -26,28 +29,40 @@ public static class LayerTable
     /// </summary>
     public const long MaxInputValues = 1L << 24;
 
-    /// <summary>All node outputs of <paramref name="network"/> for an input of the given size (default: declared).</summary>
+    /// <summary>
+    /// The layers of <paramref name="network"/> for an input of the given size (default: the declared size, else
+    /// <see cref="OnnxNetwork.DefaultInputSide"/>).
+    /// </summary>
     public static IReadOnlyList<LayerInfo> Read(OnnxNetwork network, int? height = null, int? width = null)
     {
         var declared = network.InputSize;
-        int h = height ?? declared?.Height ?? 224, w = width ?? declared?.Width ?? 224, c = network.InputChannels;
+        int h = height ?? declared?.Height ?? OnnxNetwork.DefaultInputSide, w = width ?? declared?.Width ?? OnnxNetwork.DefaultInputSide;
+        int c = network.InputChannels;
         if ((long)c * h * w > MaxInputValues)
             throw LayerProbeException.For(network.Path, $"an input of {c}x{h}x{w} is larger than a layer table runs ({MaxInputValues} values)");
-        var outputs = network.NodeOutputs().ToList();
-        var names = outputs.Select(o => o.Value).Distinct().ToArray();
+        var producers = new Dictionary<string, Onnx.NodeProto>();
+        foreach (var (v, node) in network.NodeOutputs()) producers[v] = node;
+        var candidates = network.Activations.Where(v => producers[v].OpType != "Identity").ToArray();
+        if (candidates.Length == 0) return [];
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
-        using var session = OnnxSession.Create(network, network.WithOutputs(names), options);
-        var shapes = new Dictionary<string, long[]>();
+        using var session = OnnxSession.Create(network, network.WithOutputs(candidates), options);
+        var rows = new List<LayerInfo>();
         try
         {
             using var input = OrtValue.CreateTensorValueFromMemory(new float[c * h * w], [1, c, h, w]);
             using var runOptions = new RunOptions();
-            using var results = session.Run(runOptions, [network.InputName], [input], names);
-            for (int i = 0; i < names.Length; i++)
-                if (results[i].IsTensor) shapes[names[i]] = results[i].GetTensorTypeAndShape().Shape;
+            using var results = session.Run(runOptions, [network.InputName], [input], candidates);
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                if (!results[i].IsTensor) continue;
+                var info = results[i].GetTensorTypeAndShape();
+                if (info.ElementDataType != TensorElementType.Float) continue;
+                var node = producers[candidates[i]];
+                rows.Add(new LayerInfo(network.Aliases.AliasOf(candidates[i]), candidates[i], node.OpType, node.Name,
+                    info.Shape.Skip(1).Select(d => (int)d).ToArray()));
+            }
         }
         catch (OnnxRuntimeException e) { throw OnnxSession.Failure(network, "run", e); }
-        return outputs.Select(o => new LayerInfo(network.Aliases.AliasOf(o.Value), o.Value, o.Node.OpType, o.Node.Name,
-            shapes.TryGetValue(o.Value, out var s) ? s.Skip(1).Select(d => (int)d).ToArray() : [])).ToList();
+        return rows;
     }
 }

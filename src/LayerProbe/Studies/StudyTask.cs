@@ -21,13 +21,12 @@ public sealed record StudyTask(ProbeSplit Split, Func<OnnxNetwork, IPreprocessor
     public TextWriter? Log { get; init; }
 
     /// <summary>
-    /// The preprocessor a network trained by <c>layerprobe train</c> expects: one-channel networks get
-    /// <see cref="GreyPreprocessor"/> with the Fashion-MNIST training source's mean pixel and scale; others the
-    /// convention <see cref="Preprocessing.For"/> picks.
+    /// The preprocessor of a network trained by <c>layerprobe train</c>: the convention its builder recorded (grey for the
+    /// one-channel CaffeNet-mini, with the Fashion-MNIST training source's mean pixel and scale; Caffe's for colour).
     /// </summary>
-    public static IPreprocessor DefaultPreprocessor(OnnxNetwork network) =>
-        network.InputChannels == 1
-            ? new GreyPreprocessor(network.InputSize?.Height ?? FashionMnist.Side, Training.FashionMnistTrainingSource.MeanPixel,
-                Training.FashionMnistTrainingSource.UnitScale)
-            : Preprocessing.For(network);
+    public static IPreprocessor DefaultPreprocessor(OnnxNetwork network) => Preprocessing.For(network);
+
+    /// <summary>Preprocessors as <paramref name="request"/> asks (the command line's <c>--preprocess</c> and overrides).</summary>
+    public static Func<OnnxNetwork, IPreprocessor> Preprocessors(PreprocessingRequest request) =>
+        network => Preprocessing.For(network, request);
 }

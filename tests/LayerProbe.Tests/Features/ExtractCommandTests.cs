@@ -35,7 +35,7 @@ public class ExtractCommandTests
             {
                 using var m = FeatureMatrix.Open(store);
                 Assert.Equal(["cls/im0.png", "cls/im1.png", "cls/im2.png"], m.Ids);
-                Assert.Contains("caffe-warp(crop=16,padding=0", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
+                Assert.Contains("caffe(channels=bgr,scale=1,mean=(104,117,123),std=(1,1,1))(size=16,padding=0", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
                 Assert.True(File.Exists(Path.Combine(store, FeatureStoreFiles.Npy)));
             }
             Assert.Equal(2, CliApp.Run(["extract", "--model", model, "--layers", "conv9", "--images", tmp.Sub("images"), "--out", out_]));
@@ -67,7 +67,8 @@ public class ExtractCommandTests
         var data = FashionMnist.Load("test");
         // one item of each class, in index order
         Assert.Equal(Enumerable.Range(0, 10), m.Ids.Select(id => (int)data.Labels[int.Parse(id.Split('/')[1])]).Order());
-        Assert.StartsWith("imagenet-resnet(size=224", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
+        Assert.StartsWith("cntk-resnet(channels=bgr,scale=1,mean=(", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
+        Assert.Contains("(size=224,padding=0,resize=bilinear-noaa,mean-image=image(", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
         Assert.Contains(m.Row(0).ToArray(), v => v != 0);
     }
 

@@ -6,7 +6,8 @@ namespace LayerProbe.Tests.Features;
 
 /// <summary>
 /// A small CaffeNet-vocabulary ONNX graph built in the test (conv1 → relu1 → pool1 → conv2 → relu2 → pool5 global
-/// average → fc6 via Flatten + Gemm) with seeded random weights, input N×3×16×16: fast enough for resume tests.
+/// average → fc6 via Flatten + Gemm) with seeded random weights, input N×3×16×16: fast enough for resume tests. Marked
+/// with the Caffe input convention, as LayerProbe's own builders mark their networks.
 /// </summary>
 static class TinyNetwork
 {
@@ -34,6 +35,8 @@ static class TinyNetwork
         graph.Output.Add(Tensor("fc6", [-1, 5]));
         var model = new ModelProto { IrVersion = 8, Graph = graph, ProducerName = "LayerProbe.Tests" };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        // fed the Caffe way, recorded as LayerProbe's builders record it
+        model.MetadataProps.Add(new StringStringEntryProto { Key = LayerProbe.Data.InputConvention.MetadataKey, Value = "caffe" });
         string path = Path.Combine(directory, $"tiny-{seed}.onnx");
         File.WriteAllBytes(path, model.ToByteArray());
         return path;

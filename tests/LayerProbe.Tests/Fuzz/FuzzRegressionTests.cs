@@ -158,8 +158,8 @@ public class FuzzRegressionTests : IDisposable
         Assert.Contains("ONNX Runtime cannot run the model", Refused(path, () => LayerTable.Read(network, 20, 20)));
     }
 
-    [Fact] // A non-float layer output made AsTensor<float>() null (NullReferenceException).
-    public void Onnx_layer_table_lists_non_float_outputs_with_their_shape()
+    [Fact] // A non-float layer output made AsTensor<float>() null (NullReferenceException); layers are float activations only.
+    public void Onnx_layer_table_leaves_out_non_float_outputs()
     {
         var model = Tiny();
         var cast = new NodeProto { OpType = "Cast", Name = "cast_node" };
@@ -168,7 +168,7 @@ public class FuzzRegressionTests : IDisposable
         cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Int64 });
         model.Graph.Node.Add(cast);
         var rows = LayerTable.Read(OnnxNetwork.Load(WriteModel(model)));
-        Assert.Equal([5], rows.Single(r => r.Value == "fc6_int").Shape);
+        Assert.DoesNotContain(rows, r => r.Value == "fc6_int");
         Assert.Equal([4, Features.TinyNetwork.Size, Features.TinyNetwork.Size], rows.Single(r => r.Value == "conv1").Shape);
     }
 

@@ -31,6 +31,7 @@ public static class ExternalReferences
         Module("torch", "python3-torch"),
         Module("torchvision", "python3-torchvision"),
         Module("onnx", "python3-onnx"),
+        Module("PIL", "python3-pil"),
         Module("scipy", "python3-scipy"),
         Program("liblinear-train", "liblinear-tools"),
         Program("liblinear-predict", "liblinear-tools"),

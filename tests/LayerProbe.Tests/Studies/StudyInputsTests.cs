@@ -17,7 +17,7 @@ public class StudyInputsTests
         var items = new FashionMnistItems(data, [0, 1, 2]);
         var source = FashionMnistTrainingSource.Load("t10k", limit: 3, scale: FashionMnistTrainingSource.UnitScale);
         var preprocessor = StudyTask.DefaultPreprocessor(TrainingFixtures.Mini(channels: 1));
-        Assert.IsType<GreyPreprocessor>(preprocessor);
+        Assert.Equal("grey", Assert.IsType<ConventionPreprocessor>(preprocessor).Convention.Name);
         var expected = new float[3 * 28 * 28];
         source.Fill([0, 1, 2], expected, new long[3]);
         for (int i = 0; i < 3; i++)

@@ -6,10 +6,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace LayerProbe.Tests.Data;
 
 /// <summary>
-/// Our ImageNet preprocessing + ResNet18.onnx must equal the shipped ResNetPreprocess.onnx + ResNet18.onnx (both run in
+/// Our cntk-resnet preprocessing + ResNet18.onnx must equal the shipped ResNetPreprocess.onnx + ResNet18.onnx (both run in
 /// ONNX Runtime) on the same resized image.
 /// </summary>
-public class ImageNetPreprocessorTests
+public class CntkResNetPreprocessingTests
 {
     static RgbImage TestImage()
     {
@@ -33,13 +33,14 @@ public class ImageNetPreprocessorTests
     [Fact]
     public void Reads_bgr_order_and_mean_image_from_the_shipped_graph()
     {
-        var pre = ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve("resnet18-imagenet-preprocess"));
+        var pre = Preprocessing.Build(InputConvention.CntkResNet, 224);
         Assert.Equal((3, 224, 224), (pre.Channels, pre.Height, pre.Width));
-        Assert.Contains("order=BGR", pre.Description);
-        var mean = ImageNetPreprocessor.ReadBgrMean(ModelCatalog.Resolve("resnet18-imagenet-preprocess"));
+        Assert.Contains("channels=bgr", pre.Description);
+        var mean = CntkResNetMean.ReadBgrMean(ModelCatalog.Resolve("resnet18-imagenet-preprocess"));
         var (b, g, r) = mean.ChannelMeans();
         Assert.InRange(b, 80, 140); Assert.InRange(g, 80, 140); Assert.InRange(r, 80, 140); // 0–255 scale, not [0,1]
-        var small = ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve("resnet18-imagenet-preprocess"), 112);
+        Assert.Equal(new[] { b, g, r }, pre.Convention.Mean); // recorded in the description and manifests
+        var small = Preprocessing.Build(InputConvention.CntkResNet, 112);
         Assert.Equal(112, small.Width);
     }
 
@@ -47,7 +48,7 @@ public class ImageNetPreprocessorTests
     public void Features_match_the_shipped_preprocessing_graph_then_resnet18()
     {
         var image = TestImage();
-        var pre = ImageNetPreprocessor.FromOnnx(ModelCatalog.Resolve("resnet18-imagenet-preprocess"));
+        var pre = Preprocessing.Build(InputConvention.CntkResNet, 224);
         var ours = new float[3 * 224 * 224];
         pre.Fill(image, null, ours);
 

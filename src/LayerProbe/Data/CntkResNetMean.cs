@@ -5,49 +5,15 @@ using Onnx;
 namespace LayerProbe.Data;
 
 /// <summary>
-/// Input for the embedded ImageNet ResNet-18 (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18). Its companion graph
-/// <c>ResNetPreprocess.onnx</c> takes RGB planar 0–255 [1,3,224,224], splits the channels, concatenates them as B,G,R and
-/// subtracts a 224×224 mean image (no scaling, no std division). This preprocessor does the same in one pass: the
-/// region (whole image when null) resized anisotropically to <see cref="Size"/>² with the toolkit's one bilinear warp
-/// (padding 0), BGR, 0–255, minus that mean image. At a size other than 224 the mean image's per-channel averages are
-/// subtracted instead.
+/// The mean image of the embedded ImageNet ResNet-18 (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18). Its companion
+/// graph <c>ResNetPreprocess.onnx</c> takes RGB planar 0–255 [1,3,224,224], splits the channels, concatenates them as
+/// B,G,R and subtracts a 224×224 mean image (no scaling, no std division): the <see cref="InputConvention.CntkResNet"/>
+/// convention, which <see cref="ConventionPreprocessor"/> feeds in one pass.
 /// </summary>
-public sealed class ImageNetPreprocessor : IPreprocessor
+public static class CntkResNetMean
 {
-    /// <summary>Input side of the ResNet-18 graph.</summary>
+    /// <summary>Input side of the ResNet-18 graph and of its mean image.</summary>
     public const int NativeSize = 224;
-    readonly MeanImage _mean;
-
-    ImageNetPreprocessor(MeanImage mean, int size) { _mean = mean; Size = size; }
-
-    /// <summary>Reads the mean and channel order from a ResNetPreprocess-style ONNX graph (Split → Concat → Sub).</summary>
-    public static ImageNetPreprocessor FromOnnx(string preprocessGraphPath, int size = NativeSize)
-    {
-        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), "must be positive");
-        var mean = ReadBgrMean(preprocessGraphPath);
-        return new(size == NativeSize ? mean : PixelOf(mean, size), size);
-    }
-
-    /// <summary>Side of the output.</summary>
-    public int Size { get; }
-    /// <inheritdoc/>
-    public int Channels => 3;
-    /// <inheritdoc/>
-    public int Height => Size;
-    /// <inheritdoc/>
-    public int Width => Size;
-    /// <inheritdoc/>
-    public string Description => $"imagenet-resnet(size={Size},resize=bilinear-noaa,order=BGR,scale=0-255,mean={_mean.Description})";
-
-    /// <inheritdoc/>
-    public void Fill(RgbImage image, PixelBox? region, Span<float> destination) =>
-        CaffePreprocessor.WarpInto(image, region ?? PixelBox.WholeImage(image.Width, image.Height), Size, 0, _mean.Values, destination);
-
-    static MeanImage PixelOf(MeanImage mean, int size)
-    {
-        var (b, g, r) = mean.ChannelMeans();
-        return MeanImage.FromPixel(b, g, r, size);
-    }
 
     /// <summary>
     /// Checks the graph is exactly Split(axis 1, RGB) → Concat(axis 1) in B,G,R order → Sub(mean initializer) and
