@@ -5,7 +5,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe entropy --stores NET/LAYER=DIR,… --labels FILE --out DIR [--variant R|V|both] [--units channel|position]</c>:
-/// label entropy of every unit (METHOD.md §5.1, E11) from stored features.
+/// label entropy of every unit (docs/method.md §5.1, E11) from stored features.
 /// </summary>
 static class EntropyCommand
 {

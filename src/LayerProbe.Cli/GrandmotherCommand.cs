@@ -7,7 +7,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe grandmother --train DIR --test DIR --labels FILE --out DIR [--c 0.001] [--ranking ap|entropy]</c>: grandmother cells (E12,
-/// METHOD.md §5.2) on the sp-max filter responses of a conv layer (units themselves for fc layers).
+/// docs/method.md §5.2) on the sp-max filter responses of a conv layer (units themselves for fc layers).
 /// </summary>
 static class GrandmotherCommand
 {

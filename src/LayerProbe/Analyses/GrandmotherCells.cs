@@ -3,7 +3,7 @@ using LayerProbe.Reports;
 
 namespace LayerProbe.Analyses;
 
-/// <summary>How filters are ordered before the top-k SVMs (METHOD.md §5.2 step 3).</summary>
+/// <summary>How filters are ordered before the top-k SVMs (docs/method.md §5.2 step 3).</summary>
 public enum FilterRankingCriterion
 {
     /// <summary>Per class, by the filter's own AP for that class on the train items (default; final-paper reading).</summary>
@@ -13,7 +13,7 @@ public enum FilterRankingCriterion
     LabelEntropy,
 }
 
-/// <summary>Options of <see cref="GrandmotherCells"/> (METHOD.md §5.2).</summary>
+/// <summary>Options of <see cref="GrandmotherCells"/> (docs/method.md §5.2).</summary>
 public sealed record GrandmotherCellOptions
 {
     /// <summary>Numbers of top filters to train on (values above the filter count are dropped; "all" is always added).</summary>
@@ -48,7 +48,7 @@ public sealed record GrandmotherCellResult(IReadOnlyList<int> FilterCounts, IRea
 }
 
 /// <summary>
-/// E12, grandmother cells / how distributed the code is (METHOD.md §5.2): per class, filters (sp-max dimensions) are
+/// E12, grandmother cells / how distributed the code is (docs/method.md §5.2): per class, filters (sp-max dimensions) are
 /// ranked by their single-filter AP on the TRAIN items; a linear SVM per class is trained on the top-k filters for each
 /// k and evaluated on the TEST items; k50/k90 = fewest filters reaching 50 %/90 % of the all-filter AP. Features are
 /// rescaled to mean norm 20 (§6.3) separately for each filter subset, estimated on its training rows.
@@ -170,7 +170,7 @@ public static class GrandmotherCells
 
         output.WriteManifest("grandmother-cells", new Dictionary<string, object?>
         {
-            ["definition"] = "METHOD.md §5.2: filters ranked per class by single-filter train AP; SVM on top-k filters; AP on test",
+            ["definition"] = "docs/method.md §5.2: filters ranked per class by single-filter train AP; SVM on top-k filters; AP on test",
             ["filterCounts"] = result.FilterCounts,
             ["svm"] = options.Svm,
             ["ap"] = flavour,

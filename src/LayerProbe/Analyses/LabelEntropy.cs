@@ -1,6 +1,6 @@
 namespace LayerProbe.Analyses;
 
-/// <summary>Threshold variants of the label-entropy curve (METHOD.md §5.1 step 4).</summary>
+/// <summary>Threshold variants of the label-entropy curve (docs/method.md §5.1 step 4).</summary>
 public enum EntropyThresholds
 {
     /// <summary>R: S_k = top ⌈k·N/100⌉ items by response, extended to every item tied with the cut value (default).</summary>
@@ -10,7 +10,7 @@ public enum EntropyThresholds
 }
 
 /// <summary>
-/// Label entropy of one unit (METHOD.md §5.1): sort items by the unit's response (descending), take the class
+/// Label entropy of one unit (docs/method.md §5.1): sort items by the unit's response (descending), take the class
 /// histogram of the top set S_k at 100 thresholds, H_k = −Σ p log2 p (bits), and E_u = mean of H_k over the thresholds
 /// with non-empty S_k (area under the H-vs-fraction curve).
 /// </summary>

@@ -37,7 +37,7 @@ public sealed record LayerEntropies(string Network, string Layer, EntropyThresho
 }
 
 /// <summary>
-/// E11 (METHOD.md §5.1): label entropy of every unit of every given layer, before/after fine-tuning when several
+/// E11 (docs/method.md §5.1): label entropy of every unit of every given layer, before/after fine-tuning when several
 /// networks are given. Outputs a per-layer summary (mean/median E_u, E_u/H(prior)), sorted entropy curves
 /// (draft Fig. 3), mean entropy per layer per network (draft Fig. 4) and per-unit values.
 /// </summary>
@@ -87,7 +87,7 @@ public static class LabelEntropyAnalysis
         WriteReports(results, options, output);
         output.WriteManifest("label-entropy", new Dictionary<string, object?>
         {
-            ["definition"] = "METHOD.md §5.1: E_u = mean over 100 thresholds of the class entropy (bits) of the top set",
+            ["definition"] = "docs/method.md §5.1: E_u = mean over 100 thresholds of the class entropy (bits) of the top set",
             ["variants"] = options.Variants.Select(v => v.ToString()).ToArray(),
             ["units"] = options.Units.ToString(),
             ["items"] = items,

@@ -4,7 +4,7 @@ namespace LayerProbe.Analyses;
 
 /// <summary>
 /// The data of a probing task, PASCAL style: probes are trained on trainval with C chosen on val after training on
-/// train (METHOD.md §2.1), then scored on test.
+/// train (docs/method.md §2.1), then scored on test.
 /// </summary>
 /// <param name="TrainVal">Items the probes learn from.</param>
 /// <param name="Test">Items the probes are scored on.</param>

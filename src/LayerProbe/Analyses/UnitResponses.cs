@@ -3,7 +3,7 @@ using LayerProbe.Probes;
 
 namespace LayerProbe.Analyses;
 
-/// <summary>What counts as a "unit" of a layer for label entropy (METHOD.md §5.1 step 2).</summary>
+/// <summary>What counts as a "unit" of a layer for label entropy (docs/method.md §5.1 step 2).</summary>
 public enum UnitKind
 {
     /// <summary>One unit per channel, response = the channel's spatial max (fc layers: the scalar) — default.</summary>

@@ -1,7 +1,7 @@
 namespace LayerProbe.Data;
 
 /// <summary>
-/// CaffeNet input (METHOD.md §1.1, §6.1): the R-CNN warp of the region (whole image when null) to
+/// CaffeNet input (docs/method.md §1.1, §6.1): the R-CNN warp of the region (whole image when null) to
 /// <see cref="CropSize"/>² with <see cref="Padding"/> pixels of context, bilinear without antialiasing, BGR, 0–255,
 /// minus the mean image at the pasted offsets, pasted into a zero canvas (pixels beyond the image are therefore 0,
 /// i.e. the mean colour). Padding 0 is the plain anisotropic warp of the region.

@@ -2,7 +2,7 @@ namespace LayerProbe.Data;
 
 /// <summary>
 /// Labels of an item set: an item × class matrix of +1 (present), −1 (absent) and 0 (only difficult instances, VOC
-/// image labels; METHOD.md §2.1). Single-label sets also keep each item's class index.
+/// image labels; docs/method.md §2.1). Single-label sets also keep each item's class index.
 /// </summary>
 public sealed class ItemLabels
 {

@@ -2,7 +2,7 @@ namespace LayerProbe.Data;
 
 /// <summary>
 /// What a Caffe-style preprocessor subtracts: a per-pixel mean image, planar BGR 3×Size×Size in 0–255 scale
-/// (e.g. the ILSVRC12 mean centre-cropped to 227, METHOD.md §1.1), or a constant mean pixel broadcast to that shape.
+/// (e.g. the ILSVRC12 mean centre-cropped to 227, docs/method.md §1.1), or a constant mean pixel broadcast to that shape.
 /// </summary>
 public sealed class MeanImage
 {

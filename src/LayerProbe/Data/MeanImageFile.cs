@@ -8,7 +8,7 @@ namespace LayerProbe.Data;
 
 /// <summary>
 /// Reads a Caffe mean image — <c>.binaryproto</c> (Caffe BlobProto) or <c>.npy</c> (e.g. <c>ilsvrc_2012_mean.npy</c>) —
-/// holding planar BGR 3×S×S in 0–255 scale, and centre-crops it to the network's input side (METHOD.md §1.1).
+/// holding planar BGR 3×S×S in 0–255 scale, and centre-crops it to the network's input side (docs/method.md §1.1).
 /// </summary>
 public static partial class MeanImageFile
 {

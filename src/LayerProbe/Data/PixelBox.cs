@@ -1,7 +1,7 @@
 namespace LayerProbe.Data;
 
 /// <summary>
-/// A box in VOC pixel coordinates: 1-based, inclusive corners, so width = X2 − X1 + 1 (METHOD.md §6.2).
+/// A box in VOC pixel coordinates: 1-based, inclusive corners, so width = X2 − X1 + 1 (docs/method.md §6.2).
 /// The one box type of the project (GT boxes, proposals, detections).
 /// </summary>
 public readonly record struct PixelBox(double X1, double Y1, double X2, double Y2)

@@ -1,7 +1,7 @@
 namespace LayerProbe.Data;
 
 /// <summary>
-/// Where a region lands in the R-CNN warp (METHOD.md §6.1, <c>rcnn_im_crop.m</c> mode <c>warp</c>): the clipped source
+/// Where a region lands in the R-CNN warp (docs/method.md §6.1, <c>rcnn_im_crop.m</c> mode <c>warp</c>): the clipped source
 /// rectangle (1-based inclusive, integer) is resized to <see cref="TargetWidth"/>×<see cref="TargetHeight"/> and pasted
 /// at (<see cref="PadX"/>, <see cref="PadY"/>) (0-based) of the crop-size canvas.
 /// </summary>

@@ -6,7 +6,7 @@ namespace LayerProbe.Data;
 
 /// <summary>
 /// Parses VOC annotation XML (<c>size</c>, <c>object</c> with <c>name</c>, <c>pose</c>, <c>truncated</c>,
-/// <c>difficult</c>, <c>bndbox</c>). Boxes stay in VOC's 1-based inclusive pixel convention (METHOD.md §6.2).
+/// <c>difficult</c>, <c>bndbox</c>). Boxes stay in VOC's 1-based inclusive pixel convention (docs/method.md §6.2).
 /// Any problem is a <see cref="LayerProbeException"/> naming the file.
 /// </summary>
 public static class VocAnnotationReader

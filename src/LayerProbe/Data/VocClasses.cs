@@ -1,6 +1,6 @@
 namespace LayerProbe.Data;
 
-/// <summary>The 20 PASCAL VOC 2007 object classes in devkit order (METHOD.md §2).</summary>
+/// <summary>The 20 PASCAL VOC 2007 object classes in devkit order (docs/method.md §2).</summary>
 public static class VocClasses
 {
     /// <summary>Class names, devkit order; a class's index here is its label everywhere in the toolkit.</summary>

@@ -68,7 +68,7 @@ public sealed class VocDevkit
 
     /// <summary>
     /// Image labels of <paramref name="className"/> in <paramref name="split"/> from <c>&lt;class&gt;_&lt;split&gt;.txt</c>:
-    /// +1 present, −1 absent, 0 only difficult instances (METHOD.md §2.1), keyed by image id.
+    /// +1 present, −1 absent, 0 only difficult instances (docs/method.md §2.1), keyed by image id.
     /// </summary>
     public IReadOnlyDictionary<string, int> ClassLabels(string className, string split)
     {

@@ -1,9 +1,9 @@
 namespace LayerProbe.Data;
 
 /// <summary>
-/// PASCAL-DET-GT items: one item per ground-truth object of a VOC split (METHOD.md §2.2), id
+/// PASCAL-DET-GT items: one item per ground-truth object of a VOC split (docs/method.md §2.2), id
 /// <c>&lt;imageid&gt;/gt/&lt;k&gt;</c> (k = 0-based object index in the annotation), label = the object's class,
-/// with its difficult flag. Difficult objects are included by default (METHOD.md §2.2 [CHOICE]).
+/// with its difficult flag. Difficult objects are included by default (docs/method.md §2.2 [CHOICE]).
 /// </summary>
 public sealed class VocGtBoxes : ILabelledItemSet
 {

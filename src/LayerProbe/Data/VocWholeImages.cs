@@ -2,7 +2,7 @@ namespace LayerProbe.Data;
 
 /// <summary>
 /// PASCAL-CLS items: the whole images of a VOC split, labelled from the per-class <c>&lt;class&gt;_&lt;split&gt;.txt</c>
-/// files (+1/−1/0, METHOD.md §2.1). Region = null (the preprocessor warps the whole image).
+/// files (+1/−1/0, docs/method.md §2.1). Region = null (the preprocessor warps the whole image).
 /// </summary>
 public sealed class VocWholeImages : ILabelledItemSet
 {

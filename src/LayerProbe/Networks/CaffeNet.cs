@@ -4,7 +4,7 @@ using Onnx;
 namespace LayerProbe.Networks;
 
 /// <summary>
-/// Writes CaffeNet (METHOD.md §1.1: AlexNet with pooling before LRN) as an ONNX opset-13 graph whose value names are
+/// Writes CaffeNet (docs/method.md §1.1: AlexNet with pooling before LRN) as an ONNX opset-13 graph whose value names are
 /// the paper's vocabulary: conv1, relu1, pool1, norm1, conv2, …, pool5, fc6, relu6, fc7, relu7, fc8, prob. Pre-ReLU
 /// (convK, fcK) and post-ReLU (reluK) values are separate values. Weights are drawn with the 2014 Caffe recipe
 /// (Gaussian std 0.01 for conv and fc8, 0.005 for fc6/fc7; biases conv1 0, conv2 1, conv3 0, conv4 1, conv5 1,

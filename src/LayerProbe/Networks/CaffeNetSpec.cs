@@ -1,7 +1,7 @@
 namespace LayerProbe.Networks;
 
 /// <summary>
-/// Sizing of a CaffeNet-topology network (METHOD.md §1.1): the full ImageNet CaffeNet, or a scaled "CaffeNet-mini"
+/// Sizing of a CaffeNet-topology network (docs/method.md §1.1): the full ImageNet CaffeNet, or a scaled "CaffeNet-mini"
 /// for CPU demos with the same layers and the same value names, so every analysis runs unchanged on both.
 /// </summary>
 /// <param name="InputChannels">Channels of the input image (3 for BGR, 1 for grey).</param>

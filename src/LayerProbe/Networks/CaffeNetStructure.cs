@@ -4,7 +4,7 @@ using Onnx;
 namespace LayerProbe.Networks;
 
 /// <summary>
-/// Recognises a CaffeNet-like graph (METHOD.md §1.1) by its structure, not its names: from the image input one chain of
+/// Recognises a CaffeNet-like graph (docs/method.md §1.1) by its structure, not its names: from the image input one chain of
 /// five convolutions and three fully connected layers, each followed by a ReLU, max-pools after conv1, conv2 and conv5
 /// (LRN beside the first two optional, before or after the pool), an optional softmax at the end; Flatten, Reshape,
 /// Dropout and Identity may sit anywhere on the chain, an average pool between pool5 and fc6. A fully connected layer is

@@ -55,7 +55,7 @@ public sealed class LayerAliases
         return new LayerAliases(ResidualStages(model, active));
     }
 
-    /// <summary>Sub-layer names of CaffeNet in forward order (METHOD.md §1.1).</summary>
+    /// <summary>Sub-layer names of CaffeNet in forward order (docs/method.md §1.1).</summary>
     public static readonly string[] CaffeNetVocabulary =
     [
         "conv1", "relu1", "pool1", "norm1", "conv2", "relu2", "pool2", "norm2", "conv3", "relu3", "conv4", "relu4",

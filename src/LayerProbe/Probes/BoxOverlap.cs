@@ -3,7 +3,7 @@ using LayerProbe.Data;
 namespace LayerProbe.Probes;
 
 /// <summary>
-/// Intersection-over-union of two <see cref="PixelBox"/>es with the VOC +1 pixel convention (METHOD.md §6.2):
+/// Intersection-over-union of two <see cref="PixelBox"/>es with the VOC +1 pixel convention (docs/method.md §6.2):
 /// intersection = (min x2 − max x1 + 1)·(min y2 − max y1 + 1), 0 if either side ≤ 0. The one IoU of the project.
 /// </summary>
 public static class BoxOverlap

@@ -14,7 +14,7 @@ public sealed record ProbeTrainingRecord(string Solver, IReadOnlyList<CGridPoint
     FeatureScaling? Scaling, int TrainItems, int ValidationItems);
 
 /// <summary>
-/// C selection (METHOD.md §2.1): train on the train split for every C of the grid, score the validation split,
+/// C selection (docs/method.md §2.1): train on the train split for every C of the grid, score the validation split,
 /// pick the C with the highest validation mAP (ties → the earlier grid value), then retrain on train ∪ val.
 /// </summary>
 public static class CSelection

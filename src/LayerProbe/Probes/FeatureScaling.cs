@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace LayerProbe.Probes;
 
 /// <summary>
-/// R-CNN feature scaling (METHOD.md §6.3): every feature vector is multiplied by <see cref="Factor"/> =
+/// R-CNN feature scaling (docs/method.md §6.3): every feature vector is multiplied by <see cref="Factor"/> =
 /// TargetNorm / mean L2 norm, the mean taken over a seeded random sample of training rows, so that one C grid fits
 /// every layer. Norms are summed in double and the factor is checked to be a finite, positive float. The record is what
 /// goes into the manifest.

@@ -3,7 +3,7 @@ using LayerProbe.Data;
 namespace LayerProbe.Probes;
 
 /// <summary>
-/// Greedy non-maximum suppression (METHOD.md §6.5): sort by score descending, keep the best remaining box, drop every
+/// Greedy non-maximum suppression (docs/method.md §6.5): sort by score descending, keep the best remaining box, drop every
 /// other box whose IoU with it is <b>&gt;</b> the threshold (boxes with IoU ≤ threshold survive), repeat.
 /// Ties in score are broken by input order (the lower index is considered first; a stable sort). Note R-CNN's
 /// <c>nms.m</c> picks the last of equal scores after an ascending sort; with distinct scores both agree.

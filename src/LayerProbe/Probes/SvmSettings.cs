@@ -24,7 +24,7 @@ public sealed record SvmSettings(
     int Seed = 1,
     bool Shrinking = true)
 {
-    /// <summary>R-CNN's detection SVM (METHOD.md §6.4): hinge, C = 0.001, w1 = 2, B = 10, liblinear's eps 0.1.</summary>
+    /// <summary>R-CNN's detection SVM (docs/method.md §6.4): hinge, C = 0.001, w1 = 2, B = 10, liblinear's eps 0.1.</summary>
     public static SvmSettings RcnnDetection => new();
 }
 

@@ -16,7 +16,7 @@ public readonly record struct ApResult(double ElevenPoint, double Area, int Posi
 }
 
 /// <summary>
-/// VOC average precision (METHOD.md §2.1, §6.7). Ranking uses <see cref="Ranking.Descending"/> (score descending,
+/// VOC average precision (docs/method.md §2.1, §6.7). Ranking uses <see cref="Ranking.Descending"/> (score descending,
 /// ties in input order, like the devkit's stable MATLAB sort). Ranked entries that are neither TP nor FP (label 0,
 /// detections of difficult objects) are dropped: in the devkit they repeat the previous recall/precision point (or
 /// give NaN precision at the top, which MATLAB's max ignores), so dropping them leaves both APs unchanged — except

@@ -9,7 +9,7 @@ public readonly record struct Detection(string ImageId, PixelBox Box, double Sco
 public readonly record struct GroundTruthObject(string ImageId, PixelBox Box, bool Difficult);
 
 /// <summary>
-/// Detection AP of one class per <c>VOCevaldet</c> (METHOD.md §6.7): detections ranked by score (descending, ties in
+/// Detection AP of one class per <c>VOCevaldet</c> (docs/method.md §6.7): detections ranked by score (descending, ties in
 /// input order); each is matched to the GT object of its image with maximum IoU (+1 convention; on equal IoU the
 /// first GT in input order). IoU ≥ <c>minOverlap</c>: difficult GT → detection ignored; unmatched GT → TP (GT marked);
 /// already matched → FP (duplicate). Otherwise FP. npos = number of non-difficult GT objects. When detections exist

@@ -4,7 +4,7 @@ using LayerProbe.Features.Transforms;
 namespace LayerProbe.Proposals;
 
 /// <summary>
-/// R-CNN's pseudo-random proposal order (METHOD.md §7.1): priority = level × U(0,1), ascending, where level 1 is the
+/// R-CNN's pseudo-random proposal order (docs/method.md §7.1): priority = level × U(0,1), ascending, where level 1 is the
 /// last merge of a hierarchy (the whole image) and larger levels are earlier, smaller regions. OpenCV keeps each
 /// box's level private and ranks with the inverse level (1 = an initial segment) and the process-wide C <c>rand()</c>,
 /// so the order is rebuilt here, deterministically: level = the box's position among the image's boxes by area,

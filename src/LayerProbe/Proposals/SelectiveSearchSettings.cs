@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace LayerProbe.Proposals;
 
-/// <summary>A colour space a hierarchical grouping runs in (Uijlings et al. 2013; METHOD.md §7.1).</summary>
+/// <summary>A colour space a hierarchical grouping runs in (Uijlings et al. 2013; docs/method.md §7.1).</summary>
 public enum ColourSpace
 {
     /// <summary>HSV (OpenCV's 8-bit HSV: H in [0, 180)).</summary>
@@ -32,7 +32,7 @@ public enum SimilarityTerms
 }
 
 /// <summary>
-/// Selective-search settings as R-CNN used them (METHOD.md §7.1, <c>selective_search_boxes.m</c>): every colour space ×
+/// Selective-search settings as R-CNN used them (docs/method.md §7.1, <c>selective_search_boxes.m</c>): every colour space ×
 /// every Felzenszwalb–Huttenlocher k (min_size = k, σ) × every strategy is one hierarchical grouping; boxes of all
 /// groupings are pooled, ranked, those with a side under <see cref="MinSide"/> pixels dropped and duplicates removed.
 /// <see cref="Description"/> is the canonical text recorded in the manifest and hashed into the store key.

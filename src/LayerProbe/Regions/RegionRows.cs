@@ -4,7 +4,7 @@ using LayerProbe.Probes;
 namespace LayerProbe.Regions;
 
 /// <summary>
-/// R-CNN's per-image region bookkeeping (METHOD.md §6.2, <c>roidb_from_voc.m</c>): rows = every ground-truth object
+/// R-CNN's per-image region bookkeeping (docs/method.md §6.2, <c>roidb_from_voc.m</c>): rows = every ground-truth object
 /// (difficult ones too) in annotation order, then the image's proposals in rank order; for each row its box, whether it
 /// is a GT row, the GT class (−1 for proposals) and <c>overlap[c]</c> = its maximum IoU (<see cref="BoxOverlap"/>,
 /// +1 convention) with the image's GT boxes of class c (0 when the image has none of c).

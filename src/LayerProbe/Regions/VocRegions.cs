@@ -4,7 +4,7 @@ using LayerProbe.Proposals;
 namespace LayerProbe.Regions;
 
 /// <summary>
-/// Region items of a VOC split (METHOD.md §6.2): for every image of the split, every ground-truth object (difficult
+/// Region items of a VOC split (docs/method.md §6.2): for every image of the split, every ground-truth object (difficult
 /// ones too) followed by every proposal of a <see cref="ProposalStore"/> in rank order — the rows of R-CNN's roidb.
 /// Item id <c>&lt;imageid&gt;/&lt;row&gt;</c>, row 0-based within the image (GT rows first, see <see cref="RegionRows"/>).
 /// Memory is one entry per image: rows are found by binary search over the images' first items and boxes are read

@@ -1,7 +1,7 @@
 namespace LayerProbe.Reports;
 
 /// <summary>
-/// Reference numbers of Agrawal, Girshick &amp; Malik (draft tables, METHOD.md §8.2) to print beside our results.
+/// Reference numbers of Agrawal, Girshick &amp; Malik (draft tables, docs/method.md §8.2) to print beside our results.
 /// Numbers only; they describe CaffeNet on PASCAL VOC 2007, so other networks/datasets compare by trend, not value.
 /// </summary>
 public static class PaperAnchors
@@ -103,7 +103,7 @@ public static class PaperAnchors
             "layer", Table7Transforms), (t, row) => t.Add(row.Layer, row.MeanAp));
 
     /// <summary>Draft Table 6: PASCAL-DET mAP (%) of the fine-tuned CaffeNet's pool5 under each transform
-    /// (sm-bn-lc = binarize+loc; crop-l's definition is unknown, METHOD.md §3).</summary>
+    /// (sm-bn-lc = binarize+loc; crop-l's definition is unknown, docs/method.md §3).</summary>
     public static IReadOnlyList<(string Feature, double MeanAp)> Table6 { get; } =
     [
         ("sp-max", 25.4), ("sm-bn-lc", 31.2), ("crop-l", 40.4), ("binary", 45.7), ("pool5", 47.6),

@@ -2,7 +2,7 @@ namespace LayerProbe.Reports;
 
 /// <summary>
 /// Our numbers beside the paper's, layer by layer, with the difference (ours − paper). Layers are matched by name;
-/// where the paper's table has no row of that name, by the paper's "layer i" reading (METHOD.md §1.2: its tables write
+/// where the paper's table has no row of that name, by the paper's "layer i" reading (docs/method.md §1.2: its tables write
 /// conv-3/conv-4 for relu3/relu4 and fc6/fc7 for layers 6/7). The paper measured CaffeNet on PASCAL VOC 2007: on other
 /// networks or data the difference says how far the trend is from the paper's, not an error.
 /// </summary>

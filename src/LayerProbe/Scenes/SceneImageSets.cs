@@ -30,7 +30,7 @@ static class SceneImageSets
         }
     }
 
-    /// <summary>VOC's image label of class <paramref name="c"/> (METHOD.md §2.1).</summary>
+    /// <summary>VOC's image label of class <paramref name="c"/> (docs/method.md §2.1).</summary>
     static int Label(Entry e, int c) =>
         e.Objects.Any(o => o.Class == c && !o.Difficult) ? 1 : e.Objects.Any(o => o.Class == c) ? 0 : -1;
 }

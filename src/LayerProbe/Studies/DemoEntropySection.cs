@@ -5,7 +5,7 @@ using LayerProbe.Reports;
 namespace LayerProbe.Studies;
 
 /// <summary>
-/// Demo section "label entropy" (METHOD.md §5.1, E11, draft Fig. 3): the label entropy of every channel (spatial max)
+/// Demo section "label entropy" (docs/method.md §5.1, E11, draft Fig. 3): the label entropy of every channel (spatial max)
 /// of every demo layer over the test items, layer by layer in one streaming pass each; summary table, sorted curves.
 /// </summary>
 static class DemoEntropySection
@@ -37,7 +37,7 @@ static class DemoEntropySection
         var largest = inputs.Layerwise.Results.MaxBy(r => r.Dimensions)!;
         var headline = results.Where(r => r.Variant == options.Variants[0]).ToList();
         var page = new ReportPage("entropy")
-            .Heading(2, "Label entropy of units (METHOD.md §5.1, draft Fig. 3)")
+            .Heading(2, "Label entropy of units (docs/method.md §5.1, draft Fig. 3)")
             .Paragraph($"How class-specific is each unit? For every channel of every layer (response = its spatial maximum) the " +
                        $"{classOf.Length} test images are sorted by response; the class entropy of the top 1 %, 2 %, … 100 % is averaged " +
                        $"(area under the entropy curve, bits; variant R = rank thresholds, V = value thresholds). Prior entropy " +

@@ -5,7 +5,7 @@ using LayerProbe.Reports;
 namespace LayerProbe.Studies;
 
 /// <summary>
-/// Demo section "grandmother cells" (METHOD.md §5.2, E12, draft Fig. 5): on the top conv block's sp-max filter
+/// Demo section "grandmother cells" (docs/method.md §5.2, E12, draft Fig. 5): on the top conv block's sp-max filter
 /// responses, per class, filters ranked by single-filter trainval AP, SVMs on the top k, AP on test; k50/k90 per class.
 /// </summary>
 static class DemoGrandmotherSection
@@ -33,7 +33,7 @@ static class DemoGrandmotherSection
             new() { ["train"] = train.Identity, ["test"] = test.Identity });
 
         var page = new ReportPage("grandmother")
-            .Heading(2, "Grandmother cells (METHOD.md §5.2, draft Fig. 5)")
+            .Heading(2, "Grandmother cells (docs/method.md §5.2, draft Fig. 5)")
             .Paragraph($"Is a class carried by a few filters or spread over many? On {features} ({train.Rows.Dimensions} filter responses " +
                        "per image), each class ranks the filters by their own AP on the trainval images, trains a linear SVM (the probes' " +
                        $"settings, C = {options.Svm.C:G3}, features scaled to mean norm 20) on the top k and measures AP on test; k50/k90 = fewest " +

@@ -22,7 +22,7 @@ static class DemoTrainingReadme
                 "keeps the paper's structure: no target class or image is seen in pre-training, so the studies measure transfer (pre-training on all ten\n" +
                 "classes would make the probe task part of the pre-training task). The target classes include the three confusable upper-body garments\n" +
                 "(pullover, coat, shirt) so that the probes do not saturate; the pre-training classes are the visually distinct rest.\n" +
-                $"Fine-tuning (R-CNN set-up, METHOD §1.5): new 5-way fc8 at lr ×10/×20, base lr 0.002, {plan.FineTuneIterations} iterations of {plan.Batch} on\n" +
+                $"Fine-tuning (R-CNN set-up, docs/method.md §1.5): new 5-way fc8 at lr ×10/×20, base lr 0.002, {plan.FineTuneIterations} iterations of {plan.Batch} on\n" +
                 $"{plan.FineTunePerClass} training images per target class (the probe trainval images are among them, as VOC trainval is in the paper).\n" +
                 "fc-only: conv1–conv5 frozen, fc6/fc7 re-initialised — with He initialisation, the fillers this network was pre-trained with (the paper's\n" +
                 "Gaussian 0.005 / bias 1 matches CaffeNet's own fillers; on this He-initialised network it left a short fine-tuning at chance loss).\n" +

@@ -64,7 +64,7 @@ static class DemoTransformsSection
             Transforms.Select((name, t) => (name, (IReadOnlyList<double>)map.Rows.Select(r => r.Values[t] ?? double.NaN).ToArray())).ToList(), stem));
         output.WriteManifest("demo/transforms", new Dictionary<string, object?>
         {
-            ["definition"] = "METHOD.md §3 transforms of the stored features, then the layer-wise probes (same settings)",
+            ["definition"] = "docs/method.md §3 transforms of the stored features, then the layer-wise probes (same settings)",
             ["layers"] = Layers,
             ["transforms"] = Transforms.Select(t => FeatureTransforms.Create(t).Settings).ToArray(),
             ["probe"] = inputs.Settings,
@@ -75,7 +75,7 @@ static class DemoTransformsSection
             map, paper, new[] { "unroll", "sp-shuffle", "sp-max", "binarize" }.Select(t => (t, t)).ToList());
         var page = new ReportPage("transforms")
             .Heading(2, "Feature transforms (paper Tables 6–7)")
-            .Paragraph("Where does a layer keep its information? Each layer's stored features are transformed (METHOD.md §3) and " +
+            .Paragraph("Where does a layer keep its information? Each layer's stored features are transformed (docs/method.md §3) and " +
                        "probed exactly like the layer-wise study: `sp-shuffle` permutes each channel's positions per image (location " +
                        "destroyed, values kept), `sp-max` keeps each channel's maximum only, `binarize` keeps only whether a unit fired, " +
                        "`max+loc` keeps each channel's maximum at its position, `binarize+loc` only that position. pool5 has no spatial " +

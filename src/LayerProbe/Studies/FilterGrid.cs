@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace LayerProbe.Studies;
 
 /// <summary>
-/// The paper's Fig. 1 tile image of conv1 (METHOD.md §5.3): each filter min–max normalised to [0, 1] over all its
+/// The paper's Fig. 1 tile image of conv1 (docs/method.md §5.3): each filter min–max normalised to [0, 1] over all its
 /// weights, shown as an RGB tile (Caffe's BGR input order turned into RGB; one-channel filters in grey), enlarged by
 /// nearest-neighbour <c>zoom</c>, tiles in a near-square grid separated by 1-pixel steel-blue lines. PNG via ImageSharp.
 /// </summary>

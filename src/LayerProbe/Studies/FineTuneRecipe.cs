@@ -6,7 +6,7 @@ using LayerProbe.Training;
 namespace LayerProbe.Studies;
 
 /// <summary>
-/// One fine-tuning recipe applied identically to any starting network (METHOD.md §1.5 set-up via
+/// One fine-tuning recipe applied identically to any starting network (docs/method.md §1.5 set-up via
 /// <see cref="FineTuning.Prepare"/>: classifier replaced by a task-sized one at ×10/×20; for fc-only also conv layers
 /// frozen and fc6/fc7 re-initialised), trained with <see cref="Trainer"/>. Same data, solver, seed and options for every
 /// start, so differences between results come from the starting network alone.

@@ -7,7 +7,7 @@ namespace LayerProbe.Studies;
 
 /// <summary>
 /// How much fine-tuning changed each layer's representation of the probe task's test items, with the library's
-/// analyses: mean label entropy per unit before and after (<see cref="LabelEntropyAnalysis"/>, METHOD.md §5.1, rank
+/// analyses: mean label entropy per unit before and after (<see cref="LabelEntropyAnalysis"/>, docs/method.md §5.1, rank
 /// thresholds; paper Fig. 4: fine-tuning lowers entropy mostly in the fc layers) and linear CKA between the layer before
 /// and after (<see cref="LinearCka"/>; 1 = the same representation up to rotation and scale).
 /// </summary>

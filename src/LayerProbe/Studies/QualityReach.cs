@@ -3,7 +3,7 @@ using LayerProbe.Reports;
 namespace LayerProbe.Studies;
 
 /// <summary>
-/// The paper's training-evolution summary (METHOD.md §5.4): for each layer, the ratio mAP(snapshot) / mAP(final
+/// The paper's training-evolution summary (docs/method.md §5.4): for each layer, the ratio mAP(snapshot) / mAP(final
 /// snapshot) and the earliest snapshot whose ratio reaches a fraction (80 %, 90 %) of the final quality.
 /// </summary>
 public static class QualityReach

@@ -1,7 +1,7 @@
 namespace LayerProbe.Training;
 
 /// <summary>
-/// Train-time data augmentation of CaffeNet (METHOD.md §1.4): a random <see cref="CropSize"/>² crop of the stored
+/// Train-time data augmentation of CaffeNet (docs/method.md §1.4): a random <see cref="CropSize"/>² crop of the stored
 /// (larger) image and a random horizontal mirror with probability ½; test time takes the centre crop, unmirrored.
 /// Mean subtraction belongs to the source's preprocessing.
 /// </summary>

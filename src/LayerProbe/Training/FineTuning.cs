@@ -5,7 +5,7 @@ using LayerProbe.Networks;
 namespace LayerProbe.Training;
 
 /// <summary>
-/// R-CNN fine-tuning set-up as ONNX graph surgery plus multipliers (METHOD.md §1.5): replace the classifier by an
+/// R-CNN fine-tuning set-up as ONNX graph surgery plus multipliers (docs/method.md §1.5): replace the classifier by an
 /// N-way layer (Gaussian std 0.01, bias 0, lr ×10 weights / ×20 biases); for <c>FC-FT</c> also freeze every parameter
 /// of the nodes computing the boundary below the fully connected stack and re-initialise the fully connected layers
 /// between the boundary and the classifier (fc6/fc7: Gaussian 0.005, bias 1). Classifier, stack and boundary are read

@@ -1,6 +1,6 @@
 namespace LayerProbe.Training;
 
-/// <summary>Which layers fine-tuning trains (METHOD.md §1.5).</summary>
+/// <summary>Which layers fine-tuning trains (docs/method.md §1.5).</summary>
 public enum FineTuningMode
 {
     /// <summary><c>FT</c>: every layer trains (×1/×2), the new classifier at ×10/×20.</summary>

@@ -5,7 +5,7 @@ namespace LayerProbe.Training;
 
 /// <summary>
 /// He ("MSRA") initialisation: every weight blob Gaussian with std √(2 / fan-in), biases 0. Not the paper's recipe
-/// (CaffeNet's fixed 0.01/0.005 Gaussians, METHOD.md §1.4) but a from-scratch option for small CPU demos, where the
+/// (CaffeNet's fixed 0.01/0.005 Gaussians, docs/method.md §1.4) but a from-scratch option for small CPU demos, where the
 /// paper's initialisation sits on the ln(classes) loss plateau for many iterations.
 /// </summary>
 public static class HeInit

@@ -3,7 +3,7 @@ using LayerProbe.Data;
 namespace LayerProbe.Training;
 
 /// <summary>
-/// A window of the R-CNN fine-tuning data (METHOD.md §1.5, §6.2): a GT box or a proposal of one image, with the class
+/// A window of the R-CNN fine-tuning data (docs/method.md §1.5, §6.2): a GT box or a proposal of one image, with the class
 /// of its best-overlapping GT box and that overlap.
 /// </summary>
 /// <param name="Box">The window, 1-based inclusive pixels.</param>

@@ -2,7 +2,7 @@ namespace LayerProbe.Training;
 
 /// <summary>
 /// Caffe solver settings (solver.prototxt vocabulary): SGD with momentum, L2 weight decay and one of Caffe's
-/// learning-rate policies (lr_policy), counted in iterations. Defaults are the R-CNN fine-tuning recipe (METHOD.md §1.5).
+/// learning-rate policies (lr_policy), counted in iterations. Defaults are the R-CNN fine-tuning recipe (docs/method.md §1.5).
 /// </summary>
 public sealed record SolverSettings
 {

@@ -3,7 +3,7 @@ using LayerProbe.Data;
 namespace LayerProbe.Training;
 
 /// <summary>
-/// R-CNN fine-tuning data on VOC (METHOD.md §1.5): the windows of a split — all GT boxes (difficult too) and all
+/// R-CNN fine-tuning data on VOC (docs/method.md §1.5): the windows of a split — all GT boxes (difficult too) and all
 /// proposals of each image — labelled by <see cref="WindowLabelling"/>, split into a foreground and a background pool by
 /// a <see cref="WindowRule"/>, and drawn per iteration by <see cref="WindowSampler"/> (25 % foreground, with
 /// replacement, mirrored with probability ½). A window is decoded and warped when drawn (16-px context,

@@ -4,7 +4,7 @@ using LayerProbe.Probes;
 namespace LayerProbe.Training;
 
 /// <summary>
-/// R-CNN's window labels (METHOD.md §1.5, roidb bookkeeping §6.2): every window of an image — all GT boxes (difficult
+/// R-CNN's window labels (docs/method.md §1.5, roidb bookkeeping §6.2): every window of an image — all GT boxes (difficult
 /// ones too) followed by all proposals — gets overlap[c] = max IoU with the GT boxes of class c; its class is the
 /// argmax (ties: the lower class, like MATLAB's <c>max</c>) and its overlap that maximum. Overlap below 1e-5 is class 0.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace LayerProbe.Training;
 
 /// <summary>
-/// The fine-tuning label rule (METHOD.md §1.5 table, Caffe's <c>fg_threshold</c>/<c>bg_threshold</c>): a window with
+/// The fine-tuning label rule (docs/method.md §1.5 table, Caffe's <c>fg_threshold</c>/<c>bg_threshold</c>): a window with
 /// overlap ≥ <see cref="FgThreshold"/> is foreground with its class, one with overlap &lt; <see cref="BgThreshold"/>
 /// is background, anything between is ignored.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace LayerProbe.Training;
 
 /// <summary>
-/// The windows of each iteration as in Caffe's window data layer (METHOD.md §1.5): <see cref="ForegroundPerBatch"/>
+/// The windows of each iteration as in Caffe's window data layer (docs/method.md §1.5): <see cref="ForegroundPerBatch"/>
 /// = ⌊batch·fraction⌋ windows drawn uniformly with replacement from the foreground pool, the rest from the background
 /// pool, each mirrored with probability ½. A pure function of (seed, iteration), so a resume draws the same windows.
 /// </summary>

@@ -91,12 +91,13 @@ public class DeviceOptionTests
         Assert.Equal(stores, Directory.GetDirectories(tmp.Combine("cpu")).Select(Path.GetFileName).Order().ToList());
         foreach (var store in stores)
         {
-            // Every store file but the manifest (it carries a creation time): features, ids, commit record, marker.
+            // Every store file but the manifest (it carries a creation time) and the lock (it holds the writer's PID):
+            // features, ids, commit record, marker.
             var files = Directory.GetFiles(Path.Combine(tmp.Path, "plain", store!)).Select(Path.GetFileName)
-                .Where(f => f != FeatureStoreFiles.Manifest).Order().ToList();
+                .Where(f => f is not (FeatureStoreFiles.Manifest or FeatureStoreFiles.WriteLock)).Order().ToList();
             Assert.Contains(FeatureStoreFiles.Matrix, files);
             Assert.Equal(files, Directory.GetFiles(Path.Combine(tmp.Path, "cpu", store!)).Select(Path.GetFileName)
-                .Where(f => f != FeatureStoreFiles.Manifest).Order().ToList());
+                .Where(f => f is not (FeatureStoreFiles.Manifest or FeatureStoreFiles.WriteLock)).Order().ToList());
             foreach (var file in files)
                 Assert.Equal(File.ReadAllBytes(Path.Combine(tmp.Path, "plain", store!, file!)), File.ReadAllBytes(Path.Combine(tmp.Path, "cpu", store!, file!)));
             foreach (var run in new[] { "plain", "cpu" })

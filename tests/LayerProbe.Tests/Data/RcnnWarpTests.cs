@@ -2,7 +2,7 @@ using LayerProbe.Data;
 
 namespace LayerProbe.Tests.Data;
 
-/// <summary>R-CNN warp geometry (METHOD.md §6.1), cases worked by hand from rcnn_im_crop.m's formulas.</summary>
+/// <summary>R-CNN warp geometry (docs/method.md §6.1), cases worked by hand from rcnn_im_crop.m's formulas.</summary>
 public class RcnnWarpTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using LayerProbe.Networks;
 
 namespace LayerProbe.Tests.Networks;
 
-/// <summary>The built CaffeNet has METHOD.md §1.1's shapes, the paper's value names and the Caffe 2014 initialisation.</summary>
+/// <summary>The built CaffeNet has docs/method.md §1.1's shapes, the paper's value names and the Caffe 2014 initialisation.</summary>
 [Collection("Console")]
 public class CaffeNetBuilderTests
 {

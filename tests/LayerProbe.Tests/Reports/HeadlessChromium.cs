@@ -22,7 +22,9 @@ sealed record BrowserCheck(IReadOnlyList<string> Problems, IReadOnlyList<string>
 static class HeadlessChromium
 {
     /// <summary>The browser on PATH, or null (tests then skip with that reason).</summary>
-    public static string? Executable { get; } = References.ExternalReferences.Get("chromium").Locate();
+    public static string? Executable { get; } = References.ExternalReferences.Get(Browser).Locate();
+
+    const string Browser = "chromium";
 
     /// <summary>Why browser tests are skipped here, or null when they can run.</summary>
     public static string? SkipReason => Executable is null ? "chromium is not installed (scripts/setup.sh --tests installs it)" : null;
@@ -50,7 +52,7 @@ static class HeadlessChromium
     public static BrowserCheck Load(string htmlPath, string screenshotPath, int width = 1280, int height = 900)
     {
         string profile = Directory.CreateTempSubdirectory("chromium-profile").FullName;
-        var start = new ProcessStartInfo(References.ExternalReferences.Get("chromium").Locate() ?? throw new InvalidOperationException("no chromium"))
+        var start = new ProcessStartInfo(Browser)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

@@ -1,7 +1,7 @@
 namespace LayerProbe.Analyses.Heads;
 
 /// <summary>An explicit feature map φ such that φ(x)·φ(y) approximates a non-linear kernel k(x, y), so a linear SVM on
-/// φ(x) approximates a kernel SVM (paper §4.3 / METHOD.md E13 "non-linear classifiers on pool5").</summary>
+/// φ(x) approximates a kernel SVM (paper §4.3 / docs/method.md §4 E13 "non-linear classifiers on pool5").</summary>
 public interface IFeatureMap
 {
     /// <summary>Name for tables and manifests.</summary>

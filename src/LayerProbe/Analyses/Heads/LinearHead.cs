@@ -4,7 +4,7 @@ namespace LayerProbe.Analyses.Heads;
 
 /// <summary>
 /// The paper's probe: per-class linear SVMs (liblinear's dual coordinate descent, squared hinge, all classes per pass) on features rescaled to mean norm 20
-/// (METHOD.md §6.3), optionally after an explicit kernel <see cref="Map"/> (then it approximates a kernel SVM).
+/// (docs/method.md §6.3), optionally after an explicit kernel <see cref="Map"/> (then it approximates a kernel SVM).
 /// </summary>
 public sealed class LinearHead(SvmSettings? svm = null, IFeatureMap? map = null) : IProbeHead
 {

@@ -17,7 +17,7 @@ public sealed record MlpSettings(int Hidden = 256, int Epochs = 30, int BatchSiz
     double WeightDecay = 1e-4, int Seed = 1, int Threads = 1);
 
 /// <summary>
-/// A small two-layer network on stored features (METHOD.md E13 "2-layer nets"): per-dimension standardisation (train
+/// A small two-layer network on stored features (docs/method.md §4 E13 "2-layer nets"): per-dimension standardisation (train
 /// mean/std) → Linear(d, hidden) → ReLU → Linear(hidden, classes), trained with Adam on the one-vs-rest logistic loss
 /// (items labelled 0 for a class are masked out of that class's loss, as in the SVM probes), seeded (weights and
 /// batch order) and trained on CPU with TorchSharp. Rows are read batch by batch; the feature matrix is never copied.

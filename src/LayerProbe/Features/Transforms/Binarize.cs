@@ -1,6 +1,6 @@
 namespace LayerProbe.Features.Transforms;
 
-/// <summary><c>binarize</c>: b = 1 where x &gt; 0, else 0, elementwise (threshold 0; METHOD.md §3).</summary>
+/// <summary><c>binarize</c>: b = 1 where x &gt; 0, else 0, elementwise (threshold 0; docs/method.md §3).</summary>
 public sealed class Binarize : IFeatureTransform
 {
     /// <inheritdoc/>

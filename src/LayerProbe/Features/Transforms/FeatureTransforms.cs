@@ -1,7 +1,7 @@
 namespace LayerProbe.Features.Transforms;
 
 /// <summary>
-/// Registry of feature transforms by name (METHOD.md §3): <c>unroll</c>, <c>sp-shuffle</c>, <c>sp-max</c>,
+/// Registry of feature transforms by name (docs/method.md §3): <c>unroll</c>, <c>sp-shuffle</c>, <c>sp-max</c>,
 /// <c>binarize</c>, <c>max+loc</c>, <c>binarize+loc</c> (alias <c>sm-bn-lc</c>). Factories take the seed (used by
 /// sp-shuffle only).
 /// </summary>

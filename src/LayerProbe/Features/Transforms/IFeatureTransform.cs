@@ -1,10 +1,10 @@
 namespace LayerProbe.Features.Transforms;
 
-/// <summary>What a transform was run with, for manifests (METHOD.md §3).</summary>
+/// <summary>What a transform was run with, for manifests (docs/method.md §3).</summary>
 public sealed record TransformSettings(string Name, int? Seed = null);
 
 /// <summary>
-/// A feature transformation of METHOD.md §3, applied to one item's C×H×W feature at a time (identically to train and
+/// A feature transformation of docs/method.md §3, applied to one item's C×H×W feature at a time (identically to train and
 /// test items). Implementations are stateless apart from their settings, so rows can be transformed in any order and
 /// on any thread with the same result.
 /// </summary>
