@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using LayerProbe.Features;
 using LayerProbe.Networks;
-
 using LayerProbe.Tests.Cli;
 
 namespace LayerProbe.Tests.Features;

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using LayerProbe.Features;
 using LayerProbe.Features.Transforms;
 using Xunit.Abstractions;
-
 using LayerProbe.Tests.Cli;
 
 namespace LayerProbe.Tests.Features;

@@ -1,7 +1,6 @@
 using LayerProbe.Features;
 using LayerProbe.Features.Transforms;
 using Xunit.Abstractions;
-
 using LayerProbe.Tests.Cli;
 
 namespace LayerProbe.Tests.Features;
