@@ -5,19 +5,15 @@ namespace LayerProbe.Tests.Proposals;
 /// <summary>Runs Debian's /usr/bin/python3 with a script; probes modules once (scipy for MAT files, cv2 for selective search).</summary>
 static class PythonReference
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = References.ExternalReference.Python;
 
-    /// <summary>Why scipy cannot be used here, or null.</summary>
-    public static string? ScipyUnavailable { get; } = Probe("scipy.io, numpy", "python3-scipy");
-    /// <summary>Why cv2.ximgproc cannot be used here, or null.</summary>
-    public static string? OpenCvUnavailable { get; } = Probe("cv2, cv2.ximgproc", "python3-opencv");
+    /// <summary>Why scipy cannot be used here, or null (never a reason on CI: see ExternalReferences).</summary>
+    public static string? ScipyUnavailable { get; } = Needs("scipy", "numpy");
+    /// <summary>Why cv2 (with ximgproc, which Debian's python3-opencv includes) cannot be used here, or null.</summary>
+    public static string? OpenCvUnavailable { get; } = Needs("cv2", "numpy");
 
-    static string? Probe(string modules, string package)
-    {
-        if (!File.Exists(Python)) return $"no {Python}";
-        try { return Run($"import {modules}") is null ? null : $"{package} not installed (apt-get install -y {package})"; }
-        catch (System.ComponentModel.Win32Exception e) { return e.Message; }
-    }
+    static string? Needs(params string[] modules) =>
+        References.ExternalReference.SkipReason([References.ExternalReferences.Get(Python), .. modules.Select(References.ExternalReferences.Get)]);
 
     /// <summary>Runs <paramref name="script"/>; returns null on success, else its stderr. Standard output goes to <paramref name="stdout"/>.</summary>
     public static string? Run(string script, List<string>? stdout = null)
