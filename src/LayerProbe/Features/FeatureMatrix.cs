@@ -59,6 +59,19 @@ public sealed unsafe class FeatureMatrix : IDisposable
         return new FeatureMatrix(matrixPath, header, rows, ids);
     }
 
+    /// <summary>
+    /// Opens a bare matrix file written whole under a temporary name and renamed (a region table), without item ids:
+    /// all its rows are readable; a file shorter than its header says is refused.
+    /// </summary>
+    public static FeatureMatrix OpenFile(string path)
+    {
+        if (!File.Exists(path)) throw LayerProbeException.For(path, "file not found");
+        var header = ReadHeader(path);
+        if (new FileInfo(path).Length != header.FileLength(header.Rows))
+            throw LayerProbeException.For(path, $"file length does not match its {header.Rows} rows");
+        return new FeatureMatrix(path, header, header.Rows, []);
+    }
+
     static FeatureMatrixHeader ReadHeader(string path)
     {
         Span<byte> bytes = stackalloc byte[FeatureMatrixHeader.Size];
