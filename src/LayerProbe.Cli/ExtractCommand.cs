@@ -7,7 +7,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]</c>: features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
@@ -30,6 +30,8 @@ static class ExtractCommand
         preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
@@ -48,6 +50,7 @@ static class ExtractCommand
                 KeepNonFinite = parse.GetValue(keepNonFinite),
                 CommitInterval = TimeSpan.FromSeconds(seconds),
                 Device = device.Value(parse),
+                Shard = shard.Value(parse),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
 
