@@ -53,11 +53,18 @@ static class ExtractCommand
                 Shard = shard.Value(parse),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
+            int count = items.Count;
+            if (options.Shard is { } part)
+            {
+                var (first, length) = part.Range(items.Count, Math.Max(1, options.BatchSize));
+                count = (int)length;
+                Console.WriteLine($"shard {part}: items {first}..{first + length - 1} ({length} of {items.Count})");
+            }
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
-            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}", items.Count);
+            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {
                 var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token);
