@@ -8,14 +8,8 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("LayerProbe: layer-wise analysis of convolutional networks (Agrawal, Girshick & Malik, ECCV 2014).");
-        foreach (var command in Commands()) root.Subcommands.Add(command);
-        var maxPixels = new Option<long>("--max-pixels")
-        {
-            Description = "largest width x height of an image decoded; larger images are refused from their header",
-            DefaultValueFactory = _ => ImageDecoder.DefaultMaxPixels, Recursive = true,
-        };
-        root.Options.Add(maxPixels);
+        if (args is ["slurm", .. var rest] && SlurmCommand.IsSubmission(rest)) return SlurmCommand.Submit(rest);
+        var root = Root(out var maxPixels);
         var parse = root.Parse(args);
         if (parse.Errors.Count == 0)
         {
@@ -24,6 +18,22 @@ public static class CliApp
             ImageDecoder.MaxPixels = limit;
         }
         return parse.Invoke();
+    }
+
+    /// <summary>Why <paramref name="args"/> would not parse (empty when they would), without running anything.</summary>
+    public static IReadOnlyList<string> ParseErrors(string[] args) => [.. Root(out _).Parse(args).Errors.Select(e => e.Message)];
+
+    static RootCommand Root(out Option<long> maxPixels)
+    {
+        var root = new RootCommand("LayerProbe: layer-wise analysis of convolutional networks (Agrawal, Girshick & Malik, ECCV 2014).");
+        foreach (var command in Commands()) root.Subcommands.Add(command);
+        maxPixels = new Option<long>("--max-pixels")
+        {
+            Description = "largest width x height of an image decoded; larger images are refused from their header",
+            DefaultValueFactory = _ => ImageDecoder.DefaultMaxPixels, Recursive = true,
+        };
+        root.Options.Add(maxPixels);
+        return root;
     }
 
     static IEnumerable<Command> Commands()
@@ -45,5 +55,7 @@ public static class CliApp
         yield return FineTuneEffectCommand.Create();
         yield return ShortPretrainingCommand.Create();
         yield return MakeScenesCommand.Create();
+        yield return MergeCommand.Create();
+        yield return SlurmCommand.Create();
     }
 }

@@ -7,7 +7,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]</c>: features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
@@ -30,6 +30,8 @@ static class ExtractCommand
         preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
@@ -48,13 +50,21 @@ static class ExtractCommand
                 KeepNonFinite = parse.GetValue(keepNonFinite),
                 CommitInterval = TimeSpan.FromSeconds(seconds),
                 Device = device.Value(parse),
+                Shard = shard.Value(parse),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
+            int count = items.Count;
+            if (options.Shard is { } part)
+            {
+                var (first, length) = part.Range(items.Count, Math.Max(1, options.BatchSize));
+                count = (int)length;
+                Console.WriteLine($"shard {part}: items {first}..{first + length - 1} ({length} of {items.Count})");
+            }
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
-            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}", items.Count);
+            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {
                 var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token);

@@ -21,10 +21,12 @@ static class HeadFeaturesCommand
         var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
         var command = new Command("head-features", "Compute later layers (fc6, fc7) from a stored layer (pool5) through the network's head.")
             { model, from, layers, output, batch, half };
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var network = OnnxNetwork.Load(parse.GetValue(model)!);
-            var options = new ExtractionOptions { BatchSize = parse.GetValue(batch), DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32 };
+            var options = new ExtractionOptions { BatchSize = parse.GetValue(batch), DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Shard = shard.Value(parse) };
             string source = parse.GetValue(from)!;
             long rows = FeatureStoreFiles.IsComplete(source) ? FeatureManifest.Read(Path.Combine(source, FeatureStoreFiles.Manifest)).Rows : 0;
             foreach (var layer in parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -17,11 +17,13 @@ static class TransformCommand
         var output = new Option<string>("--out") { Description = "folder the transformed store is created in", Required = true };
         var command = new Command("transform", "Write a transformed feature store (unroll, sp-shuffle, sp-max, binarize, max+loc, binarize+loc).")
             { store, transform, seed, output };
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var t = FeatureTransforms.Create(parse.GetValue(transform)!, parse.GetValue(seed));
-            Console.WriteLine(TransformedStore.Write(parse.GetValue(store)!, t, outDir));
+            Console.WriteLine(TransformedStore.Write(parse.GetValue(store)!, t, outDir, shard: shard.Value(parse)));
         }));
         return command;
     }

@@ -37,6 +37,11 @@ public sealed record ExtractionOptions
     public Action<string>? Waiting { get; init; }
     /// <summary>Where ONNX Runtime runs the network (default the CPU); recorded in each store's manifest.</summary>
     public Networks.ExecutionDevice Device { get; init; } = Networks.ExecutionDevice.Cpu;
+    /// <summary>
+    /// Extract only this shard of the items (null: all) into shard stores beside the whole ones, to be joined by
+    /// <see cref="Sharding.ShardMerge"/>; a layer whose whole store is complete is not extracted again.
+    /// </summary>
+    public Sharding.Shard? Shard { get; init; }
 }
 
 /// <summary>Progress of an extraction, reported after each batch is stored.</summary>

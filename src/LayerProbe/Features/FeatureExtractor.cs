@@ -24,6 +24,10 @@ public static class FeatureExtractor
     {
         options ??= new ExtractionOptions();
         var clock = Stopwatch.StartNew();
+        // A shard's batches are batches of the unsharded run (cut at whole batches), so its rows are the same bytes.
+        int unit = Math.Max(1, options.BatchSize);
+        var record = options.Shard is { } shard ? Sharding.ShardRecord.Of(shard, items.Count, unit) : (Sharding.ShardRecord?)null;
+        if (options.Shard is { } part) items = new Sharding.ShardItems(items, part, unit);
         var plan = Plan(network, items, preprocessor, layers, outputDirectory, options);
         if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory))) return AlreadyComplete(plan, items, options, progress, clock);
 
@@ -56,7 +60,11 @@ public static class FeatureExtractor
             {
                 throw StoreDiskFull.Restate(e, writers.Sum(w => w.BytesStillNeeded), $"the {writers.Count} stores of this run");
             }
-            foreach (var w in writers) w.Complete();
+            foreach (var w in writers)
+            {
+                record?.Write(w.Directory);
+                w.Complete();
+            }
             var done = plan.Select(p => stores.FirstOrDefault(s => s.Directory == p.Directory) ?? p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
             if (options.ExportNpy) ExportMissingNpy(done);
             return new ExtractionResult(done, (int)start, items.Count - (int)start, clock.Elapsed,
@@ -94,7 +102,10 @@ public static class FeatureExtractor
             string value = network.ResolveLayer(layer);
             if (plan.Any(p => p.Value == value)) continue;
             var key = new FeatureStoreKey(network.Sha256, items.Fingerprint, preprocessor.Description, value, options.DType);
-            plan.Add(new LayerStore(layer, value, Path.Combine(outputDirectory, key.DirectoryName(layer)), key, []));
+            string directory = Path.Combine(outputDirectory, key.DirectoryName(layer));
+            // A shard writes its own store beside the whole one, unless the whole one is already complete.
+            if (options.Shard is { } shard && !FeatureStoreFiles.IsComplete(directory)) directory = shard.Directory(directory);
+            plan.Add(new LayerStore(layer, value, directory, key, []));
         }
         try { Directory.CreateDirectory(outputDirectory); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
