@@ -16,7 +16,11 @@ sealed record StudyDefinition(string Name, string Title, string? Description, st
 {
     public static StudyDefinition Read(StudyYaml yaml)
     {
-        var root = new StudyNode(yaml, yaml.Root, "");
+        var varsNode = new StudyNode(yaml, yaml.Root, "").Map("vars");
+        var vars = varsNode.Keys.ToDictionary(k => k, k => varsNode.String(k) ?? "");
+        var root = new StudyNode(yaml, yaml.Root, "", vars);
+        root.Map("vars");   // read above; recorded so that the manifest keeps it
+        foreach (var (k, v) in vars) ((Dictionary<string, object?>)root.Effective["vars"]!)[k] = v;
         string name = root.RequiredString("name");
         string title = root.String("title", $"LayerProbe study {name}")!;
         string? description = root.String("description");

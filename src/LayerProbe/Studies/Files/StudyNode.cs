@@ -14,7 +14,11 @@ sealed class StudyNode
     readonly YamlMappingNode _node;
     readonly HashSet<string> _read = [];
 
-    public StudyNode(StudyYaml file, YamlMappingNode node, string path) => (_file, _node, Path) = (file, node, path);
+    public StudyNode(StudyYaml file, YamlMappingNode node, string path, IReadOnlyDictionary<string, string>? vars = null) =>
+        (_file, _node, Path, Vars) = (file, node, path, vars ?? new Dictionary<string, string>());
+
+    /// <summary>The study's <c>vars:</c>; <c>${name}</c> in a text value is replaced by the value (e.g. a devkit folder).</summary>
+    public IReadOnlyDictionary<string, string> Vars { get; init; }
 
     /// <summary>The key path of this mapping (empty at the top).</summary>
     public string Path { get; }
@@ -30,7 +34,7 @@ sealed class StudyNode
     /// <summary>The keys given, in file order.</summary>
     public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
 
-    public string? String(string key, string? fallback = null) => Record(key, Scalar(key) ?? fallback);
+    public string? String(string key, string? fallback = null) => Record(key, Substitute(key, Scalar(key)) ?? fallback);
 
     public string RequiredString(string key) =>
         String(key) is { Length: > 0 } v ? v : throw Problem(Find(key) ?? _node, key, "is required");
@@ -84,7 +88,7 @@ sealed class StudyNode
         var node = Find(key);
         if (node is null || IsNull(node)) return Record(key, fallback);
         var items = node is YamlSequenceNode list ? list.Children : [node];
-        var values = items.Select(n => n is YamlScalarNode { Value: { Length: > 0 } t } ? t : throw Problem(n, key, $"'{Text(n)}' is not a name")).ToList();
+        var values = items.Select(n => n is YamlScalarNode { Value: { Length: > 0 } t } ? Substitute(key, t)! : throw Problem(n, key, $"'{Text(n)}' is not a name")).ToList();
         if (values.Count == 0) throw Problem(node, key, "needs at least one name");
         return Record(key, (IReadOnlyList<string>)values);
     }
@@ -96,7 +100,7 @@ sealed class StudyNode
         _read.Add(key);
         var map = node is null || IsNull(node) ? new YamlMappingNode() : node as YamlMappingNode
             ?? throw Problem(node, key, $"must be a mapping of keys, not '{Text(node)}'");
-        var child = new StudyNode(_file, map, Join(key));
+        var child = new StudyNode(_file, map, Join(key), Vars);
         Effective[key] = child.Effective;
         return child;
     }
@@ -125,7 +129,7 @@ sealed class StudyNode
             var settings = item is YamlMappingNode m && m.Children.Values.First() is var v && !IsNull(v)
                 ? v as YamlMappingNode ?? throw Problem(v, $"{key}.{name}", $"settings must be a mapping of keys, not '{Text(v)}'")
                 : new YamlMappingNode();
-            var child = new StudyNode(_file, settings, Join($"{key}.{name}"));
+            var child = new StudyNode(_file, settings, Join($"{key}.{name}"), Vars);
             effective.Add(new Dictionary<string, object?> { [name] = child.Effective });
             list.Add((name, child));
         }
@@ -161,6 +165,14 @@ sealed class StudyNode
         var node = Find(key);
         if (node is null || IsNull(node)) return null;
         return node is YamlScalarNode s ? s.Value : throw Problem(node, key, $"must be a single value, not a {(node is YamlSequenceNode ? "list" : "mapping")}");
+    }
+
+    string? Substitute(string key, string? text)
+    {
+        if (text is null || !text.Contains("${", StringComparison.Ordinal)) return text;
+        return System.Text.RegularExpressions.Regex.Replace(text, @"\$\{([^}]*)\}", m =>
+            Vars.TryGetValue(m.Groups[1].Value, out var value) ? value
+                : throw Problem(Find(key)!, key, $"'${{{m.Groups[1].Value}}}' is not one of the study's vars ({string.Join(", ", Vars.Keys)})"));
     }
 
     T Record<T>(string key, T value)
