@@ -128,7 +128,7 @@ sealed class StudyNode
             string name = StudyYaml.EntryName(item) ?? throw Problem(item, $"{key}[{i}]", "must be a name or 'name: {settings}'");
             var settings = item is YamlMappingNode m && m.Children.Values.First() is var v && !IsNull(v)
                 ? v as YamlMappingNode ?? throw Problem(v, $"{key}.{name}", $"settings must be a mapping of keys, not '{Text(v)}'")
-                : new YamlMappingNode();
+                : _file.MadeFor(item);
             var child = new StudyNode(_file, settings, Join($"{key}.{name}"), Vars);
             effective.Add(new Dictionary<string, object?> { [name] = child.Effective });
             list.Add((name, child));

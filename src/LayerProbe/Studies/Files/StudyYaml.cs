@@ -38,6 +38,14 @@ sealed class StudyYaml
     /// <summary>A mapping inside this text (e.g. a manifest's <c>settings.study</c>) read as a study of its own; places stay those of this text.</summary>
     public StudyYaml Subtree(YamlMappingNode node) => new(Source, node);
 
+    /// <summary>A mapping made for <paramref name="written"/> (the settings of a step written as a bare name) is said to be where that was written.</summary>
+    public YamlMappingNode MadeFor(YamlNode written)
+    {
+        var made = new YamlMappingNode();
+        _origins[made] = Where(written);
+        return made;
+    }
+
     /// <summary>The place of <paramref name="node"/>: <c>FILE:LINE</c>, or the override that set it.</summary>
     public string Where(YamlNode node) =>
         _origins.TryGetValue(node, out var origin) ? origin
