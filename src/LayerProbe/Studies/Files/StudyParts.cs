@@ -14,7 +14,7 @@ namespace LayerProbe.Studies.Files;
 /// <param name="Input">The image input of a graph with several data inputs (null: the only one).</param>
 /// <param name="Preprocessing">Input convention and side.</param>
 /// <param name="Where">Place of the entry in the study file (for problems found when the network is loaded).</param>
-sealed record StudyNetwork(string Name, string Model, string Title, string? Input, PreprocessingRequest Preprocessing, string Where)
+sealed record StudyNetwork(string Name, string Model, string Title, string? Input, PreprocessingRequest Preprocessing, string? Where)
 {
     internal static StudyNetwork Read(string name, StudyNode node)
     {
@@ -54,7 +54,7 @@ sealed record StudyNetwork(string Name, string Model, string Title, string? Inpu
 /// they are scored on (data specifications as on the command line), optionally the trainval items that fit each C
 /// (e.g. VOC's train split; default: halves per class) and a class subset.
 /// </summary>
-sealed record StudyData(string Name, string TrainVal, string Test, string? Fit, IReadOnlyList<int>? Classes, string Where)
+sealed record StudyData(string Name, string TrainVal, string Test, string? Fit, IReadOnlyList<int>? Classes, string? Where)
 {
     internal static StudyData Read(string name, StudyNode node)
     {
@@ -106,8 +106,10 @@ static class StudyNumbers
 /// resolve) are said at that part's place in the study file.</summary>
 static class StudyPlace
 {
-    public static T Guard<T>(string where, string key, Func<T> body)
+    /// <summary>Runs <paramref name="body"/>; its problem is said at <paramref name="where"/> (null: as it is, for callers in code).</summary>
+    public static T Guard<T>(string? where, string key, Func<T> body)
     {
+        if (where is null) return body();
         try { return body(); }
         catch (LayerProbeException e) { throw new LayerProbeException($"{where}: {key}: {e.Message}", e); }
     }
