@@ -24,7 +24,7 @@ static class DemoEntropySection
         {
             // One store mapped at a time; Write below reads only the layers' names and shapes.
             using var test = inputs.OpenTest(probed.Layer);
-            var layer = new EntropyLayer(inputs.ModelName, test.Name, test.Rows, test.Shape);
+            var layer = new EntropyLayer(inputs.NetworkLabel, test.Name, test.Rows, test.Shape);
             var clock = Stopwatch.StartNew();
             results.AddRange(LabelEntropyAnalysis.Compute([layer], classOf, classes.Count, options, inputs.Log));
             seconds[$"entropy_seconds.{test.Name}"] = clock.Elapsed.TotalSeconds;

@@ -59,6 +59,7 @@ sealed class StudyContext(StudyDefinition study, TextWriter log)
         new(Report, FeatureRoot, Split(step.Data, step.Network).Split, _layerwise[(step.Data, step.Network)], Study.Probe, Log)
         {
             ModelName = NetworkEntry(step.Network).Title,
+            NetworkLabel = Path.GetFileNameWithoutExtension(NetworkEntry(step.Network).Model),
         };
 
     static string Key(string what, string name, string first) => name == first ? what : $"{what}.{name}";
