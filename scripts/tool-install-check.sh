@@ -6,17 +6,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/layerprobe-tool-XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# the package cache keeps every version installed; this run's is removed with the work folder
+trap 'rm -rf "$work" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/layerprobe.cli/${version:-none}"' EXIT
 step() { echo "[$1] $2"; }
 fail() { echo "tool-install-check: $1" >&2; exit 2; }
 
-step 1/4 "dotnet pack (linux-x64) -> $work/pack"
-dotnet pack src/LayerProbe.Cli -c Release -r linux-x64 -o "$work/pack" -nodeReuse:false -v q -nologo >"$work/pack.log" 2>&1 \
+# A version of its own: NuGet would otherwise install a package of the same id and version from its cache, not this build.
+version="0.0.0-check.$(date -u +%Y%m%d%H%M%S)"
+step 1/4 "dotnet pack (linux-x64, version $version) -> $work/pack"
+dotnet pack src/LayerProbe.Cli -c Release -r linux-x64 -p:PackageVersion="$version" -o "$work/pack" -nodeReuse:false -v q -nologo >"$work/pack.log" 2>&1 \
   || { tail -20 "$work/pack.log"; fail "dotnet pack failed"; }
 ls -la "$work"/pack/*.nupkg
 
 step 2/4 "dotnet tool install --tool-path $work/tool --add-source $work/pack LayerProbe.Cli"
-dotnet tool install LayerProbe.Cli --tool-path "$work/tool" --add-source "$work/pack" --ignore-failed-sources \
+dotnet tool install LayerProbe.Cli --version "$version" --tool-path "$work/tool" --add-source "$work/pack" --ignore-failed-sources \
   || fail "dotnet tool install failed"
 
 tiny=(--set data.fashion-mnist.trainval=fashion-mnist:train:4:1 --set data.fashion-mnist.test=fashion-mnist:test:3:1
