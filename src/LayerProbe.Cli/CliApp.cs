@@ -45,6 +45,7 @@ public static class CliApp
         yield return ProposalsCommand.Create();
         yield return ProbeCommand.Create();
         yield return DemoCommand.Create();
+        yield return StudyCommand.Create();
         yield return TrainCommand.Create();
         yield return EntropyCommand.Create();
         yield return GrandmotherCommand.Create();
