@@ -3,6 +3,9 @@ using LayerProbe.Probes;
 
 namespace LayerProbe.Tests.Probes;
 
+// Inside the namespace: the namespace LayerProbe.Detection would otherwise hide the record LayerProbe.Probes.Detection.
+using Detection = LayerProbe.Probes.Detection;
+
 /// <summary>Hand-worked VOC AP cases (the numbers in comments are computed by hand, following the devkit's rules).</summary>
 public class VocApTests
 {
