@@ -48,7 +48,9 @@ public static class BoxRegressorFile
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) throw LayerProbeException.For(path, "not a box-regressor file");
             if (r.ReadInt32() is var version && version != Version) throw LayerProbeException.For(path, $"box-regressor file version {version}, this build reads {Version}");
             int d = r.ReadInt32(), classes = r.ReadInt32();
-            if (d < 1 || classes < 1 || (long)(d + 1) * K * 8 > r.BaseStream.Length) throw LayerProbeException.For(path, $"implausible header ({d} dimensions, {classes} classes)");
+            // each class takes at least 5 bytes and each β (d+1)·4 doubles: bounds what a damaged header can make us allocate
+            if (d < 1 || classes < 1 || (long)(d + 1) * K * 8 > r.BaseStream.Length || classes > r.BaseStream.Length / 5)
+                throw LayerProbeException.For(path, $"implausible header ({d} dimensions, {classes} classes)");
             var scaling = new FeatureScaling(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), r.ReadInt32());
             var settings = new BoxRegressionSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
             var names = new string[classes];
@@ -74,6 +76,7 @@ public static class BoxRegressorFile
             return new BoxRegressors(names, models, d, scaling, settings);
         }
         catch (EndOfStreamException) { throw LayerProbeException.For(path, "truncated"); }
+        catch (FormatException) { throw LayerProbeException.For(path, "damaged (a class name's length is not a valid number)"); }
         catch (IOException e) { throw LayerProbeException.For(path, $"cannot read ({e.Message})", e); }
     }
 }

@@ -13,6 +13,7 @@ public sealed class RidgeRegression : IDisposable
 {
     readonly Tensor _gram, _xty;
     long _rows;
+    bool _solved;
 
     /// <summary>Empty normal equations for <paramref name="dimensions"/> features (plus the bias) and <paramref name="outputs"/> targets.</summary>
     public RidgeRegression(int dimensions, int outputs)
@@ -36,6 +37,7 @@ public sealed class RidgeRegression : IDisposable
     public void Add(double[] augmented, double[] targets, int n)
     {
         int d1 = Dimensions + 1;
+        if (_solved) throw new InvalidOperationException("rows added after the solve");
         if (augmented.Length < n * d1 || targets.Length < n * Outputs) throw new ArgumentException("block shorter than its row count");
         using var scope = NewDisposeScope();
         var x = from_array(augmented).narrow(0, 0, (long)n * d1).view(n, d1);
@@ -47,13 +49,15 @@ public sealed class RidgeRegression : IDisposable
 
     /// <summary>
     /// β for penalty <paramref name="lambda"/>: (d+1) × <see cref="Outputs"/> values row-major, the last row the bias.
+    /// Adds λI to the accumulated X̃ᵀX̃ in place (no second (d+1)² copy beside the factor), so it is called once.
     /// </summary>
     public double[] Solve(double lambda)
     {
+        if (_solved) throw new InvalidOperationException("the normal equations were already solved");
+        _solved = true;
         using var scope = NewDisposeScope();
-        var a = _gram.clone();
-        a.diagonal().add_(lambda);
-        var (factor, info) = linalg.cholesky_ex(a);
+        _gram.diagonal().add_(lambda);
+        var (factor, info) = linalg.cholesky_ex(_gram);
         if (info.item<int>() != 0)
             throw new LayerProbeException($"box regression: the normal equations are not positive definite (Cholesky failed at column {info.item<int>()}); are the features finite?");
         return _xty.cholesky_solve(factor).contiguous().data<double>().ToArray();
