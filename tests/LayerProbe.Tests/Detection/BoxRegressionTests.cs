@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LayerProbe.Data;
 using LayerProbe.Detection;
+using LayerProbe.Features;
 using LayerProbe.Probes;
 using LayerProbe.Regions;
 using LayerProbe.Tests.Data;
@@ -162,6 +163,36 @@ public class BoxRegressionTests
         Assert.Equal(4, set.Models[C("person")]!.Pairs);
         var box = new PixelBox(5, 5, 50, 50);
         Assert.Equal(box, set.Predict(box, features.AsSpan(0, 3), C("bird")));
+    }
+
+    [Fact]
+    public void Regressors_train_from_an_extracted_pool5_store_of_region_items()
+    {
+        using var tmp = new TempDir();
+        string root = RegionDevkit.Write(tmp), store = RegionDevkit.Store(tmp, root);
+        var network = MiniCaffeNet.Load(tmp);
+        var (items, warp) = ItemSetSources.Create($"voc2007:{root}:test:proposals:{store}", network);
+        using var regions = (VocRegions)items;
+        var result = FeatureExtractor.Run(network, regions, warp, ["pool5"], tmp.Combine("features"), new ExtractionOptions { BatchSize = 4 });
+        RegionTable.WriteBeside(regions, tmp.Combine("features"));
+        using var table = RegionTableRows.Of(regions, tmp.Combine("features"));
+        using var matrix = FeatureMatrix.Open(result.Stores[0].Directory);
+        var pool5 = new StoredFeatureRows(matrix);
+        var scaling = FeatureScaling.Estimate(pool5);
+        var stored = BoxRegressors.Train(regions, table, pool5, scaling);
+
+        // The same rows copied out in region order train the same regressors: the store is read at the pairs' rows.
+        var copy = new float[pool5.Count * pool5.Dimensions];
+        for (int i = 0; i < pool5.Count; i++) pool5.Row(i).CopyTo(copy.AsSpan(i * pool5.Dimensions));
+        var dense = BoxRegressors.Train(regions, table, new DenseFeatureRows(copy, pool5.Count, pool5.Dimensions), scaling);
+        Assert.Equal(4, stored.Models.Count(m => m is not null)); // person, dog, cat, car
+        for (int c = 0; c < 20; c++) Assert.Equal(dense.Models[c]?.Beta, stored.Models[c]?.Beta);
+        Assert.Equal(pool5.Dimensions, stored.Dimensions);
+        Assert.Equal(scaling, stored.Scaling);
+
+        // Features of another region set are refused with one line.
+        var wrong = new DenseFeatureRows(new float[3 * pool5.Dimensions], 3, pool5.Dimensions);
+        Assert.Contains("3 feature rows for 10 regions", Assert.Throws<LayerProbeException>(() => BoxRegressors.Train(regions, table, wrong, scaling)).Message);
     }
 
     [Fact]
