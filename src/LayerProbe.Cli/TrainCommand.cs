@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Google.Protobuf;
+using LayerProbe.Data;
 using LayerProbe.Networks;
 using LayerProbe.Training;
 
@@ -7,7 +8,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe train --net caffenet-mini|FILE.onnx --data NAME --iterations N --batch B --lr … [--lr-policy step|multistep|poly|…] --snapshots …
-/// --out DIR [--resume SNAPSHOT] [--proposals FILE.csv --fg-rule rcnn|gt]</c>: Caffe-style SGD training or fine-tuning with snapshots (ONNX + manifest +
+/// --out DIR [--resume SNAPSHOT] [--proposals STORE --fg-rule rcnn|gt]</c>: Caffe-style SGD training or fine-tuning with snapshots (ONNX + manifest +
 /// solver state), a CSV log and loss/accuracy curves in DIR. A final snapshot is always written.
 /// </summary>
 static class TrainCommand
@@ -32,9 +33,9 @@ static class TrainCommand
         var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
         var init = new Option<string>("--init") { Description = "caffenet-mini: caffe (the paper's Gaussian fillers) | msra (He: std sqrt(2/fan-in); learns from scratch without the ln(classes) plateau)", DefaultValueFactory = _ => "caffe" };
         var threads = new Option<int?>("--threads") { Description = "torch threads (fix it for bit-exact resumes)" };
-        var proposals = new Option<string?>("--proposals") { Description = "voc2007-windows: proposals CSV, image_id,x1,y1,x2,y2 per line (1-based inclusive)" };
+        var proposals = new Option<string?>("--proposals") { Description = "voc2007-windows: a proposals store folder (layerprobe proposals; a CSV or MAT file is imported with its --import)" };
         var fgRule = new Option<string>("--fg-rule") { Description = "voc2007-windows: rcnn (fg IoU ≥ 0.5, bg < 0.5) | gt (fg GT boxes only, bg < 0.3)", DefaultValueFactory = _ => "rcnn" };
-        var windowSize = new Option<int>("--window-size") { Description = "voc2007-windows: side of the warped windows", DefaultValueFactory = _ => 227 };
+        var windowSize = new Option<int?>("--window-size") { Description = "voc2007-windows: side of the warped windows (default: the network's input side; 227 for caffenet-mini)" };
         var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
         var heldOut = new Option<string?>("--held-out") { Description = "images:/voc2007: data: labelled items for the held-out top-1, e.g. images:DIR" };
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
@@ -57,8 +58,9 @@ static class TrainCommand
                 parse.GetValue(windowSize), parse.GetValue(contextPad));
             string dataName = parse.GetValue(data)!;
             string? resumeFrom = parse.GetValue(resume) is { } r ? SnapshotSet.ForResume(r) : null; // a folder: its newest complete set
-            var (train, test) = TrainingDataSources.Open(dataName, windows, PreprocessingNetwork(dataName, resumeFrom ?? parse.GetValue(net)!),
-                parse.GetValue(heldOut), preprocess.Request(parse));
+            var fedNetwork = PreprocessingNetwork(dataName, resumeFrom ?? parse.GetValue(net)!);
+            var (train, test) = TrainingDataSources.Open(dataName, windows, fedNetwork, parse.GetValue(heldOut), preprocess.Request(parse));
+            string? convention = fedNetwork is null ? null : PresetName(Preprocessing.Resolve(fedNetwork, preprocess.Request(parse) ?? PreprocessingRequest.Automatic));
             int maxIter = parse.GetValue(iterations);
             var solver = solverOptions.Settings(parse, maxIter);
             var snapshotList = SolverOptions.ParseIterations(parse.GetValue(snapshots), "--snapshots");
@@ -77,7 +79,7 @@ static class TrainCommand
             if (resumeFrom is not null) Console.WriteLine($"resuming from {resumeFrom}");
             using var trainer = resumeFrom is { } snapshot
                 ? Trainer.Resume(snapshot, train, solver, FineTuneMultipliers(parse.GetValue(finetune), multipliers, snapshot, options.Classifier), options)
-                : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc), initName == "msra");
+                : Start(parse.GetValue(net)!, train, solver, multipliers, options, parse.GetValue(finetune), parse.GetValue(divisor), parse.GetValue(fc), initName == "msra", convention);
             var rows = trainer.Run().Rows;
             var last = rows[^1];
             Console.WriteLine($"trained to iteration {trainer.Iteration}: loss {last.SmoothedLoss:F4} (smoothed)" +
@@ -91,11 +93,12 @@ static class TrainCommand
     /// caffenet-mini, which is built here for Fashion-MNIST (the data source then refuses image data).
     /// </summary>
     static OnnxNetwork? PreprocessingNetwork(string dataName, string netOrSnapshot) =>
-        TrainingDataSources.IsImageData(dataName) && !netOrSnapshot.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase)
+        (TrainingDataSources.IsImageData(dataName) || dataName.StartsWith(TrainingDataSources.WindowsScheme, StringComparison.OrdinalIgnoreCase))
+        && !netOrSnapshot.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase)
             ? OnnxNetwork.Load(netOrSnapshot) : null;
 
     static Trainer Start(string netName, ITrainingSource train, SolverSettings solver, LrMultipliers multipliers, TrainerOptions options,
-        string? finetune, int divisor, int fc, bool msra)
+        string? finetune, int divisor, int fc, bool msra, string? convention)
     {
         OnnxNetwork network;
         if (netName.Equals("caffenet-mini", StringComparison.OrdinalIgnoreCase))
@@ -110,13 +113,22 @@ static class TrainCommand
         else network = OnnxNetwork.Load(netName);
         if (finetune is not null)
         {
-            var (model, ftMultipliers) = FineTuning.Prepare(network.Model, train.Classes, ParseMode(finetune), options.Seed, options.Classifier, network.Path);
-            network = OnnxNetwork.FromBytes(model.ToByteArray(), network.Path);
+            var (model, ftMultipliers, appended) = FineTuning.ForNetwork(network, train.Classes, ParseMode(finetune), options.Seed, options.Classifier);
+            if (appended)
+                Console.WriteLine($"{network.Path}: no classifier in the graph; appended a {train.Classes}-way fully connected classifier on '{network.Model.Graph.Output[0].Name}' (Gaussian std 0.01, bias 0)");
+            // the snapshots carry the input convention the network was fed in, so they are probed and resumed without --preprocess
+            if (convention is not null && !model.MetadataProps.Any(p => p.Key == InputConvention.MetadataKey))
+                model.MetadataProps.Add(new Onnx.StringStringEntryProto { Key = InputConvention.MetadataKey, Value = convention });
+            network = OnnxNetwork.FromBytes(model.ToByteArray(), network.Path, originSha256: network.OriginSha256);
             foreach (var layer in multipliers.ConfiguredLayers) ftMultipliers.Freeze([layer]);
             multipliers = ftMultipliers;
         }
         return new Trainer(network, train, solver, multipliers, options);
     }
+
+    /// <summary>The preset's name when <paramref name="convention"/> is a preset unchanged (what ONNX metadata can name), else null.</summary>
+    static string? PresetName(InputConvention convention) =>
+        InputConvention.Presets.TryGetValue(convention.Name, out var preset) && ReferenceEquals(preset, convention) ? convention.Name : null;
 
     /// <summary>On resume the classifier is already replaced; only the multipliers of the fine-tuning mode apply (read from the snapshot's graph).</summary>
     static LrMultipliers FineTuneMultipliers(string? finetune, LrMultipliers multipliers, string snapshot, string? classifier)

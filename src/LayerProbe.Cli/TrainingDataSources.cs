@@ -12,8 +12,9 @@ namespace LayerProbe.Cli;
 /// <c>fashion-mnist:CLASSES</c> (e.g. <c>fashion-mnist:5-9</c> or <c>fashion-mnist:0,2,4</c>): only those classes,
 /// relabelled 0 … k−1, held-out on all their test images — a task with its own label set for fine-tuning.
 /// <c>voc2007-windows:DEVKIT:SPLIT</c> (e.g. <c>voc2007-windows:VOCdevkit/VOC2007:trainval</c>): R-CNN fine-tuning
-/// windows (<see cref="VocWindows"/>) of the split's GT boxes and the proposals of <see cref="WindowSettings.Proposals"/>,
-/// 21 labels (0 background), no held-out source.
+/// windows (<see cref="VocWindows"/>) of the split's GT boxes and the proposals of the proposals store
+/// <see cref="WindowSettings.Proposals"/>, N + 1 labels (0 background), no held-out source; warped the way the network
+/// being fine-tuned expects (its input convention, as for image data), or Caffe's way for the caffenet-mini built here.
 /// <c>images:DIR</c> (one sub-folder per class) and <c>voc2007:DEVKIT:SPLIT:gt-boxes</c>: single-label image items
 /// (<see cref="ItemSetSources"/>) preprocessed the way the network being trained expects, for image-level fine-tuning;
 /// the held-out source is another such specification (<c>--held-out</c>).
@@ -37,11 +38,11 @@ public static class TrainingDataSources
     public const string WindowsScheme = "voc2007-windows:";
 
     /// <summary>
-    /// Options of the <c>voc2007-windows</c> scheme: the proposals CSV (<see cref="ProposalsCsv"/>), the label rule
-    /// (<c>rcnn</c> or <c>gt</c>, <see cref="WindowRule"/>), the warp size and its context padding (Caffe's crop_size and
-    /// context_pad), warped with the ILSVRC mean pixel subtracted.
+    /// Options of the <c>voc2007-windows</c> scheme: the proposals store folder (from <c>layerprobe proposals</c>, computed
+    /// or imported from a CSV or MAT file), the label rule (<c>rcnn</c> or <c>gt</c>, <see cref="WindowRule"/>), the warp
+    /// size (null: the network's input side, 227 for caffenet-mini) and its context padding (Caffe's crop_size and context_pad).
     /// </summary>
-    public sealed record WindowSettings(string? Proposals, string FgRule = "rcnn", int Size = 227, int ContextPad = 16);
+    public sealed record WindowSettings(string? Proposals, string FgRule = "rcnn", int? Size = null, int ContextPad = 16);
 
     /// <summary>Item-set schemes that train on images preprocessed for the network (<see cref="IsImageData"/>).</summary>
     static readonly string[] ImageSchemes = ["images:", "voc2007:"];
@@ -56,15 +57,15 @@ public static class TrainingDataSources
     public static (ITrainingSource Train, ITrainingSource? Test) Open(string name, WindowSettings? windows = null,
         OnnxNetwork? network = null, string? heldOut = null, PreprocessingRequest? preprocessing = null)
     {
-        if (preprocessing is { } p && (p.Preset is not null || p.HasOverrides || p.Size is not null) && !IsImageData(name))
-            throw new LayerProbeException($"--preprocess/--channels/--scale/--mean/--std/--size: apply to image data ({string.Join(", ", ImageSchemes.Select(s => s + "…"))}) only, not '{name}'");
         bool windowData = name.StartsWith(WindowsScheme, StringComparison.OrdinalIgnoreCase);
+        if (preprocessing is { } p && (p.Preset is not null || p.HasOverrides || p.Size is not null) && !IsImageData(name) && !windowData)
+            throw new LayerProbeException($"--preprocess/--channels/--scale/--mean/--std/--size: apply to image data ({string.Join(", ", ImageSchemes.Select(s => s + "…"))}) and {WindowsScheme}… only, not '{name}'");
         if (!windowData && windows?.Proposals is not null)
             throw new LayerProbeException($"--proposals: applies to --data {WindowsScheme}DEVKIT:SPLIT only, not '{name}'");
         if (heldOut is not null && !IsImageData(name))
             throw new LayerProbeException($"--held-out: applies to image data ({string.Join(", ", ImageSchemes.Select(s => s + "…"))}) only, not '{name}'");
         if (IsImageData(name)) return OpenImages(name, heldOut, network, preprocessing);
-        if (windowData) return (OpenWindows(name[WindowsScheme.Length..], windows), null);
+        if (windowData) return (OpenWindows(name[WindowsScheme.Length..], windows, network, preprocessing), null);
         if (Sources.TryGetValue(name, out var open)) return open();
         if (name.StartsWith("fashion-mnist:", StringComparison.OrdinalIgnoreCase))
         {
@@ -92,17 +93,24 @@ public static class TrainingDataSources
         return new ImageItemsTrainingSource(items, preprocessor);
     }
 
-    static VocWindows OpenWindows(string devkitAndSplit, WindowSettings? windows)
+    static VocWindows OpenWindows(string devkitAndSplit, WindowSettings? windows, OnnxNetwork? network, PreprocessingRequest? preprocessing)
     {
         int colon = devkitAndSplit.LastIndexOf(':');
         if (colon <= 0 || colon == devkitAndSplit.Length - 1)
             throw new LayerProbeException($"--data: '{WindowsScheme}{devkitAndSplit}' is not {WindowsScheme}DEVKIT:SPLIT");
         if (windows?.Proposals is not { } proposals)
-            throw new LayerProbeException($"--data {WindowsScheme}…: needs --proposals FILE.csv (image_id,x1,y1,x2,y2 per line)");
-        if (windows.Size <= 0 || windows.ContextPad < 0 || 2 * windows.ContextPad >= windows.Size)
+            throw new LayerProbeException($"--data {WindowsScheme}…: needs --proposals STORE (a proposals store folder from 'layerprobe proposals')");
+        string devkit = devkitAndSplit[..colon], split = devkitAndSplit[(colon + 1)..];
+        if (File.Exists(proposals))
+            throw LayerProbeException.For(proposals, $"is a file; --proposals takes a proposals store folder: import it first with " +
+                $"'layerprobe proposals --data voc2007:{devkit}:{split} --import {proposals} --out DIR' and pass the store it makes");
+        if (windows.Size is <= 0 || windows.ContextPad < 0 || (windows.Size is { } s && 2 * windows.ContextPad >= s))
             throw new LayerProbeException($"--window-size {windows.Size} with --context-pad {windows.ContextPad}: need size > 0 and 0 ≤ 2·pad < size");
         var rule = WindowRule.Parse(windows.FgRule);
-        var warp = Preprocessing.Caffe(windows.Size, windows.ContextPad);
-        return VocWindows.Load(new VocDevkit(devkitAndSplit[..colon]), devkitAndSplit[(colon + 1)..], proposals, rule, warp);
+        IPreprocessor warp = network is null
+            ? Preprocessing.Caffe(windows.Size ?? 227, windows.ContextPad)
+            : Preprocessing.For(network, (preprocessing ?? PreprocessingRequest.Automatic) is var r && windows.Size is { } size ? r with { Size = size } : r,
+                windows.ContextPad);
+        return VocWindows.FromStore(new VocDevkit(devkit), split, proposals, rule, warp);
     }
 }

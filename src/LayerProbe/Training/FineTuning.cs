@@ -28,6 +28,29 @@ public static class FineTuning
     }
 
     /// <summary>
+    /// Prepares any network for fine-tuning to <paramref name="classes"/> outputs: one with a classifier (found from
+    /// the graph, or named by <paramref name="classifier"/>) has it replaced as in <see cref="Prepare"/>; a headless
+    /// feature extractor (no classifier in the graph and none named, e.g. the NuGet ResNet-18 ending at pool5) gets a new
+    /// one appended on its output (<see cref="AppendedClassifier"/>, Gaussian std 0.01, bias 0) at lr ×10/×20, and for
+    /// fc-only everything below it frozen. <c>Appended</c> says which happened.
+    /// </summary>
+    public static (ModelProto Model, LrMultipliers Multipliers, bool Appended) ForNetwork(OnnxNetwork network, int classes, FineTuningMode mode,
+        int seed, string? classifier = null)
+    {
+        if (classifier is not null || ClassifierLayer.TryFind(network.Model) is not null)
+        {
+            var (model, multipliers) = Prepare(network.Model, classes, mode, seed, classifier, network.Path);
+            return (model, multipliers, false);
+        }
+        string output = network.Model.Graph.Output.Count > 0 ? network.Model.Graph.Output[0].Name
+            : throw LayerProbeException.For(network.Path, "the graph has no output to put a classifier on");
+        var shape = LayerTable.Read(network).FirstOrDefault(l => l.Value == output)?.Shape
+            ?? throw LayerProbeException.For(network.Path, $"the output '{output}' is not a float activation of the image; name the classifier with --classifier");
+        var appended = AppendedClassifier.Append(network.Model, shape.Aggregate(1, (a, b) => checked(a * b)), classes, seed, network.Path);
+        return (appended, Multipliers(appended, mode, null, network.Path), true);
+    }
+
+    /// <summary>
     /// The multipliers of <paramref name="mode"/> for a network whose classifier is already the task's (also on resume):
     /// the classifier node at ×10/×20; for fc-only every parameter-owning node that computes the boundary frozen.
     /// </summary>
