@@ -54,6 +54,7 @@ public sealed class DetectorBench : IBenchmark
             var ours = Measure(input, settings, new TimedSolver(new WarmStartedDualSolver()), "ours (warm-started dual CD)");
             var ap = HeldOutAp(ours.Training.Detectors, heldOut, classes, dims);
             Console.WriteLine(string.Create(inv, $"held-out AP of ours: mean {ap.Where(double.IsFinite).Average():F2} over {ap.Count(double.IsFinite)} classes"));
+            Console.WriteLine($"memory: {MemoryLine()}");
             if (args.Contains("--cold")) Measure(input, settings, new TimedSolver(new WarmStartedDualSolver(warmStart: false)), "ours, cold starts");
             if (trainer is null) return 0;
 
@@ -118,6 +119,13 @@ public sealed class DetectorBench : IBenchmark
             Seconds += clock.Elapsed.TotalSeconds;
             return result;
         }
+    }
+
+    /// <summary>Resident memory split into anonymous (the process's own) and file-backed (the mapped store's pages, reclaimable cache).</summary>
+    static string MemoryLine()
+    {
+        var status = File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("VmHWM", StringComparison.Ordinal) || l.StartsWith("RssAnon", StringComparison.Ordinal) || l.StartsWith("RssFile", StringComparison.Ordinal));
+        return string.Join(", ", status.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s+", " ")));
     }
 
     static string Arg(string[] args, string name, string fallback)

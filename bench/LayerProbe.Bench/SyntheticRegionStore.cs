@@ -9,13 +9,15 @@ namespace LayerProbe.Bench;
 /// non-negative, about four fifths zeros) and its region table, both in the stores' matrix format, written image by
 /// image (memory: one image). Per image 1–3 GT rows of random classes, then proposals whose overlap with each class in
 /// the image is drawn (8 % ≥ 0.5, 12 % in 0.3–0.5, 35 % below 0.3, the rest 0); a row's features are
-/// ReLU(noise − 0.5 + Σ_c 1.6·overlap_c·prototype_c), so partly overlapping proposals are the hard negatives.
+/// ReLU(noise − 0.5 + Σ_c a·overlap_c·prototype_c) with a = 1.6·(64/dims)^¼ (at 9,216 dims the full signal of
+/// √(64/d) leaves a few GT rows per class too weak to learn from, 1.6 makes every class trivial), so partly overlapping proposals are the hard negatives.
 /// Noise comes from a table of 65,536 normal values indexed by a xorshift generator (generating 10⁹ values by
 /// Box–Muller would take longer than the training measured).
 /// </summary>
 internal sealed class SyntheticRegionStore(int classes, int dims, int proposals, int prototypeSeed = 1)
 {
     readonly float[][] _prototypes = Prototypes(classes, dims, prototypeSeed);
+    readonly float _amplitude = (float)(1.6 * Math.Pow(64.0 / dims, 0.25));
     static readonly float[] Normal = NormalTable();
 
     public int Classes => classes;
@@ -93,7 +95,7 @@ internal sealed class SyntheticRegionStore(int classes, int dims, int proposals,
             for (int c = 0; c < classes; c++)
             {
                 float o = t[r * cols + 6 + c];
-                if (o > 0) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_prototypes[c], 1.6f * o, f, f);
+                if (o > 0) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_prototypes[c], _amplitude * o, f, f);
             }
             System.Numerics.Tensors.TensorPrimitives.Max(f, 0f, f);
         });
