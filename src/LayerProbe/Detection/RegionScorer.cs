@@ -35,15 +35,16 @@ public sealed class RegionScorer : IDisposable
         _regions = regions;
         if (!detectors.Classes.SequenceEqual(regions.Classes))
             throw LayerProbeException.For(detectorSource, $"detectors for the classes {Names(detectors.Classes)}, but {regions.Devkit.Root} has {Names(regions.Classes)}");
+        for (int i = 0; i < regions.Images; i++)
+            if (regions.FirstItem(i + 1) - regions.FirstItem(i) == regions.Annotation(i).Objects.Count)
+                throw LayerProbeException.For(Path.Combine(regions.ProposalsDirectory, Proposals.ProposalStoreFiles.Images),
+                    $"test image {regions.Annotation(i).ImageId} has no proposals: nothing to detect in it");
+        if (!FeatureStoreFiles.IsComplete(storeDirectory)) throw LayerProbeException.For(storeDirectory, "not a complete feature store (extract it first, or rerun to resume)");
         var manifest = FeatureManifest.Read(Path.Combine(storeDirectory, FeatureStoreFiles.Manifest));
         if (detectors.Layer != manifest.LayerAlias && detectors.Layer != manifest.LayerValue)
             throw LayerProbeException.For(detectorSource, $"detectors of layer '{detectors.Layer}', but the store {storeDirectory} holds '{manifest.LayerAlias}'");
         if (manifest.DataFingerprint != regions.Fingerprint)
             throw LayerProbeException.For(storeDirectory, $"holds features of other items ({manifest.DataName}) than the regions of {regions.Devkit.Root} split '{regions.Split}' with proposals {regions.ProposalsDirectory}");
-        for (int i = 0; i < regions.Images; i++)
-            if (regions.FirstItem(i + 1) - regions.FirstItem(i) == regions.Annotation(i).Objects.Count)
-                throw LayerProbeException.For(Path.Combine(regions.ProposalsDirectory, Proposals.ProposalStoreFiles.Images),
-                    $"test image {regions.Annotation(i).ImageId} has no proposals: nothing to detect in it");
         _matrix = FeatureMatrix.Open(storeDirectory);
         try
         {
