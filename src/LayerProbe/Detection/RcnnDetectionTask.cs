@@ -22,8 +22,9 @@ public sealed record DetectionTaskSettings(DetectorTrainingSettings Training, De
 /// <param name="DetectorFile">The detectors' file (content-addressed by store, region table, layer and settings).</param>
 /// <param name="TestStore">The test split's feature store of the layer.</param>
 /// <param name="Comp4Folder">Where the devkit-format detections are.</param>
+/// <param name="Scaling">The feature scaling the detectors were trained with.</param>
 public sealed record LayerDetection(string Layer, int Dimensions, DetectionResult Result, DetectorTraining? Training,
-    string DetectorFile, string TestStore, string Comp4Folder);
+    string DetectorFile, string TestStore, string Comp4Folder, Probes.FeatureScaling Scaling);
 
 /// <summary>
 /// R-CNN detection as a probe of layers (docs/method.md §2.3, §6): the first requested layer is extracted for every
@@ -61,7 +62,7 @@ public static class RcnnDetectionTask
             int dims = trainStores[l].Shape.Aggregate(1, (a, b) => a * b);
             log.WriteLine($"detect {layers[l],-10} dims {dims,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  " +
                           $"{result.ProposalsScored:N0} proposals in {result.ScoringSeconds:F1}s ({result.ProposalsPerSecond:N0}/s)" + (result.Note is { } note ? $"  ({note})" : ""));
-            results.Add(new LayerDetection(layers[l], dims, result, training, file, testStores[l].Directory, comp4));
+            results.Add(new LayerDetection(layers[l], dims, result, training, file, testStores[l].Directory, comp4, detectors.Scaling));
         }
         return results;
     }
