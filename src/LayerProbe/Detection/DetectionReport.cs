@@ -51,7 +51,8 @@ public static class DetectionReport
     /// <summary>
     /// Pictures of the first <see cref="DetectionSettings.PictureImages"/> test images with their ground truth and, per
     /// class, the best <see cref="DetectionSettings.PicturePerClass"/> detections scoring at least
-    /// <see cref="DetectionSettings.PictureMinScore"/>, as <c>{folder}/{image}.svg</c>; returns the stems relative to
+    /// <see cref="DetectionSettings.PictureMinScore"/> (the image's single best detection when none does), as
+    /// <c>{folder}/{image}.svg</c>; returns the stems relative to
     /// <paramref name="directory"/>.
     /// </summary>
     public static IReadOnlyList<string> Pictures(string directory, string folder, VocRegions test, DetectionResult result)
@@ -65,6 +66,9 @@ public static class DetectionReport
             for (int c = 0; c < result.Classes.Count; c++)
                 drawn.AddRange(result.Classes[c].Detections.Where(d => d.ImageId == annotation.ImageId && d.Score >= s.PictureMinScore)
                     .OrderByDescending(d => d.Score).Take(s.PicturePerClass).Select(d => (c, d)));
+            if (drawn.Count == 0) // weak detectors: still show the image's best detection rather than none
+                drawn.AddRange(result.Classes.SelectMany((cls, c) => cls.Detections.Where(d => d.ImageId == annotation.ImageId).Select(d => (c, d)))
+                    .OrderByDescending(x => x.d.Score).Take(1));
             string stem = Path.Combine(folder, annotation.ImageId);
             DetectionPictures.Write(Path.Combine(directory, stem + ".svg"), annotation, test.Devkit.ImagePath(annotation.ImageId), test.Classes, drawn);
             stems.Add(stem);
@@ -95,7 +99,7 @@ public static class DetectionReport
         var best = layers.Where(l => !double.IsNaN(l.Result.Mean.ElevenPoint)).MaxBy(l => l.Result.Mean.ElevenPoint) ?? layers[^1];
         var s = best.Result.Settings;
         page.Paragraph($"Test images with their ground truth (dashed white; difficult objects marked) and the detections of {best.Layer} (the layer with the best mAP): " +
-                       $"per class the best {s.PicturePerClass} after NMS scoring at least {s.PictureMinScore:G3}, with class and score.");
+                       $"per class the best {s.PicturePerClass} after NMS scoring at least {s.PictureMinScore:G3} (where none does, the image's best detection), with class and score.");
         foreach (var picture in Pictures(directory, $"{stem}-pictures", test, best.Result))
         {
             files.Add(picture + ".svg");
