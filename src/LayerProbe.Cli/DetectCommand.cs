@@ -44,9 +44,10 @@ static class DetectCommand
                 Task = "detect",
                 Inputs = { ["detectors"] = Path.GetFullPath(file), ["test"] = $"{regions.Name} {regions.Fingerprint} proposals {regions.ProposalsDirectory}", ["features"] = store },
                 Settings = { ["detection"] = settings, ["layer"] = set.Layer, ["scaling"] = set.Scaling },
-                Measurements = { ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes(),
-                    ["proposals"] = result.ProposalsScored, ["proposals_per_second"] = result.ProposalsPerSecond, ["map"] = result.Mean.ElevenPoint },
+                Measurements = { ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes(), ["proposals"] = result.ProposalsScored },
             }.WithOutputs(outDir, files);
+            if (ProbeDetection.Finite(result.ProposalsPerSecond) is { } rate) manifest.Measurements["proposals_per_second"] = rate;
+            if (ProbeDetection.Finite(result.Mean.ElevenPoint) is { } map) manifest.Measurements["map"] = map;
             var page = new ReportPage(title).Paragraph(string.Create(CultureInfo.InvariantCulture,
                 $"{result.ProposalsScored:N0} proposals of {result.Images} images scored, pruned and suppressed in {result.ScoringSeconds:F1} s ({result.ProposalsPerSecond:N0}/s).")).AddRange(blocks);
             manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));

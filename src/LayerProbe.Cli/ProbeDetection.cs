@@ -51,7 +51,7 @@ static class ProbeDetection
                 ["preprocessing"] = preprocessor.Description, ["layers"] = layers, ["extracted_layer"] = layers[0],
                 ["layers_from_head_subgraph"] = layers.Skip(1).ToArray(), ["device"] = extraction.Device,
                 ["detector_training"] = settings.Training, ["detection"] = settings.Detection,
-                ["per_layer"] = results.Select(r => new { r.Layer, r.Dimensions, r.Result.Mean.ElevenPoint, r.Scaling, r.DetectorFile, r.Comp4Folder, r.Result.Note }).ToList(),
+                ["per_layer"] = results.Select(r => new { r.Layer, r.Dimensions, Map = Finite(r.Result.Mean.ElevenPoint), r.Scaling, r.DetectorFile, r.Comp4Folder, r.Result.Note }).ToList(),
             },
             Measurements =
             {
@@ -59,7 +59,8 @@ static class ProbeDetection
                 ["test_proposals"] = results[0].Result.ProposalsScored,
             },
         }.WithOutputs(outDir, files);
-        foreach (var r in results) manifest.Measurements[$"proposals_per_second_{r.Layer}"] = r.Result.ProposalsPerSecond;
+        foreach (var r in results)
+            if (Finite(r.Result.ProposalsPerSecond) is { } rate) manifest.Measurements[$"proposals_per_second_{r.Layer}"] = rate;
         string summary = $"R-CNN detection with {layers.Length} layers of `{modelName}`: detectors trained on {trainval.Name} ({trainval.Images} images, " +
                          $"{trainval.Count:N0} regions) with hard-negative mining, tested on {test.Name} ({test.Images} images, {test.Count:N0} regions); " +
                          $"{layers[0]} extracted, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
@@ -68,4 +69,7 @@ static class ProbeDetection
         manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
         Console.WriteLine(TableWriters.Markdown(DetectionReport.ApTable(title, results)));
     }
+
+    /// <summary>The value, or null for NaN/∞ (JSON has no NaN; a mean over no valid class is NaN).</summary>
+    internal static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

@@ -35,7 +35,11 @@ public static class DetectionTest
         for (int first = 0; first < regions.Images; first += chunk)
         {
             int n = Math.Min(chunk, regions.Images - first);
-            Parallel.For(0, n, i => batch[i] = scorer.Score(first + i));
+            try { Parallel.For(0, n, i => batch[i] = scorer.Score(first + i)); }
+            catch (AggregateException e) when (e.InnerExceptions.OfType<LayerProbeException>().FirstOrDefault() is { } problem)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(problem).Throw(); // one line, as a serial loop would give
+            }
             for (int i = 0; i < n; i++)
             {
                 var image = batch[i];

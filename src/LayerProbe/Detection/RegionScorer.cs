@@ -10,7 +10,8 @@ namespace LayerProbe.Detection;
 /// Scores the proposals of a test split with a <see cref="DetectorSet"/> (docs/method.md §6.5): for every non-GT row of
 /// an image, the row of the layer's feature store scaled by the factor the detectors were trained with, then
 /// W·x̂ + b for every class with a detector. Rows are read from the memory-mapped store and the region table
-/// (<see cref="RegionTableRows"/>), one image at a time. Opening checks that the store, the table, the regions and the
+/// (<see cref="RegionTableRows"/>), one image at a time; a non-finite or overflowing value stops it with the item and
+/// dimension named, as every reader of stored rows does. Opening checks that the store, the table, the regions and the
 /// detectors belong together; any mismatch is one clear line.
 /// </summary>
 public sealed class RegionScorer : IDisposable
@@ -22,7 +23,8 @@ public sealed class RegionScorer : IDisposable
     readonly RegionTableRows _table;
     readonly int[] _classes;
     readonly LinearModel[] _models;
-    readonly float _factor;
+    readonly float _factor, _limit;
+    readonly string _storeDirectory;
 
     /// <summary>
     /// Opens the test store <paramref name="storeDirectory"/> (a complete feature store of <paramref name="regions"/>)
@@ -64,6 +66,8 @@ public sealed class RegionScorer : IDisposable
         _classes = detectors.TrainedClasses.ToArray();
         _models = _classes.Select(c => detectors.Models[c]!).ToArray();
         _factor = (float)detectors.Scaling.Factor;
+        _limit = Analyses.StoredFeatureChecks.MagnitudeLimit(_matrix.Cols);
+        _storeDirectory = storeDirectory;
     }
 
     /// <summary>Indices of the classes that are scored (those with a detector), in devkit order.</summary>
@@ -89,7 +93,9 @@ public sealed class RegionScorer : IDisposable
         {
             int r = regions[i];
             boxes[i] = _table.Box(r);
-            TensorPrimitives.Multiply(_rows.Row(r), _factor, scaled);
+            var row = _rows.Row(r);
+            Analyses.StoredFeatureChecks.CheckRow(row, _limit, _rows.Ids, r, _storeDirectory); // a NaN would silently drop the box
+            TensorPrimitives.Multiply(row, _factor, scaled);
             for (int k = 0; k < _classes.Length; k++)
                 scores[i * _classes.Length + k] = _models[k].Decision(scaled);
         }

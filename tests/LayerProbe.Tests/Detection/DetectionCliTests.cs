@@ -25,10 +25,7 @@ public class DetectionCliTests
     {
         using var tmp = new TempDir();
         string root = RegionDevkit.Write(tmp);
-        var random = new Random(3);
-        // random boxes and jittered copies of the GT boxes, so that every class has near hits
-        var boxes = RegionDevkit.ManyBoxes(3, 25, seed: 4).Select((b, i) => b.Concat(RegionDevkit.Objects[i].SelectMany(o =>
-            Enumerable.Range(0, 4).Select(_ => o.Box.Select(v => Math.Max(1, v + random.Next(-12, 13))).ToArray()))).ToArray()).ToArray();
+        var boxes = SyntheticRegionStore.NearGroundTruth(25, 4, 12, seed: 4);
         string proposals = RegionDevkit.Store(tmp, root, "test", boxes);
         string model = MiniCaffeNet.Write(tmp), spec = $"voc2007:{root}:test:proposals:{proposals}", outDir = tmp.Combine("out");
         string[] args = ["probe", "--model", model, "--trainval", spec, "--test", spec, "--layers", "pool5,fc6,fc7", "--out", outDir];

@@ -108,11 +108,7 @@ public class DetectionTestTests
         using var tmp = new TempDir();
         string root = RegionDevkit.Write(tmp);
         var random = new Random(5);
-        // random boxes plus jittered copies of every GT box (so that there are hits, near misses and duplicates)
-        var boxes = RegionDevkit.ManyBoxes(3, 150, seed: 2).Select((b, i) => b.Concat(RegionDevkit.Objects[i].SelectMany(o =>
-            Enumerable.Range(0, 12).Select(_ => o.Box.Select(v => Math.Max(1, v + random.Next(-25, 26))).ToArray()))).ToArray()).ToArray();
-        for (int i = 0; i < boxes.Length; i++)
-            foreach (var b in boxes[i]) { b[2] = Math.Min(Math.Max(b[2], b[0] + 5), 499); b[3] = Math.Min(Math.Max(b[3], b[1] + 5), 337); }
+        var boxes = SyntheticRegionStore.NearGroundTruth(150, 12, 25, seed: 2);
         using var regions = new VocRegions(new VocDevkit(root), "test", RegionDevkit.Store(tmp, root, "test", boxes));
         const int dims = 6;
         string features = tmp.Combine("features");
@@ -204,6 +200,10 @@ public class DetectionTestTests
         using var other = new VocRegions(regions.Devkit, "other", RegionDevkit.Store(tmp, regions.Devkit.Root, "other", HandBoxes[..2], "other-proposals"));
         string otherStore = SyntheticRegionStore.Write(tmp.Combine("other-features"), other, "pool5", 2, _ => [0, 0]);
         Assert.StartsWith($"{otherStore}: holds features of other items (voc/other/regions) than the regions of", Problem(HandDetectors(), regions, otherStore));
+
+        // a NaN in a proposal's row would silently drop the box: the item and dimension are named instead
+        string nanStore = SyntheticRegionStore.Write(tmp.Combine("nan-features"), regions, "pool5", 2, i => i == 4 ? [0, float.NaN] : [0, 0]);
+        Assert.Equal($"{nanStore}: item '{regions.Id(4)}' has a non-finite value (NaN) at dimension 1", Problem(HandDetectors(), regions, nanStore));
 
         // a test image without proposals (the third labelme image has none in RegionDevkit's own proposals)
         using var empty = new VocRegions(regions.Devkit, "test", RegionDevkit.Store(tmp, regions.Devkit.Root, "test", null, "no-proposals"));

@@ -3,7 +3,7 @@ using LayerProbe.Regions;
 
 namespace LayerProbe.Tests.Detection;
 
-/// <summary>A feature store of chosen rows for the regions of a split (so detector scores are known exactly), written
+/// <summary>A feature store of chosen rows for the regions of a split (so detector scores are known exactly; non-finite values kept, for the readers' checks), written
 /// like an extraction would (the regions' fingerprint and ids), with the region table beside it.</summary>
 static class SyntheticRegionStore
 {
@@ -18,7 +18,7 @@ static class SyntheticRegionStore
         };
         var values = new float[regions.Count * dims];
         for (int i = 0; i < regions.Count; i++) row(i).CopyTo(values, i * dims);
-        using (var w = FeatureStoreWriter.OpenOrCreate(dir, FeatureMatrixHeader.ForShape(FeatureDType.Float32, regions.Count, [dims]), manifest))
+        using (var w = FeatureStoreWriter.OpenOrCreate(dir, FeatureMatrixHeader.ForShape(FeatureDType.Float32, regions.Count, [dims]), manifest, keepNonFinite: true))
         {
             w.Append(values, Enumerable.Range(0, regions.Count).Select(regions.Id).ToArray());
             w.Commit();
@@ -26,5 +26,21 @@ static class SyntheticRegionStore
         }
         RegionTable.WriteBeside(regions, featuresRoot);
         return dir;
+    }
+
+    /// <summary>RegionDevkit's images with <paramref name="randomPerImage"/> random boxes plus <paramref name="copies"/>
+    /// copies of every GT box with corners moved by up to ±<paramref name="jitter"/> px (hits, near misses and
+    /// duplicates), kept inside the smallest image (500×338) and at least 6 px wide and high.</summary>
+    public static int[][][] NearGroundTruth(int randomPerImage, int copies, int jitter, int seed)
+    {
+        var random = new Random(seed);
+        var boxes = Regions.RegionDevkit.ManyBoxes(3, randomPerImage, seed).Select((b, i) => b.Concat(Regions.RegionDevkit.Objects[i].SelectMany(o =>
+            Enumerable.Range(0, copies).Select(_ => o.Box.Select(v => Math.Max(1, v + random.Next(-jitter, jitter + 1))).ToArray()))).ToArray()).ToArray();
+        foreach (var b in boxes.SelectMany(image => image))
+        {
+            b[2] = Math.Min(Math.Max(b[2], b[0] + 5), 499);
+            b[3] = Math.Min(Math.Max(b[3], b[1] + 5), 337);
+        }
+        return boxes;
     }
 }
