@@ -44,6 +44,7 @@ public static class CliApp
         yield return HeadFeaturesCommand.Create();
         yield return ProposalsCommand.Create();
         yield return ProbeCommand.Create();
+        yield return DetectCommand.Create();
         yield return DemoCommand.Create();
         yield return StudyCommand.Create();
         yield return TrainCommand.Create();

@@ -10,7 +10,9 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe probe --model M --trainval SPEC --test SPEC --layers L1,L2 --out DIR</c>: linear-SVM probes of each
-/// layer (task × network × layers → per-class AP and mAP per layer, as Markdown/CSV/JSON, a plot and a manifest).
+/// layer (task × network × layers → per-class AP and mAP per layer, as Markdown/CSV/JSON, a plot and a manifest). On
+/// region items (<c>voc2007:DEVKIT:SPLIT:proposals:STORE</c> for both splits) the task is R-CNN detection
+/// (<see cref="ProbeDetection"/>).
 /// </summary>
 static class ProbeCommand
 {
@@ -22,7 +24,7 @@ static class ProbeCommand
         var trainVal = new Option<string>("--trainval") { Description = $"labelled items the probes learn from, SCHEME:ARG ({string.Join(", ", ItemSetSources.Names)})", Required = true };
         var test = new Option<string>("--test") { Description = "labelled items the probes are scored on, SCHEME:ARG", Required = true };
         var fit = new Option<string?>("--fit") { Description = "items of trainval that fit each C (e.g. VOC train); the rest pick C (default: halves per class)" };
-        var layers = new Option<string>("--layers") { Description = "comma-separated layers (pool5, relu7, res3b, …)", Required = true };
+        var layers = new Option<string>("--layers") { Description = "comma-separated layers (pool5, relu7, res3b, …); on region items the first is extracted and the others are computed from it (pool5,fc6,fc7)", Required = true };
         var output = new Option<string>("--out") { Description = "output folder (features/ cache + report files)", Required = true };
         var solver = new Option<string>("--solver") { Description = "dual-cd (liblinear's dual coordinate descent, all classes per pass) or batched-newton", DefaultValueFactory = _ => "dual-cd" };
         var grid = new Option<string?>("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
@@ -42,7 +44,15 @@ static class ProbeCommand
             int? s = parse.GetValue(preprocess.Size);
             if (s is not null || network.InputShape.FirstOrDefault() == 1) network = network.WithInput(s, s);
             var request = preprocess.Request(parse);
-            var (trainItems, preprocessor) = Labelled(parse.GetValue(trainVal)!, network, "--trainval", request);
+            var (trainAny, preprocessor) = ItemSetSources.Create(parse.GetValue(trainVal)!, network, request);
+            if (trainAny is Regions.VocRegions trainRegions) // region items: the detection task (R-CNN)
+            {
+                using (trainRegions)
+                    ProbeDetection.Run(source, network, preprocessor, trainRegions, parse.GetValue(test)!, request, parse.GetValue(layers)!,
+                        outDir, parse.GetValue(fit), parse.GetValue(grid), new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = onDevice }, clock);
+                return;
+            }
+            var trainItems = AsLabelled(trainAny, parse.GetValue(trainVal)!, "--trainval");
             var (testItems, _) = Labelled(parse.GetValue(test)!, network, "--test", request);
             var fitIds = parse.GetValue(fit) is { } f ? Ids(ItemSetSources.Create(f, network, request).Items) : null;
             var split = ProbeSplit.Create(trainItems, testItems, fitIds);
@@ -79,9 +89,12 @@ static class ProbeCommand
         PreprocessingRequest? preprocessing = null)
     {
         var (items, preprocessor) = ItemSetSources.Create(spec, network, preprocessing);
-        return items is ILabelledItemSet labelled ? (labelled, preprocessor)
-            : throw LayerProbeException.For(option, $"'{spec}' has no class labels (use a labelled source such as fashion-mnist:, voc2007: or images: with class folders)");
+        return (AsLabelled(items, spec, option), preprocessor);
     }
+
+    static ILabelledItemSet AsLabelled(IItemSet items, string spec, string option) =>
+        items is ILabelledItemSet labelled ? labelled
+            : throw LayerProbeException.For(option, $"'{spec}' has no class labels (use a labelled source such as fashion-mnist:, voc2007: or images: with class folders)");
 
     static IEnumerable<string> Ids(IItemSet items) => Enumerable.Range(0, items.Count).Select(items.Id);
 

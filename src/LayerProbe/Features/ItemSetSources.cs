@@ -58,11 +58,24 @@ public static class ItemSetSources
         return (new FashionMnistItems(data, indices), 0);
     }
 
+    /// <summary>
+    /// The region items of <c>voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR</c> without a network (for readers of stores
+    /// already extracted, e.g. detection with saved detectors); <paramref name="option"/> names the option in errors.
+    /// </summary>
+    public static Regions.VocRegions RegionItems(string specification, string option)
+    {
+        const string prefix = "voc2007:";
+        var parts = specification.StartsWith(prefix, StringComparison.Ordinal) ? specification[prefix.Length..].Split(':', 4) : [];
+        if (parts.Length != 4 || parts[2] != "proposals")
+            throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR)");
+        return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]);
+    }
+
     static (IItemSet, int) VocSource(string argument)
     {
         const string usage = "voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes|proposals:STORE_DIR]";
         var parts = Required(argument, usage).Split(':', 4);
-        if (parts.Length == 4 && parts[2] == "proposals") return (new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]), RcnnContext);
+        if (parts.Length == 4 && parts[2] == "proposals") return (RegionItems("voc2007:" + argument, "--data"), RcnnContext);
         if (parts.Length is < 2 or > 3) throw LayerProbeException.For("--data", $"'voc2007:{argument}' does not match {usage}");
         var devkit = new VocDevkit(parts[0]);
         return (parts.Length == 3 ? parts[2] : "images") switch

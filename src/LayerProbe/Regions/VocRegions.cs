@@ -74,6 +74,8 @@ public sealed class VocRegions : IItemSet, IDisposable
 
     /// <summary>The split.</summary>
     public string Split { get; }
+    /// <summary>The devkit the split is read from.</summary>
+    public VocDevkit Devkit => _devkit;
     /// <summary>The proposals store folder.</summary>
     public string ProposalsDirectory => _store.Directory;
     /// <inheritdoc/>
