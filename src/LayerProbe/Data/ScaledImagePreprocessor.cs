@@ -20,15 +20,25 @@ public sealed class ScaledImagePreprocessor
     (int Width, int Height) _meanSize;
 
     /// <summary>Whole images in <paramref name="convention"/>'s numbers at the given scale.</summary>
-    public ScaledImagePreprocessor(ConventionPreprocessor convention, int shorterSide, int maxSide)
+    public ScaledImagePreprocessor(ConventionPreprocessor convention, int shorterSide, int maxSide, int minimumSide = 1)
     {
+        if (shorterSide < minimumSide)
+            throw LayerProbeException.For("--roi-scale", $"{shorterSide}: below {minimumSide}, the smallest image side the network's layer is pooled from");
         if (shorterSide < 1) throw LayerProbeException.For("--roi-scale", $"the shorter side must be at least 1 pixel, got {shorterSide}");
+        if (maxSide > LargestSide) throw LayerProbeException.For("--roi-max-side", $"at most {LargestSide} pixels, got {maxSide}");
         if (maxSide < shorterSide) throw LayerProbeException.For("--roi-max-side", $"the longer side limit ({maxSide}) is below the shorter side ({shorterSide})");
         _convention = convention;
         _mean = convention.MeanPixel;
         ShorterSide = shorterSide;
         MaxSide = maxSide;
+        MinimumSide = Math.Max(1, minimumSide);
     }
+
+    /// <summary>Smallest side of a scaled image: a shorter side the longer-side limit would take below it is raised to it.</summary>
+    public int MinimumSide { get; }
+
+    /// <summary>Largest side an image is scaled to (bounds one image's input and feature map).</summary>
+    public const int LargestSide = 4096;
 
     /// <summary>Target length of an image's shorter side.</summary>
     public int ShorterSide { get; }
@@ -46,6 +56,9 @@ public sealed class ScaledImagePreprocessor
     {
         double scale = (double)ShorterSide / Math.Min(width, height);
         if (Math.Round(scale * Math.Max(width, height)) > MaxSide) scale = (double)MaxSide / Math.Max(width, height);
+        if (scale * Math.Min(width, height) < MinimumSide) scale = (double)MinimumSide / Math.Min(width, height);
+        if (Math.Round(scale * Math.Max(width, height)) > LargestSide)
+            throw LayerProbeException.For("--roi-max-side", $"a {width}x{height} image cannot be scaled to a shorter side of at least {MinimumSide} with its longer side at most {LargestSide}");
         return scale;
     }
 

@@ -8,8 +8,8 @@ namespace LayerProbe.Regions;
 /// halves away from zero, at least one cell wide), which split into a grid of bins, bin i spanning cells
 /// floor(i·size/grid) to ceil((i+1)·size/grid) (exclusive) from the region's first cell, clipped to the map; each bin
 /// is the maximum of its cells, an empty bin (wholly outside the map) is 0. Arithmetic in float, as the reference's.
-/// This is the managed engine (<see cref="RoiPoolEngine.Managed"/>), used for layers that can be negative, where ONNX
-/// Runtime's <c>MaxRoiPool</c> is not exact; regions are pooled in parallel.
+/// This is the managed engine (<see cref="RoiPoolEngine.Managed"/>), measured against ONNX Runtime's <c>MaxRoiPool</c>
+/// (the default); regions are pooled in parallel.
 /// </summary>
 public static class RoiMaxPool
 {

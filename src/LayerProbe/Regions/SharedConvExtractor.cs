@@ -31,8 +31,8 @@ public static class SharedConvExtractor
         if (settings.RegionBatch < 1) throw LayerProbeException.For("--roi-batch", $"regions per batch must be at least 1, got {settings.RegionBatch}");
         if (layers.Count == 0) throw LayerProbeException.For(network.Path, "no layers requested");
         var split = SharedConvNetwork.For(network, settings.Layer);
-        var engine = Engine(split, settings.Pool);
-        var scaled = new ScaledImagePreprocessor(convention, settings.ShorterSide, settings.MaxSide);
+        var engine = settings.Pool;
+        var scaled = new ScaledImagePreprocessor(convention, settings.ShorterSide, settings.MaxSide, split.MinimumSide);
         var record = new RegionFeatures("shared-conv", split.FeatureValue, settings.ShorterSide, settings.MaxSide, split.Stride, split.PooledValue,
             [split.GridHeight, split.GridWidth], engine.ToString().ToLowerInvariant());
         string description = $"shared-conv({split.Description},pool={record.Pool}) {scaled.Description}";
@@ -50,16 +50,22 @@ public static class SharedConvExtractor
         FeatureExtractor.PrepareOutput(outputDirectory);
         if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory))) return Finished(plan, regions, progress, clock);
 
+        // Sessions (and the scale check) before any lock: a refused setting leaves no store folder behind.
+        var pass = new SharedConvPass(split, engine, scaled, Missing(plan).Select(p => p.Value).ToList(), settings.RegionBatch, options);
         var locks = new List<StoreWriteLock>();
         var writers = new List<FeatureStoreWriter>();
         try
         {
-            foreach (var p in plan.Where(p => !FeatureStoreFiles.IsComplete(p.Directory)).OrderBy(p => p.Directory, StringComparer.Ordinal))
+            foreach (var p in Missing(plan).OrderBy(p => p.Directory, StringComparer.Ordinal))
                 locks.Add(StoreWriteLock.Acquire(p.Directory, options.Waiting, cancellation));
-            var missing = plan.Where(p => !FeatureStoreFiles.IsComplete(p.Directory)).ToList();
+            // Whatever a writer we waited for finished is now complete, and stays as it is.
+            var missing = Missing(plan);
             if (missing.Count == 0) return Finished(plan, regions, progress, clock);
-
-            using var pass = new SharedConvPass(split, engine, scaled, missing.Select(p => p.Value).ToList(), settings.RegionBatch, options);
+            if (!missing.Select(p => p.Value).SequenceEqual(pass.Targets))
+            {
+                pass.Dispose();
+                pass = new SharedConvPass(split, engine, scaled, missing.Select(p => p.Value).ToList(), settings.RegionBatch, options);
+            }
             var stores = missing.Select((p, i) => p with { Shape = pass.Shapes[i] }).ToList();
             foreach (var s in stores)
                 writers.Add(FeatureStoreWriter.OpenOrCreate(s.Directory, FeatureMatrixHeader.ForShape(options.DType, regions.Count, s.Shape),
@@ -75,17 +81,11 @@ public static class SharedConvExtractor
         {
             foreach (var w in writers) w.Dispose();
             foreach (var l in locks) l.Dispose();
+            pass.Dispose();
         }
     }
 
-    /// <summary>The engine <paramref name="asked"/> resolves to; ONNX Runtime's is refused on a layer that may be negative.</summary>
-    static RoiPoolEngine Engine(SharedConvNetwork split, RoiPoolEngine asked) => asked switch
-    {
-        RoiPoolEngine.Auto => split.NonNegative ? RoiPoolEngine.Ort : RoiPoolEngine.Managed,
-        RoiPoolEngine.Ort when !split.NonNegative => throw LayerProbeException.For("--roi-pool",
-            $"ONNX Runtime's MaxRoiPool clamps bins at 2^-126, so it is exact only on layers that cannot be negative, and '{split.Layer}' may be; use --roi-pool managed (or auto)"),
-        var e => e,
-    };
+    static List<LayerStore> Missing(List<LayerStore> plan) => plan.Where(p => !FeatureStoreFiles.IsComplete(p.Directory)).ToList();
 
     /// <summary>True when <paramref name="value"/> can be computed from the pooled value alone (the head can be cut there).</summary>
     static bool ComputedFrom(SharedConvNetwork split, string value)

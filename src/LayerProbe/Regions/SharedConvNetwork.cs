@@ -7,8 +7,6 @@ namespace LayerProbe.Regions;
 /// <summary>Who max-pools the regions of interest of a shared-convolution pass.</summary>
 public enum RoiPoolEngine
 {
-    /// <summary>ONNX Runtime when the pooled layer is provably non-negative, else <see cref="Managed"/>.</summary>
-    Auto,
     /// <summary>The standard ONNX <c>MaxRoiPool</c> operator in the same ONNX Runtime session as the head.</summary>
     Ort,
     /// <summary>LayerProbe's <see cref="RoiMaxPool"/>, its rows then fed to the head subgraph's session.</summary>
@@ -29,17 +27,13 @@ public sealed class SharedConvNetwork
     /// <summary>Input names of the RoI-pooling model (<see cref="RoiPoolModel"/>).</summary>
     public const string FeatureMapInput = "layerprobe_feature_map", RoisInput = "layerprobe_rois";
 
-    /// <summary>2⁻¹²⁶, the smallest normal float: where ONNX Runtime's MaxRoiPool starts a non-empty bin.</summary>
-    public static readonly float SmallestNormal = BitConverter.Int32BitsToSingle(0x00800000);
-
-    static readonly HashSet<string> NonNegativeOps = new(StringComparer.Ordinal) { "Relu", "Sigmoid", "Softmax", "Exp", "Abs", "Softplus" };
-    static readonly HashSet<string> SignKeepingOps = new(StringComparer.Ordinal)
-        { "MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool", "Identity", "Concat", "LRN", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Dropout" };
-
-    SharedConvNetwork(OnnxNetwork network, string layer, string featureValue, string pooledValue, int stride, int[] featureShape, int[] pooledShape, bool nonNegative)
+    SharedConvNetwork(OnnxNetwork network, string layer, string featureValue, string pooledValue, int stride, int[] featureShape, int[] pooledShape, int declaredHeight, int declaredWidth)
     {
         Network = network; Layer = layer; FeatureValue = featureValue; PooledValue = pooledValue; Stride = stride;
-        Channels = featureShape[0]; GridHeight = pooledShape[1]; GridWidth = pooledShape[2]; NonNegative = nonNegative;
+        Channels = featureShape[0]; GridHeight = pooledShape[1]; GridWidth = pooledShape[2];
+        // Each step of `stride` input pixels less takes exactly one cell off the map (floor/ceil stages compose that way),
+        // so the map is at least the grid from declared − (map − grid)·stride on.
+        MinimumSide = Math.Max(declaredHeight - (featureShape[1] - GridHeight) * stride, declaredWidth - (featureShape[2] - GridWidth) * stride);
     }
 
     /// <summary>The whole network.</summary>
@@ -58,8 +52,11 @@ public sealed class SharedConvNetwork
     public int GridHeight { get; }
     /// <summary>Pooling grid width.</summary>
     public int GridWidth { get; }
-    /// <summary>True when the graph guarantees the layer is ≥ 0 (it ends in a ReLU or the like).</summary>
-    public bool NonNegative { get; }
+    /// <summary>
+    /// The smallest image side at which the feature map is at least the grid (CaffeNet relu5: 227 − (13 − 6)·16 = 115);
+    /// smaller images are scaled up to it (and ONNX Runtime is never asked to run the layers on an image too small for them).
+    /// </summary>
+    public int MinimumSide { get; }
     /// <summary>Shape of one pooled row: C × grid.</summary>
     public int[] PooledShape => [Channels, GridHeight, GridWidth];
     /// <summary>All of the split in one line (manifests, store keys).</summary>
@@ -84,7 +81,7 @@ public sealed class SharedConvNetwork
         bool replacesPool = consumers.Count == 1 && consumers[0].OpType == "MaxPool" && shapes.ContainsKey(consumers[0].Output[0])
             && network.Model.Graph.Output.All(o => o.Name != value);
         string pooled = replacesPool ? consumers[0].Output[0] : value;
-        return new SharedConvNetwork(network, layer, value, pooled, stride.Y, shape, shapes[pooled], IsNonNegative(network, value));
+        return new SharedConvNetwork(network, layer, value, pooled, stride.Y, shape, shapes[pooled], h, w);
     }
 
     /// <summary>The convolutional part: image (N × C × H × W, any H and W) → <see cref="FeatureValue"/>.</summary>
@@ -104,11 +101,8 @@ public sealed class SharedConvNetwork
     /// <summary>
     /// (one feature map 1 × C × H × W as <see cref="FeatureMapInput"/>, R regions as <see cref="RoisInput"/>:
     /// R × [batch index, x1, y1, x2, y2] in the scaled image's 0-based pixels) → <paramref name="targets"/>, the pooling
-    /// done by ONNX <c>MaxRoiPool</c> (spatial_scale 1/<see cref="Stride"/>, pooled_shape the grid). ONNX Runtime's CPU
-    /// kernel starts each non-empty bin at the smallest normal float (2⁻¹²⁶) instead of −∞, so its output is
-    /// max(m, 2⁻¹²⁶) for a bin maximum m: exact only for non-negative layers, and there it is followed by
-    /// Relu(y − 2⁻¹²⁶), which returns m exactly for every m ≥ 2⁻¹⁰² or m = 0 (an all-zero bin) and is otherwise off by
-    /// less than 2⁻¹²⁶.
+    /// done by the standard ONNX <c>MaxRoiPool</c> (spatial_scale 1/<see cref="Stride"/>, pooled_shape the grid), which
+    /// ONNX Runtime's CPU provider implements with Fast R-CNN's rule (checked against a transcription in the tests).
     /// </summary>
     public byte[] RoiPoolModel(IReadOnlyList<string> targets)
     {
@@ -120,38 +114,13 @@ public sealed class SharedConvNetwork
         graph.Name = $"{Network.Model.Graph.Name}:roi-pool({FeatureValue})->{string.Join(",", targets)}";
         graph.Input.Clear();
         var builder = new OnnxGraphBuilder("inputs").Input(FeatureMapInput, 1, Channels, "H", "W").Input(RoisInput, "R", 5);
-        string raw = "layerprobe_roi_pool_raw", shifted = "layerprobe_roi_pool_shifted", smallest = "layerprobe_smallest_normal";
-        builder.Initializer(smallest, [], [SmallestNormal]);
-        builder.Node("MaxRoiPool", "layerprobe_roi_pool", [FeatureMapInput, RoisInput], raw,
+        builder.Node("MaxRoiPool", "layerprobe_roi_pool", [FeatureMapInput, RoisInput], PooledValue,
             OnnxGraphBuilder.Ints("pooled_shape", GridHeight, GridWidth), OnnxGraphBuilder.Float("spatial_scale", 1f / Stride));
-        builder.Node("Sub", "layerprobe_roi_pool_unfloor", [raw, smallest], shifted);
-        builder.Node("Relu", "layerprobe_roi_pool_relu", [shifted], PooledValue);
         var added = builder.ToModel().Graph;
         graph.Input.AddRange(added.Input);
-        graph.Initializer.AddRange(added.Initializer);
-        for (int i = added.Node.Count - 1; i >= 0; i--) graph.Node.Insert(0, added.Node[i]);
+        graph.Node.Insert(0, added.Node[0]);
         graph.Output.Clear();
         foreach (var t in targets) graph.Output.Add(new ValueInfoProto { Name = t });
         return model.ToByteArray();
-    }
-
-    /// <summary>True when <paramref name="value"/> is ≥ 0 by construction (a ReLU-like op, possibly followed by sign-keeping ones).</summary>
-    static bool IsNonNegative(OnnxNetwork network, string value)
-    {
-        var producer = network.Model.Graph.Node.FirstOrDefault(n => n.Output.Contains(value));
-        if (producer is null) return false;
-        if (NonNegativeOps.Contains(producer.OpType)) return true;
-        if (producer.OpType == "Clip") return ClipMinimum(network, producer) >= 0;
-        if (!SignKeepingOps.Contains(producer.OpType)) return false;
-        var data = producer.OpType == "Concat" ? producer.Input.ToList() : [producer.Input[0]];
-        return data.All(v => IsNonNegative(network, v));
-    }
-
-    static float ClipMinimum(OnnxNetwork network, NodeProto clip)
-    {
-        if (clip.Attribute.FirstOrDefault(a => a.Name == "min") is { } attribute) return attribute.F;
-        if (clip.Input.Count < 2 || clip.Input[1].Length == 0) return float.NegativeInfinity;
-        var tensor = network.Model.Graph.Initializer.FirstOrDefault(t => t.Name == clip.Input[1]);
-        return tensor is null ? float.NegativeInfinity : OnnxTensors.ReadFloats(tensor) is [var min] ? min : float.NegativeInfinity;
     }
 }

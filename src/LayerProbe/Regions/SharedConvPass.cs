@@ -50,6 +50,8 @@ sealed class SharedConvPass : IDisposable
         }
     }
 
+    /// <summary>The graph values computed, in store order.</summary>
+    public IReadOnlyList<string> Targets => _targets;
     /// <summary>Per-row shape of each target, in order.</summary>
     public int[][] Shapes { get; }
     /// <summary>Time spent in ONNX Runtime and pooling.</summary>

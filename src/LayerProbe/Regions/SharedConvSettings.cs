@@ -14,7 +14,7 @@ public sealed record SharedConvSettings
     /// <summary>Largest longer side after scaling (pixels).</summary>
     public int MaxSide { get; init; } = 1000;
     /// <summary>Who pools the regions.</summary>
-    public RoiPoolEngine Pool { get; init; } = RoiPoolEngine.Auto;
+    public RoiPoolEngine Pool { get; init; } = RoiPoolEngine.Ort;
     /// <summary>Regions pooled and run through the head per ONNX Runtime call; bounds the memory of pooled rows.</summary>
     public int RegionBatch { get; init; } = 256;
 }
