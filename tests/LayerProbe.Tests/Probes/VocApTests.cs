@@ -3,7 +3,7 @@ using LayerProbe.Probes;
 
 namespace LayerProbe.Tests.Probes;
 
-using Detection = LayerProbe.Probes.Detection; // LayerProbe.Detection (a namespace) would win otherwise
+using Detection = LayerProbe.Probes.Detection; // LayerProbe.Detection (a namespace) would hide it
 
 /// <summary>Hand-worked VOC AP cases (the numbers in comments are computed by hand, following the devkit's rules).</summary>
 public class VocApTests
