@@ -14,8 +14,10 @@ namespace LayerProbe.Bench;
 /// seeded random proposals: regions/s of both for pool5 alone and for pool5 + fc7 — target shared-conv ≥ 20× warp —,
 /// seconds per image at 2,000 proposals beside R-CNN's 53 s per image on a CPU, both pooling engines (ONNX Runtime's
 /// MaxRoiPool, the managed loop), and peak RSS of a small and a large shared-conv run (bounded by one image's feature
-/// map plus a batch of pooled rows and head activations: it must not grow with the regions).
-/// <c>layerprobe-bench shared-conv [--model M] [--images 4] [--proposals 2000] [--warp-images 2] [--warp-proposals 250] [--scale 600] [--roi-batch 256]</c>
+/// map plus a batch of pooled rows and head activations: it must not grow with the regions). The exit code follows the
+/// pool5 target: with fc7 both modes run fc6 and fc7 for every region (117 MFLOP of CaffeNet's 1.45 GFLOP per warped
+/// region), which bounds that ratio near 12×.
+/// <c>layerprobe-bench shared-conv [--model M] [--images 4] [--proposals 2000] [--warp-images 2] [--warp-proposals 250] [--scale 600] [--roi-batch 256] [--memory-only]</c>
 /// </summary>
 sealed class SharedConvBench : IBenchmark
 {
@@ -44,7 +46,7 @@ sealed class SharedConvBench : IBenchmark
             var (spec, _) = RegionBench.Devkit(Path.Combine(work, "data"), images, proposals);
             var (smallSpec, _) = RegionBench.Devkit(Path.Combine(work, "small-data"), 1, Math.Max(10, proposals / 10));
             bool ok = true;
-            foreach (var layers in new[] { new[] { "pool5" }, new[] { "pool5", "fc7" } })
+            foreach (var layers in args.Contains("--memory-only") ? [] : new[] { new[] { "pool5" }, new[] { "pool5", "fc7" } })
             {
                 string label = string.Join("+", layers);
                 var warp = RegionBench.Extract(network, warpSpec, new ExtractionOptions { BatchSize = 16 }, Path.Combine(work, $"warp-{label}"), layers);
@@ -55,25 +57,23 @@ sealed class SharedConvBench : IBenchmark
                     var run = Shared(network, spec, settings, layers, Path.Combine(work, $"shared-{label}-{engine}"));
                     double ratio = run.Rate / warp.Rate;
                     bool met = ratio >= Target;
-                    if (engine == RoiPoolEngine.Ort) ok &= met;
+                    if (engine == RoiPoolEngine.Ort && layers.Length == 1) ok &= met; // with fc7 the per-region fc cost, equal in both modes, bounds the ratio (~12x on CaffeNet)
                     Console.WriteLine($"{label}: shared-conv ({engine.ToString().ToLowerInvariant(),-7}) {run.Rate,8:F1} regions/s  ratio {ratio,6:F1}x  target >= {Target:F0}x  {(met ? "MET" : "NOT MET")}; " +
                         $"{run.SecondsPerImage:F2} s per image ({run.WallSecondsPerImage:F2} s with session set-up) vs R-CNN {RcnnCpuSecondsPerImage} s (CPU) [load {RegionBench.Load()}]");
                 }
             }
 
-            // Memory: a 1-image run and the large run, each from a reset peak (VmHWM)
+            // Memory: the peak (VmHWM) from the first stored batch on — after the sessions are built — of a 1-image run and
+            // the large run; it must not grow with the regions
             var pooled = new SharedConvSettings { Layer = "relu5", ShorterSide = scale, RegionBatch = roiBatch };
-            RegionBench.ResetPeakRss();
-            Shared(network, smallSpec, pooled, ["pool5", "fc7"], Path.Combine(work, "rss-small"));
-            double small = ResourceUsage.PeakRssMegabytes();
-            RegionBench.ResetPeakRss();
-            Shared(network, spec, pooled, ["pool5", "fc7"], Path.Combine(work, "rss-large"));
-            double large = ResourceUsage.PeakRssMegabytes();
+            var small = Shared(network, smallSpec, pooled, ["pool5", "fc7"], Path.Combine(work, "rss-small"));
+            var large = Shared(network, spec, pooled, ["pool5", "fc7"], Path.Combine(work, "rss-large"));
             var split = SharedConvNetwork.For(network, "relu5");
             double map = split.Channels * Math.Ceiling(1000.0 / split.Stride) * Math.Ceiling(scale / (double)split.Stride) * 4 / 1e6;
             double batch = roiBatch * (split.Channels * split.GridHeight * split.GridWidth + 2 * 4096) * 4 / 1e6;
-            Console.WriteLine($"peak RSS (VmHWM): {large:F0} MB for {images} x {proposals} regions vs {small:F0} MB for 1 x {Math.Max(10, proposals / 10)} (must not grow with the regions); " +
-                $"per-image working set: feature map <= {map:F1} MB + one batch of pooled rows and fc6/fc7 activations {batch:F1} MB (the rest is the network's weights in two sessions and the runtime)");
+            Console.WriteLine($"RSS after set-up (first stored batch) -> peak over the regions: {large.RssAtStart:F0} -> {large.PeakRss:F0} MB for {images} x {proposals} regions, " +
+                $"{small.RssAtStart:F0} -> {small.PeakRss:F0} MB for 1 x {Math.Max(10, proposals / 10)} (must not grow with the regions); " +
+                $"per-image working set: feature map <= {map:F1} MB + one batch of pooled rows and fc6/fc7 activations {batch:F1} MB; the rest is the network's weights in two sessions and the runtime");
             return ok ? 0 : 1;
         }
         finally
@@ -82,7 +82,7 @@ sealed class SharedConvBench : IBenchmark
         }
     }
 
-    sealed record SharedRun(double Rate, double SecondsPerImage, double WallSecondsPerImage);
+    sealed record SharedRun(double Rate, double SecondsPerImage, double WallSecondsPerImage, double RssAtStart, double PeakRss);
 
     /// <summary>Regions/s from the first stored batch to the last, and seconds per image with and without set-up.</summary>
     static SharedRun Shared(OnnxNetwork network, string spec, SharedConvSettings settings, string[] layers, string outDir)
@@ -91,9 +91,16 @@ sealed class SharedConvBench : IBenchmark
         using var regions = (VocRegions)items;
         TimeSpan first = TimeSpan.Zero, last = TimeSpan.Zero;
         int firstDone = 0, lastDone = 0;
+        double rssAtStart = 0;
         var progress = new InlineProgress<ExtractionProgress>(p =>
         {
-            if (firstDone == 0) { firstDone = p.Done; first = p.Elapsed; }
+            if (firstDone == 0)
+            {
+                firstDone = p.Done;
+                first = p.Elapsed;
+                RegionBench.ResetPeakRss();
+                rssAtStart = ResourceUsage.PeakRssMegabytes();
+            }
             last = p.Elapsed;
             lastDone = p.Done;
         });
@@ -101,6 +108,6 @@ sealed class SharedConvBench : IBenchmark
         SharedConvExtractor.Run(network, regions, (ConventionPreprocessor)preprocessor, settings, layers, outDir, new ExtractionOptions(), progress);
         double wall = clock.Elapsed.TotalSeconds;
         double rate = (lastDone - firstDone) / (last - first).TotalSeconds;
-        return new SharedRun(rate, regions.Count / rate / regions.Images, wall / regions.Images);
+        return new SharedRun(rate, regions.Count / rate / regions.Images, wall / regions.Images, rssAtStart, ResourceUsage.PeakRssMegabytes());
     }
 }

@@ -50,3 +50,48 @@ public class RegionResumeTests
         Assert.Equal(File.ReadAllBytes(tables[0]), File.ReadAllBytes(Assert.Single(Directory.GetFiles(tmp.Combine("fresh"), "regions-*.lpfm"))));
     }
 }
+
+public class SharedConvResumeTests
+{
+    [Fact]
+    public void A_shared_conv_extraction_killed_with_SIGKILL_mid_image_resumes_to_byte_identical_stores()
+    {
+        using var tmp = new TempDir();
+        string root = RegionDevkit.Write(tmp), proposals = RegionDevkit.Store(tmp, root, boxes: RegionDevkit.ManyBoxes(3, 3000));
+        string model = MiniCaffeNet.Write(tmp), outDir = tmp.Combine("killed");
+        string[] args = ["extract", "--model", model, "--layers", "pool5,fc6", "--data", $"voc2007:{root}:test:proposals:{proposals}", "--out", outDir,
+            "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-scale", "240", "--roi-batch", "16", "--commit-interval", "0"];
+
+        using (var child = ChildCli.Start(args))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
+            {
+                var stores = Directory.Exists(outDir) ? Directory.GetDirectories(outDir) : [];
+                long committed = stores.Length < 2 ? 0 : stores.Min(s => CommitRecord.TryRead(Path.Combine(s, FeatureStoreFiles.Commit))?.Rows ?? 0);
+                if (committed >= 200) break; // inside the first image (3 GT + 3,000 proposals)
+                Thread.Sleep(10);
+            }
+            if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Errors}");
+            child.Kill(); // SIGKILL
+        }
+        Assert.All(Directory.GetDirectories(outDir), s => Assert.False(FeatureStoreFiles.IsComplete(s), "complete before the kill"));
+
+        var (code, stdout, stderr) = CliProcess.Run(args);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("resumed from item", stdout);
+
+        string[] fresh = [.. args];
+        fresh[Array.IndexOf(fresh, "--out") + 1] = tmp.Combine("fresh");
+        var (freshCode, _, freshErr) = CliProcess.Run(fresh);
+        Assert.True(freshCode == 0, freshErr);
+        foreach (var store in Directory.GetDirectories(tmp.Combine("fresh")))
+        {
+            string killed = Path.Combine(outDir, Path.GetFileName(store));
+            Assert.True(FeatureStoreFiles.IsComplete(killed));
+            foreach (var file in new[] { FeatureStoreFiles.Matrix, FeatureStoreFiles.Ids })
+                Assert.True(File.ReadAllBytes(Path.Combine(store, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))), $"{file} differs");
+        }
+        Assert.Equal(2, Directory.GetDirectories(tmp.Combine("fresh")).Length);
+    }
+}
