@@ -90,7 +90,7 @@ public static class SharedConvExtractor
     /// <summary>True when <paramref name="value"/> can be computed from the pooled value alone (the head can be cut there).</summary>
     static bool ComputedFrom(SharedConvNetwork split, string value)
     {
-        try { split.HeadModel([value]); return true; }
+        try { HeadSubgraph.Cut(split.Network, split.PooledValue, [value], [.. split.PooledShape.Cast<object>()]); return true; } // no serialisation: the cut only references the weights
         catch (LayerProbeException) { return false; }
     }
 
