@@ -16,21 +16,7 @@ public class RegionResumeTests
         string model = MiniCaffeNet.Write(tmp), outDir = tmp.Combine("killed");
         string[] args = ["extract", "--model", model, "--layers", "pool5", "--data", $"voc2007:{root}:test:proposals:{proposals}", "--out", outDir, "--batch", "16"];
 
-        long committedAtKill;
-        using (var child = ChildCli.Start(args))
-        {
-            var clock = Stopwatch.StartNew();
-            committedAtKill = 0;
-            while (!child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
-            {
-                string? store = Directory.Exists(outDir) ? Directory.GetDirectories(outDir).FirstOrDefault() : null;
-                committedAtKill = store is null ? 0 : CommitRecord.TryRead(Path.Combine(store, FeatureStoreFiles.Commit))?.Rows ?? 0;
-                if (committedAtKill >= 200) break;
-                Thread.Sleep(20);
-            }
-            if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Errors}");
-            child.Kill(); // SIGKILL
-        }
+        KillAfterCommitted(args, outDir, stores: 1, rows: 200);
         string killed = Assert.Single(Directory.GetDirectories(outDir));
         Assert.False(FeatureStoreFiles.IsComplete(killed), "complete before the kill");
 
@@ -49,6 +35,22 @@ public class RegionResumeTests
         Assert.Equal(3 + 1 + 1 + 3 * 1500, RegionTable.Read(Assert.Single(tables)).Header.Rows);
         Assert.Equal(File.ReadAllBytes(tables[0]), File.ReadAllBytes(Assert.Single(Directory.GetFiles(tmp.Combine("fresh"), "regions-*.lpfm"))));
     }
+
+    /// <summary>Starts <c>layerprobe ARGS</c> and SIGKILLs it once each of its <paramref name="stores"/> stores has committed <paramref name="rows"/> rows.</summary>
+    internal static void KillAfterCommitted(string[] args, string outDir, int stores, long rows)
+    {
+        using var child = ChildCli.Start(args);
+        var clock = Stopwatch.StartNew();
+        while (!child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            var folders = Directory.Exists(outDir) ? Directory.GetDirectories(outDir) : [];
+            long committed = folders.Length < stores ? 0 : folders.Min(s => CommitRecord.TryRead(Path.Combine(s, FeatureStoreFiles.Commit))?.Rows ?? 0);
+            if (committed >= rows) break;
+            Thread.Sleep(10);
+        }
+        if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Errors}");
+        child.Kill(); // SIGKILL
+    }
 }
 
 public class SharedConvResumeTests
@@ -62,19 +64,7 @@ public class SharedConvResumeTests
         string[] args = ["extract", "--model", model, "--layers", "pool5,fc6", "--data", $"voc2007:{root}:test:proposals:{proposals}", "--out", outDir,
             "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-scale", "240", "--roi-batch", "16", "--commit-interval", "0"];
 
-        using (var child = ChildCli.Start(args))
-        {
-            var clock = Stopwatch.StartNew();
-            while (!child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
-            {
-                var stores = Directory.Exists(outDir) ? Directory.GetDirectories(outDir) : [];
-                long committed = stores.Length < 2 ? 0 : stores.Min(s => CommitRecord.TryRead(Path.Combine(s, FeatureStoreFiles.Commit))?.Rows ?? 0);
-                if (committed >= 200) break; // inside the first image (3 GT + 3,000 proposals)
-                Thread.Sleep(10);
-            }
-            if (child.HasExited) Assert.Fail($"the run ended before it could be killed: {child.Errors}");
-            child.Kill(); // SIGKILL
-        }
+        RegionResumeTests.KillAfterCommitted(args, outDir, stores: 2, rows: 200); // inside the first image (3 GT + 3,000 proposals)
         Assert.All(Directory.GetDirectories(outDir), s => Assert.False(FeatureStoreFiles.IsComplete(s), "complete before the kill"));
 
         var (code, stdout, stderr) = CliProcess.Run(args);
