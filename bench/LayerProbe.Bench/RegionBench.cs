@@ -89,7 +89,7 @@ sealed class RegionBench : IBenchmark
     }
 
     /// <summary>A devkit of <paramref name="images"/> photos (one GT object each) and a store of seeded random proposals.</summary>
-    static (string Spec, string Root) Devkit(string directory, int images, int perImage)
+    internal static (string Spec, string Root) Devkit(string directory, int images, int perImage)
     {
         string root = Path.Combine(directory, "VOC2007");
         foreach (var sub in new[] { "JPEGImages", "Annotations", Path.Combine("ImageSets", "Main") }) Directory.CreateDirectory(Path.Combine(root, sub));
@@ -117,8 +117,8 @@ sealed class RegionBench : IBenchmark
         return ($"voc2007:{root}:test:proposals:{store}", root);
     }
 
-    /// <summary>Regions per second from the first stored batch to the last (session setup excluded), and the pool5 store.</summary>
-    static (int Regions, double Rate, string Store) Extract(OnnxNetwork network, string spec, ExtractionOptions options, string outDir)
+    /// <summary>Regions per second from the first stored batch to the last (session setup excluded), and the first layer's store.</summary>
+    internal static (int Regions, double Rate, string Store) Extract(OnnxNetwork network, string spec, ExtractionOptions options, string outDir, string[]? layers = null)
     {
         var (items, preprocessor) = ItemSetSources.Create(spec, network);
         using var owned = (IDisposable)items;
@@ -130,7 +130,7 @@ sealed class RegionBench : IBenchmark
             last = p.Elapsed;
             lastDone = p.Done;
         });
-        var result = FeatureExtractor.Run(network, items, preprocessor, ["pool5"], outDir, options, progress);
+        var result = FeatureExtractor.Run(network, items, preprocessor, layers ?? ["pool5"], outDir, options, progress);
         RegionTable.WriteBeside((VocRegions)items, outDir);
         return (items.Count, (lastDone - firstDone) / (last - first).TotalSeconds, result.Stores[0].Directory);
     }
@@ -169,15 +169,15 @@ sealed class RegionBench : IBenchmark
     }
 
     /// <summary>Resets the kernel's peak-RSS mark (VmHWM) of this process to the current RSS (Linux: clear_refs 5).</summary>
-    static void ResetPeakRss()
+    internal static void ResetPeakRss()
     {
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (IOException) { Console.WriteLine("(cannot reset VmHWM here; peaks include earlier phases)"); }
     }
 
-    static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    internal static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
-    static string? Arg(string[] args, string name)
+    internal static string? Arg(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -7,7 +7,9 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]
+/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600] [--roi-max-side 1000] [--roi-pool auto|ort|managed] [--roi-batch 256]]</c>:
+/// features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
@@ -28,6 +30,8 @@ static class ExtractCommand
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
             { model, input, layers, output, images, data, batch, half, npy, commitEvery, keepNonFinite };
         preprocess.AddTo(command);
+        var regionOptions = new RegionModeOptions();
+        regionOptions.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
         var shard = new ShardOption();
@@ -64,10 +68,16 @@ static class ExtractCommand
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
+            var sharedConv = regionOptions.SharedConv(parse, items);
+            if (sharedConv is not null && options.Shard is not null)
+                throw new LayerProbeException("--shard: shared-conv region extraction is not sharded yet; shard warp mode, or run shared-conv whole (it is 20x+ faster)");
+            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch");
             var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {
-                var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token);
+                var result = sharedConv is null
+                    ? FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token)
+                    : Regions.SharedConvExtractor.Run(network, (Regions.VocRegions)items, (ConventionPreprocessor)preprocessor, sharedConv, names, parse.GetValue(output)!, options, progress, cancel.Token);
                 if (result.Extracted == 0) Console.WriteLine("all stores already complete; nothing extracted");
                 else if (result.ResumedFrom > 0) Console.WriteLine($"resumed from item {result.ResumedFrom}; {result.Extracted} extracted now");
                 foreach (var s in result.Stores)
