@@ -29,28 +29,28 @@ sealed class SharedConvBench : IBenchmark
 
     public int Run(string[] args)
     {
-        int images = int.Parse(RegionBench.Arg(args, "--images") ?? "4"), proposals = int.Parse(RegionBench.Arg(args, "--proposals") ?? "2000");
-        int warpImages = int.Parse(RegionBench.Arg(args, "--warp-images") ?? "2"), warpProposals = int.Parse(RegionBench.Arg(args, "--warp-proposals") ?? "250");
-        int scale = int.Parse(RegionBench.Arg(args, "--scale") ?? "600"), roiBatch = int.Parse(RegionBench.Arg(args, "--roi-batch") ?? "256");
+        int images = int.Parse(RegionDevkit.Arg(args, "--images") ?? "4"), proposals = int.Parse(RegionDevkit.Arg(args, "--proposals") ?? "2000");
+        int warpImages = int.Parse(RegionDevkit.Arg(args, "--warp-images") ?? "2"), warpProposals = int.Parse(RegionDevkit.Arg(args, "--warp-proposals") ?? "250");
+        int scale = int.Parse(RegionDevkit.Arg(args, "--scale") ?? "600"), roiBatch = int.Parse(RegionDevkit.Arg(args, "--roi-batch") ?? "256");
         string work = Path.Combine(Path.GetTempPath(), $"layerprobe-shared-conv-bench-{Environment.ProcessId}");
         try
         {
             Directory.CreateDirectory(work);
-            string model = RegionBench.Arg(args, "--model") ?? Path.Combine(work, "caffenet.onnx");
-            if (RegionBench.Arg(args, "--model") is null) File.WriteAllBytes(model, CaffeNet.Build(CaffeNetSpec.Full()).ToByteArray());
+            string model = RegionDevkit.Arg(args, "--model") ?? Path.Combine(work, "caffenet.onnx");
+            if (RegionDevkit.Arg(args, "--model") is null) File.WriteAllBytes(model, CaffeNet.Build(CaffeNetSpec.Full()).ToByteArray());
             var network = OnnxNetwork.Load(model);
             Console.WriteLine($"model {network.Path}  threads {Environment.ProcessorCount}  shared-conv at relu5, shorter side {scale} (longer <= 1000), {roiBatch} regions per head batch");
-            Console.WriteLine($"[machine shared with other jobs (7 helpers building and testing): load {RegionBench.Load()}; one measured run]");
+            Console.WriteLine($"[machine shared with other jobs (7 helpers building and testing): load {RegionDevkit.Load()}; one measured run]");
 
-            var (warpSpec, _) = RegionBench.Devkit(Path.Combine(work, "warp-data"), warpImages, warpProposals);
-            var (spec, _) = RegionBench.Devkit(Path.Combine(work, "data"), images, proposals);
-            var (smallSpec, _) = RegionBench.Devkit(Path.Combine(work, "small-data"), 1, Math.Max(10, proposals / 10));
+            var warpSpec = RegionDevkit.Create(Path.Combine(work, "warp-data"), warpImages, warpProposals, voc500x375: true);
+            var spec = RegionDevkit.Create(Path.Combine(work, "data"), images, proposals, voc500x375: true);
+            var smallSpec = RegionDevkit.Create(Path.Combine(work, "small-data"), 1, Math.Max(10, proposals / 10), voc500x375: true);
             bool ok = true;
             foreach (var layers in args.Contains("--memory-only") ? [] : new[] { new[] { "pool5" }, new[] { "pool5", "fc7" } })
             {
                 string label = string.Join("+", layers);
                 var warp = RegionBench.Extract(network, warpSpec, new ExtractionOptions { BatchSize = 16 }, Path.Combine(work, $"warp-{label}"), layers);
-                Console.WriteLine($"{label}: warp      {warp.Rate,8:F1} regions/s  ({warpImages} images x {warpProposals} proposals + GT; {(proposals + 1) / warp.Rate,6:F1} s per image at {proposals} proposals) [load {RegionBench.Load()}]");
+                Console.WriteLine($"{label}: warp      {warp.Rate,8:F1} regions/s  ({warpImages} images x {warpProposals} proposals + GT; {(proposals + 1) / warp.Rate,6:F1} s per image at {proposals} proposals) [load {RegionDevkit.Load()}]");
                 foreach (var engine in new[] { RoiPoolEngine.Ort, RoiPoolEngine.Managed })
                 {
                     var settings = new SharedConvSettings { Layer = "relu5", ShorterSide = scale, Pool = engine, RegionBatch = roiBatch };
@@ -59,7 +59,7 @@ sealed class SharedConvBench : IBenchmark
                     bool met = ratio >= Target;
                     if (engine == RoiPoolEngine.Ort && layers.Length == 1) ok &= met; // with fc7 the per-region fc cost, equal in both modes, bounds the ratio (~12x on CaffeNet)
                     Console.WriteLine($"{label}: shared-conv ({engine.ToString().ToLowerInvariant(),-7}) {run.Rate,8:F1} regions/s  ratio {ratio,6:F1}x  target >= {Target:F0}x  {(met ? "MET" : "NOT MET")}; " +
-                        $"{run.SecondsPerImage:F2} s per image ({run.WallSecondsPerImage:F2} s with session set-up) vs R-CNN {RcnnCpuSecondsPerImage} s (CPU) [load {RegionBench.Load()}]");
+                        $"{run.SecondsPerImage:F2} s per image ({run.WallSecondsPerImage:F2} s with session set-up) vs R-CNN {RcnnCpuSecondsPerImage} s (CPU) [load {RegionDevkit.Load()}]");
                 }
             }
 
@@ -98,7 +98,7 @@ sealed class SharedConvBench : IBenchmark
             {
                 firstDone = p.Done;
                 first = p.Elapsed;
-                RegionBench.ResetPeakRss();
+                if (!ResourceUsage.ResetPeakRss()) Console.WriteLine("(cannot reset VmHWM here; peaks include earlier phases)");
                 rssAtStart = ResourceUsage.PeakRssMegabytes();
             }
             last = p.Elapsed;

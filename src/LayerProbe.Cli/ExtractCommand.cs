@@ -39,6 +39,7 @@ static class ExtractCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
+            var onDevice = device.Value(parse); // before anything is read: cuda on a CPU build is one line at once
             double seconds = parse.GetValue(commitEvery);
             if (!(seconds >= 0) || !double.IsFinite(seconds)) throw LayerProbeException.For("--commit-interval", $"must be a number of seconds ≥ 0, got {seconds}");
             if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give exactly one of --images DIR or --data SCHEME:ARG");
@@ -53,7 +54,7 @@ static class ExtractCommand
                 ExportNpy = parse.GetValue(npy),
                 KeepNonFinite = parse.GetValue(keepNonFinite),
                 CommitInterval = TimeSpan.FromSeconds(seconds),
-                Device = device.Value(parse),
+                Device = onDevice,
                 Shard = shard.Value(parse),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");

@@ -30,6 +30,7 @@ static class ShortPretrainingCommand
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            study.Device(parse);
             var start = SnapshotFolder.ReadOne(parse.GetValue(early)!);
             var end = SnapshotFolder.ReadOne(parse.GetValue(final)!);
             var ftMode = TrainCommand.ParseMode(parse.GetValue(mode)!);

@@ -33,6 +33,9 @@ sealed class StudyOptions
         _preprocess.AddTo(command);
     }
 
+    /// <summary>The device, checked first so that <c>--device cuda</c> on a CPU build is refused before anything is read.</summary>
+    public ExecutionDevice Device(ParseResult parse) => _device.Value(parse);
+
     /// <summary>The input convention asked for (<c>--preprocess</c> and overrides; default: what each network records).</summary>
     public PreprocessingRequest Preprocessing(ParseResult parse) => _preprocess.Request(parse);
 
@@ -56,7 +59,7 @@ sealed class StudyOptions
         var settings = new ProbeSettings();
         if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeCommand.ParseGrid(g) };
         return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.Preprocessors(request), settings,
-            Path.Combine(Output(parse), "features")) { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } };
+            Path.Combine(Output(parse), "features")) { Log = Console.Out, Extraction = new ExtractionOptions { Device = Device(parse) } };
     }
 
     /// <summary>Writes <c>manifest.json</c> for a study's report.</summary>

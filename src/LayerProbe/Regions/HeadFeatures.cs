@@ -51,6 +51,7 @@ public static class HeadFeatures
         }
 
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Math.Max(1, options.IntraOpThreads), InterOpNumThreads = 1 };
+        options.Device.AppendTo(sessionOptions);
         using var session = OnnxSession.Create(network, HeadSubgraph.Cut(network, source.LayerValue, target, itemShape), sessionOptions);
         int inCols = checked((int)inHeader.Cols), batch = options.BatchSize;
         var inputs = new float[batch * inCols];
@@ -126,6 +127,7 @@ public static class HeadFeatures
             DType = options.DType.Name(),
             Key = key.Hash,
             OnnxRuntimeVersion = OrtEnv.Instance().GetVersionString(),
+            Device = options.Device.ToString(),
             Created = DateTime.UtcNow.ToString("O"),
             Rows = 0,
             Complete = false,

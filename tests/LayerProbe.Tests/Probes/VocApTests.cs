@@ -74,7 +74,7 @@ public class VocApTests
     [Fact] public void DetectionWithDuplicateDifficultAndMissHandComputed()
     {
         GroundTruthObject[] gt = [new("A", Box, false), new("A", new(50, 50, 60, 60), true), new("B", Box, false)];
-        Detection[] dets =
+        LayerProbe.Probes.Detection[] dets =
         [
             new("B", new(2, 2, 10, 10), 0.5),      // IoU 81/100 → TP (ranked last)
             new("A", Box, 0.9),                     // TP
