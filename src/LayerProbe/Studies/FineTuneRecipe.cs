@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using LayerProbe.Networks;
 using LayerProbe.Networks.Torch;
 using LayerProbe.Training;
@@ -43,10 +42,6 @@ public sealed record FineTuneRecipe(ITrainingSource Train, ITrainingSource? Test
         TrainingValidation.Check(prepared, Train, Solver, multipliers, Options with { TestSource = Test, Snapshots = [] });
     }
 
-    (OnnxNetwork Network, LrMultipliers Multipliers) Prepare(OnnxNetwork start, FineTuningMode mode)
-    {
-        var (model, multipliers) = FineTuning.Prepare(start.Model, Train.Classes, mode, Options.Seed, source: start.Path);
-        if (mode == FineTuningMode.FcOnly && HeFcInit) model = HeInit.Apply(model, Options.Seed + 1, FineTuning.HiddenFcNodes(model));
-        return (OnnxNetwork.FromBytes(model.ToByteArray(), start.Path), multipliers);
-    }
+    (OnnxNetwork Network, LrMultipliers Multipliers) Prepare(OnnxNetwork start, FineTuningMode mode) =>
+        FineTuning.Prepare(start, Train.Classes, mode, Options.Seed, heFcInit: HeFcInit);
 }

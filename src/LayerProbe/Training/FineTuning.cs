@@ -28,6 +28,20 @@ public static class FineTuning
     }
 
     /// <summary>
+    /// The one fine-tuning set-up every path uses (<c>layerprobe train --finetune</c>, the studies' recipe): the network
+    /// prepared by <see cref="Prepare"/> (for fc-only with <paramref name="heFcInit"/>, fc6/fc7 re-drawn with He
+    /// initialisation instead), and its multipliers with <paramref name="alsoFrozen"/> frozen as well.
+    /// </summary>
+    public static (Networks.OnnxNetwork Network, LrMultipliers Multipliers) Prepare(Networks.OnnxNetwork start, int classes, FineTuningMode mode,
+        int seed, string? classifier = null, bool heFcInit = false, IEnumerable<string>? alsoFrozen = null)
+    {
+        var (model, multipliers) = Prepare(start.Model, classes, mode, seed, classifier, start.Path);
+        if (mode == FineTuningMode.FcOnly && heFcInit) model = HeInit.Apply(model, seed + 1, HiddenFcNodes(model, classifier, start.Path));
+        foreach (var layer in alsoFrozen ?? []) multipliers.Freeze([layer]);
+        return (Networks.OnnxNetwork.FromBytes(Google.Protobuf.MessageExtensions.ToByteArray(model), start.Path), multipliers);
+    }
+
+    /// <summary>
     /// The multipliers of <paramref name="mode"/> for a network whose classifier is already the task's (also on resume):
     /// the classifier node at ×10/×20; for fc-only every parameter-owning node that computes the boundary frozen.
     /// </summary>

@@ -12,7 +12,7 @@ public class CSelectionTests
         var xs = scaling.Apply(x);
         int[] train = Enumerable.Range(0, 240).Where(i => i % 2 == 0).ToArray();
         int[] val = Enumerable.Range(0, 240).Where(i => i % 2 == 1).ToArray();
-        var settings = BatchedNewtonSvm.Defaults();
+        var settings = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { PositiveWeight = 2 });
         var (models, record) = CSelection.SelectAndRetrain(xs, labels, train, val, settings, BatchedNewtonSvm.Train, "batched-newton", scaling: scaling);
 
         Assert.Equal(CSelection.RcnnGrid, record.Grid.Select(p => p.C));
@@ -44,7 +44,7 @@ public class CSelectionTests
         int[] train = Enumerable.Range(0, 40).ToArray(), val = Enumerable.Range(40, 20).ToArray();
         foreach (int i in val) per[1][i] = -1;
         var l = new OneVsRestLabels(["a", "b"], per);
-        var (_, record) = CSelection.SelectAndRetrain(x, l, train, val, BatchedNewtonSvm.Defaults(), BatchedNewtonSvm.Train, "batched-newton", grid: [0.01]);
+        var (_, record) = CSelection.SelectAndRetrain(x, l, train, val, BatchedNewtonSvm.Tuned(SvmSettings.Probe with { PositiveWeight = 2 }), BatchedNewtonSvm.Train, "batched-newton", grid: [0.01]);
         Assert.Equal(["b"], record.Grid[0].SkippedClasses);
     }
 }

@@ -3,6 +3,8 @@ using LayerProbe.Probes;
 
 namespace LayerProbe.Tests.Probes;
 
+using Detection = LayerProbe.Probes.Detection; // not the LayerProbe.Detection namespace
+
 /// <summary>Hand-worked VOC AP cases (the numbers in comments are computed by hand, following the devkit's rules).</summary>
 public class VocApTests
 {

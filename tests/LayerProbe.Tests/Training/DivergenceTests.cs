@@ -1,4 +1,5 @@
 using LayerProbe.Cli;
+using LayerProbe.Data;
 using LayerProbe.Training;
 
 namespace LayerProbe.Tests.Training;
@@ -8,7 +9,7 @@ namespace LayerProbe.Tests.Training;
 public class DivergenceTests
 {
     static DivergenceTests() =>
-        TrainingDataSources.Register("quadrants-diverge", () => (TrainingFixtures.Quadrants(64, 28, 1), null));
+        DataSources.Default.RegisterTraining("quadrants-diverge", () => (TrainingFixtures.Quadrants(64, 28, 1), null));
 
     [Fact]
     public void Non_finite_loss_stops_training_with_one_line_and_no_half_written_snapshot()

@@ -1,4 +1,5 @@
 using LayerProbe.Cli;
+using LayerProbe.Data;
 using LayerProbe.Networks;
 using LayerProbe.Training;
 
@@ -9,7 +10,7 @@ namespace LayerProbe.Tests.Training;
 public class TrainCommandTests
 {
     static TrainCommandTests() =>
-        TrainingDataSources.Register("quadrants-test", () => (TrainingFixtures.Quadrants(96, 32, 1), TrainingFixtures.Quadrants(32, 32, 2)));
+        DataSources.Default.RegisterTraining("quadrants-test", () => (TrainingFixtures.Quadrants(96, 32, 1), TrainingFixtures.Quadrants(32, 32, 2)));
 
     [Fact]
     public void Train_writes_snapshots_log_and_curves_then_resumes_to_the_same_final_weights()

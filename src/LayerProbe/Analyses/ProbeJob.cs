@@ -1,0 +1,84 @@
+using LayerProbe.Data;
+using LayerProbe.Features;
+using LayerProbe.Networks;
+using LayerProbe.Reports;
+
+namespace LayerProbe.Analyses;
+
+/// <summary>What a layer-wise probe run is asked to do (<c>layerprobe probe</c>).</summary>
+public sealed record ProbeJobSettings
+{
+    /// <summary>The network: an ONNX file or a built-in name; reports name it as written here.</summary>
+    public required string Model { get; init; }
+    /// <summary>The image input of a graph with several inputs (null: its only one).</summary>
+    public string? Input { get; init; }
+    /// <summary>Data specification of the items probes learn from (and pick C on).</summary>
+    public required string TrainVal { get; init; }
+    /// <summary>Data specification of the items probes are scored on.</summary>
+    public required string Test { get; init; }
+    /// <summary>Data specification of the trainval items that fit each C (the rest pick C); null: halves per class.</summary>
+    public string? Fit { get; init; }
+    /// <summary>Layers to probe.</summary>
+    public required IReadOnlyList<string> Layers { get; init; }
+    /// <summary>Report folder.</summary>
+    public required string Output { get; init; }
+    /// <summary>Feature store folder (null: <c>features/</c> in <see cref="Output"/>); the same folder as <c>extract --out</c> reuses its stores.</summary>
+    public string? Stores { get; init; }
+    /// <summary>Input convention and size asked for (the size adapts the network, <see cref="InputAdaptation.AtInputSide"/>).</summary>
+    public PreprocessingRequest Preprocessing { get; init; } = PreprocessingRequest.Automatic;
+    /// <summary>Solver, SVM preset and C grid.</summary>
+    public ProbeSettings Settings { get; init; } = new();
+    /// <summary>Extraction options (dtype, device).</summary>
+    public ExtractionOptions Extraction { get; init; } = new();
+}
+
+/// <summary>
+/// The probe use case: loads and adapts the network the way <c>extract</c> does (so both share stores), resolves the
+/// data from a <see cref="DataSources"/> registry, runs <see cref="LayerwiseProbe"/> and writes the report (tables,
+/// plot, <c>report.html</c>) and its manifest.
+/// </summary>
+public static class ProbeJob
+{
+    /// <summary>The results and the report's title.</summary>
+    public sealed record Outcome(IReadOnlyList<LayerProbeResult> Results, string Title);
+
+    /// <summary>Runs <paramref name="job"/>; progress goes to <paramref name="log"/>.</summary>
+    public static Outcome Run(ProbeJobSettings job, DataSources? sources = null, TextWriter? log = null)
+    {
+        sources ??= DataSources.Default;
+        log ??= Console.Error;
+        var device = job.Extraction.Device.EnsureAvailable();
+        string outDir = OutputFolder.Prepare(job.Output); // before any long work
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var source = OnnxNetwork.Load(job.Model, job.Input);
+        var network = source.AtInputSide(job.Preprocessing.Size);
+        var (trainItems, preprocessor) = sources.Labelled(job.TrainVal, network, job.Preprocessing, "trainVal");
+        var (testItems, _) = sources.Labelled(job.Test, network, job.Preprocessing, "test");
+        var fitIds = job.Fit is { } f ? Ids(sources.Items(f, network, job.Preprocessing, "fit").Items) : null;
+        var split = ProbeSplit.Create(trainItems, testItems, fitIds);
+        foreach (var name in job.Layers) network.ResolveLayer(name);
+
+        var results = LayerwiseProbe.Run(network, preprocessor, split, job.Layers, job.Stores ?? Path.Combine(outDir, "features"), job.Settings,
+            job.Extraction with { Device = device }, log);
+        string modelName = job.Model + (network != source && network.InputSize is { } inputSize ? $" ({inputSize.Height}×{inputSize.Width} input)" : "");
+        string title = $"AP (%) per layer of {modelName} on {testItems.Name}";
+        string plotTitle = $"mAP per layer: {modelName}, trained on {trainItems.Name}, scored on {testItems.Name}";
+        var files = LayerwiseReport.Write(outDir, "probe", title, results, plotTitle);
+        var manifest = new Manifest
+        {
+            Task = "probe",
+            Inputs = { ["network"] = $"{source.Path} sha256:{source.Sha256}", ["trainval"] = $"{trainItems.Name} {trainItems.Fingerprint}", ["test"] = $"{testItems.Name} {testItems.Fingerprint}" },
+            Settings = { ["preprocessing"] = preprocessor.Description, ["network_adaptation"] = network == source ? "none" : $"dynamic batch, input {string.Join("x", network.InputShape.Skip(2))} (adapted graph sha256:{network.Sha256})",
+                ["input_convention"] = (preprocessor as ConventionPreprocessor)?.Record,
+                ["layers"] = job.Layers, ["device"] = device, ["probe"] = results.Select(r => new { r.Layer, r.Training }).ToList() },
+            Measurements = { ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
+        }.WithOutputs(outDir, files);
+        string summary = $"Linear SVM probes of {job.Layers.Count} layers of `{modelName}`: trained on {trainItems.Name} ({trainItems.Count} items), " +
+                         $"scored on {testItems.Name} ({testItems.Count} items). Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
+        var page = LayerwiseReport.Page("probe", title, plotTitle, results, summary);
+        manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
+        return new Outcome(results, title);
+    }
+
+    static IEnumerable<string> Ids(IItemSet items) => Enumerable.Range(0, items.Count).Select(items.Id);
+}
