@@ -121,7 +121,7 @@ static class OptionCatalogue
                 var bad = items.Where(i => !allowed.Contains(i, StringComparer.OrdinalIgnoreCase)).ToList();
                 if (bad.Count > 0 || items.Length == 0)
                     result.AddError($"{name}: {(items.Length == 0 ? "nothing given" : $"'{bad[0]}' is not one of {string.Join(", ", allowed)}")}");
-                return [.. items.Select(i => allowed.First(a => a.Equals(i, StringComparison.OrdinalIgnoreCase)))];
+                return [.. items.Select(i => allowed.FirstOrDefault(a => a.Equals(i, StringComparison.OrdinalIgnoreCase))).OfType<string>()];
             },
         };
 
@@ -165,6 +165,6 @@ static class OptionCatalogue
         ["classes"] = "--classes", ["cGrid"] = "--c", ["solver"] = "--solver", ["size"] = "--size", ["batchSize"] = "--batch",
         ["preprocessing"] = "--preprocess", ["mode"] = "--mode", ["threads"] = "--threads", ["fgRule"] = "--fg-rule",
         ["device"] = "--device", ["display"] = "--display", ["finetune"] = "--finetune", ["model"] = "--model",
-        ["proposals"] = "--proposals", ["windowSize"] = "--window-size", ["perClass"] = "--trainval-per-class",
+        ["proposals"] = "--proposals", ["windowSize"] = "--window-size", ["perClass"] = "--trainval-per-class", ["init"] = "--init",
     };
 }

@@ -60,7 +60,7 @@ public sealed partial class DataSources
         if (image) return OpenImages(specification, request);
         if (windows) return (OpenWindows(spec, request.Windows), null);
         if (spec.Source.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase)) return FashionMnistTraining(spec, request.Log);
-        throw LayerProbeException.ForParameter("data", $"unknown training data '{specification}' (known: {string.Join(", ", _training.Keys.Append("fashion-mnist[:SPLIT]").Append(WindowsSource + ":DEVKIT:SPLIT").Concat(Schemes.Where(s => s != "fashion-mnist").Select(s => s + ":…")))})");
+        throw LayerProbeException.ForParameter("data", $"unknown data source '{specification}' for training (known: {string.Join(", ", _training.Keys.Append("fashion-mnist[:SPLIT]").Append(WindowsSource + ":DEVKIT:SPLIT").Concat(Schemes.Where(s => s != "fashion-mnist").Select(s => s + ":…")))})");
     }
 
     static (ITrainingSource, ITrainingSource?) FashionMnistTraining(DataSpecification spec, TextWriter? log)

@@ -21,8 +21,8 @@ public class DivergenceTests
         int code;
         try
         {
-            code = CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-diverge", "--iterations", "40", "--batch", "8",
-                "--lr", "1e6", "--threads", "2", "--snapshots", "1,2,3,4,5,6,7,8,9,10,20,30", "--out", dir]);
+            code = CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-diverge", "--iterations", "40", "--batch", "8",
+                "--lr", "1e6", "--threads", "2", "--snapshot-at", "1,2,3,4,5,6,7,8,9,10,20,30", "--out", dir]);
         }
         finally { Console.SetError(saved); }
         string message = error.ToString().Trim();
