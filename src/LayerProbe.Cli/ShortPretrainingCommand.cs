@@ -49,7 +49,7 @@ static class ShortPretrainingCommand
             string output = study.Output(parse);
             var result = ShortPretrainingStudy.Run(start, end, recipe, ftMode, layers, task, output, task.Split.Test.Name);
             var files = result.Files.Concat([$"ft-from-iter-{start.Iteration}.onnx", $"ft-from-iter-{end.Iteration}.onnx"]).ToList();
-            StudyOptions.WriteManifest("short-pretraining", output, task, [("early", start.Network), ("final", end.Network)], layers, files,
+            StudyManifest.Write("short-pretraining", output, task, [("early", start.Network), ("final", end.Network)], layers, files,
                 new() { ["finetune"] = parse.GetValue(mode), ["data"] = train.Name, ["solver"] = recipe.Solver, ["batch"] = recipe.Options.BatchSize, ["seed"] = recipe.Options.Seed, ["he_fc_init"] = recipe.HeFcInit,
                         ["held_out_top1"] = result.HeldOutTop1 });
             Console.WriteLine(File.ReadAllText(Path.Combine(output, "short-pretraining.md")));

@@ -60,9 +60,11 @@ public static class ProbeJob
 
         var results = LayerwiseProbe.Run(network, preprocessor, split, job.Layers, job.Stores ?? Path.Combine(outDir, "features"), job.Settings,
             job.Extraction with { Device = device }, log);
-        string modelName = job.Model + (network != source && network.InputSize is { } inputSize ? $" ({inputSize.Height}×{inputSize.Width} input)" : "");
+        string file = Path.GetFileName(source.Path);
+        string modelName = (ModelCatalog.Names.Contains(job.Model, StringComparer.OrdinalIgnoreCase) ? $"{job.Model} ({file})" : file)
+            + (network != source && network.InputSize is { } inputSize ? $" at {inputSize.Height}×{inputSize.Width} input" : "");
         string title = $"AP (%) per layer of {modelName} on {testItems.Name}";
-        string plotTitle = $"mAP per layer: {modelName}, trained on {trainItems.Name}, scored on {testItems.Name}";
+        string plotTitle = $"mAP per layer: {modelName} on {testItems.Name}";
         var files = LayerwiseReport.Write(outDir, "probe", title, results, plotTitle);
         var manifest = new Manifest
         {

@@ -30,7 +30,11 @@ public class SharedStoresTests
                 "--test", test, "--store", stores, "--out", tmp.Sub("report"), "--c", "0.001"]), log.ToString());
             Assert.Equal(extracted, Directory.GetDirectories(stores).Order());
             Assert.All(extracted, d => Assert.Equal(stamps[d], File.GetLastWriteTimeUtc(Path.Combine(d, "features.lpfm"))));
-            Assert.Contains("resnet18-imagenet (64×64 input)", File.ReadAllText(Path.Combine(tmp.Sub("report"), "probe.md")));
+            // tables name the model as the user wrote it (not ResNet18.onnx@batched); the plot names model and data
+            Assert.Contains("resnet18-imagenet (ResNet18.onnx) at 64×64 input", File.ReadAllText(Path.Combine(tmp.Sub("report"), "probe.md")));
+            string plot = File.ReadAllText(Path.Combine(tmp.Sub("report"), "probe-map.svg"));
+            Assert.Contains("resnet18-imagenet", plot);
+            Assert.Contains("on fashion-mnist/t10k", plot);
         }
         finally { Console.SetOut(savedOut); Console.SetError(savedErr); }
     }

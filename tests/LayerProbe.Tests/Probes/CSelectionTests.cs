@@ -13,7 +13,14 @@ public class CSelectionTests
         int[] train = Enumerable.Range(0, 240).Where(i => i % 2 == 0).ToArray();
         int[] val = Enumerable.Range(0, 240).Where(i => i % 2 == 1).ToArray();
         var settings = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { PositiveWeight = 2 });
-        var (models, record) = CSelection.SelectAndRetrain(xs, labels, train, val, settings, BatchedNewtonSvm.Train, "batched-newton", scaling: scaling);
+        var progress = new List<string>();
+        var (models, record) = CSelection.SelectAndRetrain(xs, labels, train, val, settings, BatchedNewtonSvm.Train, "batched-newton", scaling: scaling,
+            progress: progress.Add);
+        // the solver phase is not silent: one line per C as it finishes (with the validation mAP it reached), then the retraining
+        Assert.Equal(CSelection.RcnnGrid.Count + 1, progress.Count);
+        Assert.StartsWith("C 0.0001: validation mAP ", progress[0]);
+        Assert.Contains($"7/7 of the grid", progress[6]);
+        Assert.StartsWith($"retraining on train + validation at C {record.ChosenC:G3}", progress[^1]);
 
         Assert.Equal(CSelection.RcnnGrid, record.Grid.Select(p => p.C));
         Assert.Equal(record.Grid.Max(p => p.ValidationMeanAp), record.Grid.First(p => p.C == record.ChosenC).ValidationMeanAp);
