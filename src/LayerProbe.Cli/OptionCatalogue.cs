@@ -93,7 +93,7 @@ static class OptionCatalogue
     {
         var option = new Option<string>(name)
         {
-            Description = $"{description} ({string.Join(" | ", allowed)}{(defaultValue is null ? "" : $"; default {defaultValue}")})",
+            Description = $"{description} ({string.Join(" | ", allowed)})", // the default is shown by the help itself
             HelpName = string.Join("|", allowed),
             CustomParser = result =>
             {

@@ -44,18 +44,8 @@ sealed class StudyOptions
     /// <summary>The probe task; <paramref name="network"/> (any network of the study) only resolves the data specifications.</summary>
     public StudyTask Task(ParseResult parse, OnnxNetwork network)
     {
-        var request = Preprocessing(parse);
-        var trainVal = DataSources.Default.Labelled(parse.GetValue(_trainVal)!, network, request, "trainVal").Items;
-        var test = DataSources.Default.Labelled(parse.GetValue(_test)!, network, request, "test").Items;
-        if (parse.GetValue(_classes) is { } text)
-        {
-            var classes = ClassList.Parse(text, "classes");
-            trainVal = new ClassSubsetItems(trainVal, classes);
-            test = new ClassSubsetItems(test, classes);
-        }
-        var settings = new ProbeSettings();
-        if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeSettings.ParseGrid(g) };
-        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.Preprocessors(request), settings,
-            Path.Combine(Output(parse), "features")) { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } };
+        var settings = parse.GetValue(_grid) is { } g ? new ProbeSettings { CGrid = ProbeSettings.ParseGrid(g) } : new ProbeSettings();
+        return StudyTask.Create(network, parse.GetValue(_trainVal)!, parse.GetValue(_test)!, parse.GetValue(_classes), settings, Preprocessing(parse), Output(parse))
+            with { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } };
     }
 }

@@ -23,6 +23,13 @@ public class VocabularyTests
         finally { Console.SetOut(savedOut); Console.SetError(savedErr); }
     }
 
+    /// <summary>Exit code 2 and exactly one stderr line, returned.</summary>
+    static string OneErrorLine((int Code, string Out, string Err) run)
+    {
+        Assert.Equal(2, run.Code);
+        return Assert.Single(CliProcess.ErrorLines(run.Err));
+    }
+
     static IEnumerable<(Command Command, Option Option)> Options() =>
         CliApp.Root().Subcommands.SelectMany(c => c.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "-h")).Select(o => (c, o)));
 
@@ -63,8 +70,7 @@ public class VocabularyTests
         Assert.Equal("dual-cd|batched-newton", solver.HelpName);
         Assert.Contains("dual-cd | batched-newton", solver.Description);
         var run = Run("probe", "--model", "m.onnx", "--trainval", "x", "--test", "y", "--layers", "pool5", "--out", "o", "--solver", "newton");
-        Assert.Equal(2, run.Code);
-        var line = Assert.Single(CliProcess.ErrorLines(run.Err));
+        var line = OneErrorLine(run);
         Assert.Contains("--solver: 'newton' is not one of dual-cd, batched-newton", line);
         Assert.StartsWith("layerprobe: probe: ", line);
     }
@@ -87,8 +93,7 @@ public class VocabularyTests
         using var tmp = new Data.TempDir();
         var run = Run("probe", "--model", Features.TinyNetwork.Write(tmp.Path), "--trainval", "fashion-mnist:5-9", "--test", "fashion-mnist:test",
             "--layers", "pool5", "--out", tmp.Combine("out"));
-        Assert.Equal(2, run.Code);
-        var line = Assert.Single(CliProcess.ErrorLines(run.Err));
+        var line = OneErrorLine(run);
         Assert.StartsWith("layerprobe: --trainval: fashion-mnist:5-9: ", line);
         Assert.Contains("classes=5-9", line);
     }
