@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using LayerProbe.Cli;
 using LayerProbe.Data;
 using LayerProbe.Networks;
 using LayerProbe.Training;
@@ -60,14 +59,14 @@ public class TrainingJobTests
     public void Train_without_step_records_no_stepsize_and_display_sets_the_log_interval()
     {
         string dir = TrainingFixtures.TempDir();
-        Assert.Equal(0, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-job", "--iterations", "10", "--batch", "8",
+        Assert.Equal(0, LayerProbe.Cli.CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-job", "--iterations", "10", "--batch", "8",
             "--threads", "2", "--display", "5", "--out", dir]));
         var iterations = File.ReadAllLines(Path.Combine(dir, "train_log.csv")).Skip(1).Select(l => int.Parse(l.Split(',')[0])).ToList();
         Assert.Equal([5, 10], iterations);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "snapshot_iter_10.json")));
         Assert.False(json.RootElement.GetProperty("settings").TryGetProperty("stepsize", out _));
         string stepped = TrainingFixtures.TempDir();
-        Assert.Equal(0, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-job", "--iterations", "4", "--batch", "8",
+        Assert.Equal(0, LayerProbe.Cli.CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-job", "--iterations", "4", "--batch", "8",
             "--threads", "2", "--step", "2", "--out", stepped]));
         using var steppedJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(stepped, "snapshot_iter_4.json")));
         Assert.Equal(2, steppedJson.RootElement.GetProperty("settings").GetProperty("stepsize").GetInt32());
