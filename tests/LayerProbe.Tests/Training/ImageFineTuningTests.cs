@@ -108,7 +108,7 @@ public class ImageFineTuningTests
 
     [Theory]
     [InlineData("caffenet-mini", "images:", "", "caffenet-mini is built for Fashion-MNIST")]
-    [InlineData("onnx", "fashion-mnist", "images:", "--held-out: applies to image data")]
+    [InlineData("onnx", "fashion-mnist", "images:", "--test: applies to image data")]
     [InlineData("onnx", "images:", "images:other", "differ from the training data's")]
     public void Image_data_errors_are_one_line_before_training(string net, string data, string heldOut, string expected)
     {

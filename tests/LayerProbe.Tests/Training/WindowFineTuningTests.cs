@@ -56,6 +56,6 @@ public class WindowFineTuningTests
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Contains("needs --proposals FILE.csv", lines[0]);
-        Assert.Contains("--proposals: applies to --data voc2007-windows:DEVKIT:SPLIT only", lines[1]);
+        Assert.Contains("--proposals: applies to voc2007-windows:DEVKIT:SPLIT data only", lines[1]);
     }
 }
