@@ -14,6 +14,18 @@ count() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
 passed=$(count passed); failed=$(count failed); skipped=$(count notExecuted)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 [ -z "$counters" ] && [ "$status" -ne 0 ] && failed=1
+# The failures again, each with the first lines of its message, so that a log cut to its end still names them.
+if [ "${failed:-0}" -gt 0 ] && [ -f "$results/results.trx" ]; then
+  python3 - "$results/results.trx" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+    message = (r.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns) or "").strip().splitlines()
+    print(f"FAILED {r.get('testName')}")
+    for line in message[:6]:
+        print(f"    {line[:300]}")
+PY
+fi
 rm -rf "$results"
 echo "$skipped skipped"
 echo "$passed passed, $failed failed"

@@ -11,7 +11,9 @@ namespace LayerProbe.Bench;
 /// ORT session of the unmodified model producing only its final output: same process, batch, inputs and threads.
 /// Target: extraction ≥ 0.9× the plain forward rate.
 /// <c>layerprobe-bench extraction [--model M] [--layers a,b] [--size S] [--batch 16] [--images 160] [--rounds 3] [--out DIR]
-/// [--helper-nice 10] [--spin] [--commit-seconds 1] [--device cpu|cuda[:N]] [--check-against cpu]</c>
+/// [--helper-nice 10] [--spin] [--commit-seconds 1] [--device cpu|cuda[:N]] [--check-against cpu] [--compare-io-binding]</c>
+/// With <c>--compare-io-binding</c> every round also extracts with <see cref="ExtractionOptions.BindIo"/> off (the
+/// per-call <c>Run</c> of earlier versions), alternating which goes first, and prints the median ratio bound/unbound.
 /// With <c>--check-against D</c> the last round's stores are compared with an extraction of the same images on D
 /// (<see cref="DeviceAgreement"/>, ≤ 1e-3 relative); <c>scripts/gpu-check.sh</c> runs it with <c>--device cuda</c>.
 /// </summary>
@@ -22,6 +24,7 @@ sealed class ExtractionBench : IBenchmark
     static TimeSpan CommitInterval;
     static int HelperNice;
     static ExecutionDevice Device;
+    static bool BindIo = true;
 
     public string Name => "extraction";
     public string Description => "all-layer extraction incl. store writes vs plain ORT final output (target >= 0.9x)";
@@ -69,8 +72,23 @@ sealed class ExtractionBench : IBenchmark
         var cpuPlain = new List<double>();
         var cpuOutputs = new List<double>();
         var cpuExtraction = new List<double>();
+        bool compareBinding = args.Contains("--compare-io-binding");
+        var unbound = new List<double>();
+        var cpuUnbound = new List<double>();
         double endToEnd = 0, bytes = 0, plainRss = 0;
         bool agree = true;
+        void MeasureUnbound(int round)
+        {
+            BindIo = false;
+            try
+            {
+                var (u, _, _, uc) = Extraction(network, items, preprocessor, layers, batch, Path.Combine(outDir, $"round{round}-unbound"));
+                unbound.Add(u);
+                cpuUnbound.Add(uc);
+                Console.WriteLine($"    per-call Run (no I/O binding): {u:F1} img/s, CPU {uc:F1} ms/img");
+            }
+            finally { BindIo = true; }
+        }
         try
         {
             // Alternate the variants so that load from other processes on the shared cores hits all alike.
@@ -82,7 +100,9 @@ sealed class ExtractionBench : IBenchmark
                 withOutputs.Add(o);
                 cpuOutputs.Add(oCpu);
                 plainRss = Math.Max(plainRss, ResourceUsage.PeakRssMegabytes());
+                if (compareBinding && round % 2 == 1) MeasureUnbound(round);
                 var (s, e, b, c) = Extraction(network, items, preprocessor, layers, batch, Path.Combine(outDir, $"round{round}"));
+                if (compareBinding && round % 2 == 0) MeasureUnbound(round);
                 steady.Add(s);
                 cpuExtraction.Add(c);
                 endToEnd = Math.Max(endToEnd, e);
@@ -111,11 +131,17 @@ sealed class ExtractionBench : IBenchmark
         double cpuRatio = Median(cpuPlain) / Median(cpuExtraction);
         bool ok = ratio >= Target;
         Console.WriteLine($"ratio extraction/plain: wall best/best {ratio:F3}, wall median of rounds {medianRatio:F3}, CPU-time {cpuRatio:F3}  target >= {Target:F2}  {(ok ? "MET" : "NOT MET")} (on wall best/best)");
+        if (compareBinding)
+        {
+            var ratios = steady.Zip(unbound, (bound, plainRun) => bound / plainRun).ToList();
+            Console.WriteLine($"I/O binding: extraction {Median(steady):F1} img/s bound vs {Median(unbound):F1} img/s per-call Run (median of rounds);" +
+                              $" ratio bound/unbound median {Median(ratios):F3} (rounds {string.Join(" ", ratios.Select(r => r.ToString("F3")))}), CPU ms/img {Median(cpuExtraction):F1} vs {Median(cpuUnbound):F1}  (target >= 1, not slower)");
+        }
         if (!agree) Console.WriteLine($"features on {Device} differ from the reference by more than {DeviceAgreement.Tolerance:E0} (relative): NOT EQUAL");
         return ok && agree ? 0 : 1;
     }
 
-    static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
@@ -203,7 +229,7 @@ sealed class ExtractionBench : IBenchmark
     static (double Steady, double EndToEnd, long Bytes, double CpuMsPerImage) Extraction(OnnxNetwork network, SyntheticImages items,
         IPreprocessor preprocessor, string[] layers, int batch, string outDir)
     {
-        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval, HelperNice = HelperNice, Device = Device };
+        var options = new ExtractionOptions { BatchSize = batch, AllowSpinning = Spin, CommitInterval = CommitInterval, HelperNice = HelperNice, Device = Device, BindIo = BindIo };
         FeatureExtractor.Run(network, new SyntheticImages(2 * batch, preprocessor.Height, preprocessor.Width, seed: 1), preprocessor, layers,
             Path.Combine(outDir, "warmup"), options);
         var firstBatch = TimeSpan.Zero;
@@ -234,7 +260,7 @@ sealed class ExtractionBench : IBenchmark
         public void Report(ExtractionProgress value) => report(value);
     }
 
-    static TimeSpan CpuTime()
+    internal static TimeSpan CpuTime()
     {
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime;

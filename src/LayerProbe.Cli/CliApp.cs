@@ -8,6 +8,7 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
+        if (args is ["slurm", .. var rest] && SlurmCommand.IsSubmission(rest)) return SlurmCommand.Submit(rest);
         var root = Root(out var maxPixels);
         if (UnknownCommand(root, args) is { } unknown)
         {
@@ -33,6 +34,9 @@ public static class CliApp
 
     /// <summary>The root command with every verb (tests walk it to check the vocabulary).</summary>
     public static RootCommand Root() => Root(out _);
+
+    /// <summary>Why <paramref name="args"/> would not parse (empty when they would), without running anything.</summary>
+    public static IReadOnlyList<string> ParseErrors(string[] args) => [.. Root(out _).Parse(args).Errors.Select(e => e.Message)];
 
     static RootCommand Root(out Option<long> maxPixels)
     {
@@ -63,7 +67,9 @@ public static class CliApp
         yield return HeadFeaturesCommand.Create();
         yield return ProposalsCommand.Create();
         yield return ProbeCommand.Create();
+        yield return DetectCommand.Create();
         yield return DemoCommand.Create();
+        yield return StudyCommand.Create();
         yield return TrainCommand.Create();
         yield return EntropyCommand.Create();
         yield return GrandmotherCommand.Create();
@@ -74,5 +80,7 @@ public static class CliApp
         yield return FineTuneEffectCommand.Create();
         yield return ShortPretrainingCommand.Create();
         yield return MakeScenesCommand.Create();
+        yield return MergeCommand.Create();
+        yield return SlurmCommand.Create();
     }
 }

@@ -4,8 +4,10 @@ using LayerProbe.Networks;
 namespace LayerProbe.Cli;
 
 /// <summary>
-/// <c>--device cpu|cuda[:N]</c>, shared by every command that runs a network through ONNX Runtime (extract, probe,
-/// the extracting studies, demo) and by <c>train</c>, which refuses CUDA with one line (training is CPU-only).
+/// <c>--device cpu|cuda[:N]</c>, shared by every command that runs a network through ONNX Runtime (extract,
+/// head-features, probe, the extracting studies, demo; each checks it before reading anything else) and by
+/// <c>train</c>, which refuses CUDA with one line (training is CPU-only). <c>layers</c> runs ONNX Runtime only to
+/// infer shapes on one dummy input and stays on the CPU.
 /// </summary>
 sealed class DeviceOption
 {

@@ -18,6 +18,7 @@ static class EvolutionCommand
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            study.Device(parse);
             var snapshots = SnapshotFolder.Read(parse.GetValue(folder)!);
             var layers = study.Layers(parse);
             NetworkProbes.CheckLayers(snapshots.Select(s => s.Network), layers);

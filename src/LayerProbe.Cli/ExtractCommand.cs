@@ -7,7 +7,9 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
-/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]]</c>: features of several layers in one pass into resumable feature stores.
+/// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]
+/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600] [--roi-max-side 1000] [--roi-pool auto|ort|managed] [--roi-batch 256]]</c>:
+/// features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
 {
@@ -28,11 +30,16 @@ static class ExtractCommand
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
             { model, input, layers, output, images, data, batch, half, npy, commitEvery, keepNonFinite };
         preprocess.AddTo(command);
+        var regionOptions = new RegionModeOptions();
+        regionOptions.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string? imageDir = parse.GetValue(images), spec = parse.GetValue(data);
+            var onDevice = device.Value(parse); // before anything is read: cuda on a CPU build is one line at once
             double seconds = parse.GetValue(commitEvery);
             if (!(seconds >= 0) || !double.IsFinite(seconds)) throw LayerProbeException.For("--commit-interval", $"must be a number of seconds ≥ 0, got {seconds}");
             if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give --data SPEC (--images DIR is its older spelling)");
@@ -48,17 +55,31 @@ static class ExtractCommand
                 ExportNpy = parse.GetValue(npy),
                 KeepNonFinite = parse.GetValue(keepNonFinite),
                 CommitInterval = TimeSpan.FromSeconds(seconds),
-                Device = device.Value(parse),
+                Device = onDevice,
+                Shard = shard.Value(parse),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
+            int count = items.Count;
+            if (options.Shard is { } part)
+            {
+                var (first, length) = part.Range(items.Count, Math.Max(1, options.BatchSize));
+                count = (int)length;
+                Console.WriteLine($"shard {part}: items {first}..{first + length - 1} ({length} of {items.Count})");
+            }
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             Console.CancelKeyPress += onCancel;
-            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}", items.Count);
+            var sharedConv = regionOptions.SharedConv(parse, items);
+            if (sharedConv is not null && options.Shard is not null)
+                throw new LayerProbeException("--shard: shared-conv region extraction is not sharded yet; shard warp mode, or run shared-conv whole (it is 20x+ faster)");
+            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch");
+            var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {
-                var result = FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token);
+                var result = sharedConv is null
+                    ? FeatureExtractor.Run(network, items, preprocessor, names, parse.GetValue(output)!, options, progress, cancel.Token)
+                    : Regions.SharedConvExtractor.Run(network, (Regions.VocRegions)items, (ConventionPreprocessor)preprocessor, sharedConv, names, parse.GetValue(output)!, options, progress, cancel.Token);
                 if (result.Extracted == 0) Console.WriteLine("all stores already complete; nothing extracted");
                 else if (result.ResumedFrom > 0) Console.WriteLine($"resumed from item {result.ResumedFrom}; {result.Extracted} extracted now");
                 foreach (var s in result.Stores)

@@ -21,6 +21,7 @@ static class FineTuneEffectCommand
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            study.Device(parse);
             var networks = new[] { pretrained, fcOnly, full }.Select(o => OnnxNetwork.Load(parse.GetValue(o)!)).ToArray();
             FineTuneEffectStudy.Check(networks[0], networks[1], networks[2]);
             var layers = study.Layers(parse);

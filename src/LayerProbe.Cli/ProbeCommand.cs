@@ -9,7 +9,8 @@ namespace LayerProbe.Cli;
 /// <summary>
 /// <c>layerprobe probe --model M --trainval SPEC --test SPEC --layers L1,L2 --out DIR</c>: parses the options into a
 /// <see cref="ProbeJobSettings"/>, runs the <see cref="ProbeJob"/> (linear-SVM probes per layer, report, manifest) and
-/// prints the AP table.
+/// prints the AP table. On region items (<c>voc2007:DEVKIT:SPLIT:proposals:STORE</c> for both splits) the task is R-CNN
+/// detection (<see cref="ProbeDetection"/>).
 /// </summary>
 static class ProbeCommand
 {
@@ -42,8 +43,9 @@ static class ProbeCommand
                 Fit = parse.GetValue(fit), Layers = ListOption.Items(parse.GetValue(layers)!), Output = parse.GetValue(output)!, Stores = parse.GetValue(stores),
                 Preprocessing = preprocess.Request(parse), Settings = settings,
                 Extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = device.Value(parse) },
+                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid)),
             }, log: Console.Error);
-            Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(outcome.Title, outcome.Results)));
+            if (outcome.Results.Count > 0) Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(outcome.Title, outcome.Results)));
         }));
         return command;
     }

@@ -20,6 +20,8 @@ static class ProposalsCommand
         var csv = new Option<string?>("--export-csv") { Description = "also write the store's boxes as CSV image_id,x1,y1,x2,y2" };
         var command = new Command("proposals", "Region proposals per image (selective search, R-CNN fast mode) into a proposals store; resumes interrupted runs.")
             { data, output, mode, threads, import, csv };
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             var images = ImageFileSet.FromSpec(parse.GetValue(data)!);
@@ -27,6 +29,7 @@ static class ProposalsCommand
             ProposalRunResult result;
             if (parse.GetValue(import) is { } file)
             {
+                if (shard.Value(parse) is { } part) throw LayerProbeException.For($"--shard {part}", "applies to computing proposals, not to --import");
                 Console.WriteLine($"{images.Name} ({images.Count} images)  import {file}");
                 result = ProposalImport.Import(images, file, outDir);
             }
@@ -38,7 +41,7 @@ static class ProposalsCommand
                 ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
                 Console.CancelKeyPress += onCancel;
                 var lines = new Progress($"proposals {images.Name}", images.Count);
-                try { result = ProposalRun.Compute(images, settings, outDir, parse.GetValue(threads), new InlineProgress<long>(lines.Report), cancel.Token); }
+                try { result = ProposalRun.Compute(images, settings, outDir, parse.GetValue(threads), new InlineProgress<long>(lines.Report), cancel.Token, shard.Value(parse)); }
                 catch (OperationCanceledException)
                 {
                     lines.Finish();

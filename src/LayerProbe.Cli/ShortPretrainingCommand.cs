@@ -31,6 +31,7 @@ static class ShortPretrainingCommand
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            study.Device(parse);
             var start = SnapshotFolder.ReadOne(parse.GetValue(early)!);
             var end = SnapshotFolder.ReadOne(parse.GetValue(final)!);
             var ftMode = FineTuningModes.Parse(parse.GetValue(mode)!);

@@ -33,6 +33,9 @@ sealed class StudyOptions
         _preprocess.AddTo(command);
     }
 
+    /// <summary>The device, checked first so that <c>--device cuda</c> on a CPU build is refused before anything is read.</summary>
+    public ExecutionDevice Device(ParseResult parse) => _device.Value(parse);
+
     /// <summary>The input convention asked for (<c>--preprocess</c> and overrides; default: what each network records).</summary>
     public PreprocessingRequest Preprocessing(ParseResult parse) => _preprocess.Request(parse);
 

@@ -6,7 +6,7 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe train --model caffenet-mini|FILE.onnx --data SPEC --iterations N [--finetune all|fc-only] [--snapshot-at …]
-/// --out DIR [--resume SNAPSHOT]</c>: parses the options into a <see cref="TrainingJobSettings"/> and runs the
+/// --out DIR [--resume SNAPSHOT] [--proposals STORE --fg-rule rcnn|gt]</c>: parses the options into a <see cref="TrainingJobSettings"/> and runs the
 /// <see cref="TrainingJob"/> (Caffe-style SGD training or fine-tuning with ONNX snapshots, a CSV log and curves in DIR).
 /// </summary>
 static class TrainCommand
@@ -32,9 +32,9 @@ static class TrainCommand
         var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
         var init = OptionCatalogue.Choice("--init", "caffenet-mini: caffe (the paper's Gaussian fillers) or msra (He: std sqrt(2/fan-in); learns from scratch without the ln(classes) plateau)", ["caffe", "msra"], "caffe");
         var threads = OptionCatalogue.TorchThreads();
-        var proposals = new Option<string?>("--proposals") { Description = "voc2007-windows: proposals CSV, image_id,x1,y1,x2,y2 per line (1-based inclusive)" };
+        var proposals = new Option<string?>("--proposals") { Description = "voc2007-windows: a proposals store folder (layerprobe proposals; a CSV or MAT file is imported with its --import)" };
         var fgRule = OptionCatalogue.Choice("--fg-rule", "voc2007-windows: rcnn (fg IoU ≥ 0.5, bg < 0.5) or gt (fg GT boxes only, bg < 0.3)", WindowRule.Names, "rcnn");
-        var windowSize = new Option<int>("--window-size") { Description = "voc2007-windows: side of the warped windows", DefaultValueFactory = _ => 227 };
+        var windowSize = new Option<int?>("--window-size") { Description = "voc2007-windows: side of the warped windows (default: the network's input side; 227 for caffenet-mini)" };
         var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
         var test = OptionCatalogue.Test("image data: labelled items for the held-out top-1 (same classes as --data)", required: false).WithDeprecated("--held-out");
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")

@@ -18,11 +18,13 @@ static class TransformCommand
         var output = OptionCatalogue.Out("folder the transformed store is created in");
         var command = new Command("transform", "Write a transformed feature store (unroll, sp-shuffle, sp-max, binarize, max+loc, binarize+loc).")
             { store, transform, seed, output };
+        var shard = new ShardOption();
+        shard.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var t = FeatureTransforms.Create(parse.GetValue(transform)!, parse.GetValue(seed));
-            Console.WriteLine(TransformedStore.Write(parse.GetValue(store)!, t, outDir));
+            Console.WriteLine(TransformedStore.Write(parse.GetValue(store)!, t, outDir, shard: shard.Value(parse)));
         }));
         return command;
     }

@@ -30,7 +30,17 @@ public sealed record ProbeJobSettings
     public ProbeSettings Settings { get; init; } = new();
     /// <summary>Extraction options (dtype, device).</summary>
     public ExtractionOptions Extraction { get; init; } = new();
+    /// <summary>
+    /// The task on region items (<c>voc2007:DEVKIT:SPLIT:proposals:STORE</c> as trainval): R-CNN detection, given the
+    /// network as loaded, the network adapted, the preprocessor, the trainval regions, the report folder and the clock;
+    /// null refuses region items.
+    /// </summary>
+    public Action<RegionTask>? OnRegions { get; init; }
 }
+
+/// <summary>What <see cref="ProbeJobSettings.OnRegions"/> is given: the job, networks, preprocessor, trainval regions, report folder, clock.</summary>
+public sealed record RegionTask(ProbeJobSettings Job, OnnxNetwork Source, OnnxNetwork Network, IPreprocessor Preprocessor,
+    Regions.VocRegions TrainVal, string Output, System.Diagnostics.Stopwatch Clock);
 
 /// <summary>
 /// The probe use case: loads and adapts the network the way <c>extract</c> does (so both share stores), resolves the
@@ -39,7 +49,7 @@ public sealed record ProbeJobSettings
 /// </summary>
 public static class ProbeJob
 {
-    /// <summary>The results and the report's title.</summary>
+    /// <summary>The results and the report's title (no results when region items ran as detection).</summary>
     public sealed record Outcome(IReadOnlyList<LayerProbeResult> Results, string Title);
 
     /// <summary>Runs <paramref name="job"/>; progress goes to <paramref name="log"/>.</summary>
@@ -52,7 +62,13 @@ public static class ProbeJob
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var source = OnnxNetwork.Load(job.Model, job.Input);
         var network = source.AtInputSide(job.Preprocessing.Size);
-        var (trainItems, preprocessor) = sources.Labelled(job.TrainVal, network, job.Preprocessing, "trainVal");
+        var (trainAny, preprocessor) = sources.Items(job.TrainVal, network, job.Preprocessing, "trainVal");
+        if (trainAny is Regions.VocRegions regions && job.OnRegions is { } detection) // region items: the detection task (R-CNN)
+        {
+            using (regions) detection(new RegionTask(job with { Extraction = job.Extraction with { Device = device } }, source, network, preprocessor, regions, outDir, clock));
+            return new Outcome([], "");
+        }
+        var trainItems = trainAny as ILabelledItemSet ?? sources.Labelled(job.TrainVal, network, job.Preprocessing, "trainVal").Items; // the latter says why not
         var (testItems, _) = sources.Labelled(job.Test, network, job.Preprocessing, "test");
         var fitIds = job.Fit is { } f ? Ids(sources.Items(f, network, job.Preprocessing, "fit").Items) : null;
         var split = ProbeSplit.Create(trainItems, testItems, fitIds);

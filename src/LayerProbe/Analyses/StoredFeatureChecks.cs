@@ -34,19 +34,22 @@ public static class StoredFeatureChecks
     public static void AllFinite(StoredFeatureRows rows, string storeDirectory)
     {
         float limit = MagnitudeLimit(rows.Dimensions);
-        for (int i = 0; i < rows.Count; i++)
+        for (int i = 0; i < rows.Count; i++) CheckRow(rows.Row(i), limit, rows.Ids, i, storeDirectory);
+    }
+
+    /// <summary>The check of <see cref="AllFinite"/> on one row <paramref name="i"/> (ids name it), for readers that
+    /// stream the rows anyway; <paramref name="limit"/> is <see cref="MagnitudeLimit"/> of the row's length.</summary>
+    public static void CheckRow(ReadOnlySpan<float> row, float limit, IReadOnlyList<string> ids, int i, string storeDirectory)
+    {
+        // MaxMagnitude keeps the sign of the largest-magnitude value (−∞ stays −∞); NaN fails the comparison.
+        if (row.Length == 0 || Math.Abs(TensorPrimitives.MaxMagnitude(row)) <= limit) return;
+        for (int j = 0; j < row.Length; j++)
         {
-            var row = rows.Row(i);
-            // MaxMagnitude keeps the sign of the largest-magnitude value (−∞ stays −∞); NaN fails the comparison.
-            if (row.Length == 0 || Math.Abs(TensorPrimitives.MaxMagnitude(row)) <= limit) continue;
-            for (int j = 0; j < row.Length; j++)
-            {
-                if (!float.IsFinite(row[j]))
-                    throw LayerProbeException.For(storeDirectory, $"item '{rows.Ids[i]}' has a non-finite value ({row[j].ToString(CultureInfo.InvariantCulture)}) at dimension {j}");
-                if (Math.Abs(row[j]) > limit)
-                    throw LayerProbeException.For(storeDirectory, string.Create(CultureInfo.InvariantCulture,
-                        $"item '{rows.Ids[i]}' has the value {row[j]:G9} at dimension {j}, beyond ±{limit:G3}, where sums over its {row.Length} dimensions overflow"));
-            }
+            if (!float.IsFinite(row[j]))
+                throw LayerProbeException.For(storeDirectory, $"item '{ids[i]}' has a non-finite value ({row[j].ToString(CultureInfo.InvariantCulture)}) at dimension {j}");
+            if (Math.Abs(row[j]) > limit)
+                throw LayerProbeException.For(storeDirectory, string.Create(CultureInfo.InvariantCulture,
+                    $"item '{ids[i]}' has the value {row[j]:G9} at dimension {j}, beyond ±{limit:G3}, where sums over its {row.Length} dimensions overflow"));
         }
     }
 }

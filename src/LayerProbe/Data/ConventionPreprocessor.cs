@@ -12,6 +12,7 @@ namespace LayerProbe.Data;
 public sealed class ConventionPreprocessor : IPreprocessor
 {
     readonly float[] _bgrMean;      // 3·Size², the 0–255 mean per BGR plane (zero for grey)
+    readonly MeanImage? _mean;      // what _bgrMean holds (null for grey)
     readonly float[] _multipliers;  // per output channel: Scale / Std
     readonly float _greyMean;       // 0–255 mean of the grey plane
     readonly string _meanDescription;
@@ -38,14 +39,15 @@ public sealed class ConventionPreprocessor : IPreprocessor
         }
         else if (meanImage is not null)
         {
+            _mean = meanImage;
             _bgrMean = meanImage.Values;
             _meanDescription = $",mean-image={meanImage.Description}";
         }
         else
         {
             var m = convention.Mean.Select(v => v / convention.Scale).ToArray(); // 0–255, channel order
-            _bgrMean = convention.Channels == ChannelOrder.Bgr
-                ? MeanImage.FromPixel(m[0], m[1], m[2], size).Values : MeanImage.FromPixel(m[2], m[1], m[0], size).Values;
+            _mean = convention.Channels == ChannelOrder.Bgr ? MeanImage.FromPixel(m[0], m[1], m[2], size) : MeanImage.FromPixel(m[2], m[1], m[0], size);
+            _bgrMean = _mean.Values;
             _meanDescription = "";
         }
     }
@@ -80,15 +82,27 @@ public sealed class ConventionPreprocessor : IPreprocessor
         int plane = Size * Size;
         if (destination.Length != Channels * plane) throw new ArgumentException($"destination must hold {Channels}x{Size}x{Size} floats");
         var box = region ?? PixelBox.WholeImage(image.Width, image.Height);
+        var bgr = Convention.Channels == ChannelOrder.Grey ? new float[3 * plane] : destination;
+        CaffePreprocessor.WarpInto(image, box, Size, Padding, _bgrMean, bgr);
+        FromMeanFreeBgr(bgr, destination, plane);
+    }
+
+    /// <summary>The 0–255 mean colour subtracted, per BGR plane (a mean image's channel averages; zero for grey input).</summary>
+    internal (float B, float G, float R) MeanPixel => _mean?.ChannelMeans() ?? (0f, 0f, 0f);
+
+    /// <summary>
+    /// The convention's last step on BGR planes from which the 0–255 mean was subtracted (<paramref name="bgr"/>,
+    /// 3 planes of <paramref name="plane"/> values): channel order, Scale/Std, and for grey input the average of the
+    /// planes minus the grey mean. Colour input is converted in place (<paramref name="destination"/> is <paramref name="bgr"/>).
+    /// </summary>
+    internal void FromMeanFreeBgr(Span<float> bgr, Span<float> destination, int plane)
+    {
         if (Convention.Channels == ChannelOrder.Grey)
         {
-            var bgr = new float[3 * plane];
-            CaffePreprocessor.WarpInto(image, box, Size, Padding, _bgrMean, bgr);
             float k = _multipliers[0];
             for (int i = 0; i < plane; i++) destination[i] = ((bgr[i] + bgr[plane + i] + bgr[2 * plane + i]) / 3 - _greyMean) * k;
             return;
         }
-        CaffePreprocessor.WarpInto(image, box, Size, Padding, _bgrMean, destination);
         if (Convention.Channels == ChannelOrder.Rgb) Swap(destination[..plane], destination.Slice(2 * plane, plane));
         for (int c = 0; c < 3; c++)
             if (_multipliers[c] != 1f) Scale(destination.Slice(c * plane, plane), _multipliers[c]);

@@ -23,11 +23,11 @@ public sealed record TrainingDataRequest
 }
 
 /// <summary>
-/// Options of <c>voc2007-windows</c> data: the proposals CSV (<see cref="ProposalsCsv"/>), the label rule (<c>rcnn</c> or
-/// <c>gt</c>, <see cref="WindowRule"/>), the warp size and its context padding (Caffe's crop_size and context_pad), warped
-/// with the ILSVRC mean pixel subtracted.
+/// Options of <c>voc2007-windows</c> data: the proposals store folder (from <c>layerprobe proposals</c>, computed or
+/// imported from a CSV or MAT file), the label rule (<c>rcnn</c> or <c>gt</c>, <see cref="WindowRule"/>), the warp size
+/// (null: the network's input side, 227 for caffenet-mini) and its context padding (Caffe's crop_size and context_pad).
 /// </summary>
-public sealed record WindowSettings(string? Proposals, string FgRule = "rcnn", int Size = 227, int ContextPad = 16);
+public sealed record WindowSettings(string? Proposals, string FgRule = "rcnn", int? Size = null, int ContextPad = 16);
 
 public sealed partial class DataSources
 {
@@ -37,6 +37,9 @@ public sealed partial class DataSources
     /// <summary>Whether <paramref name="specification"/> is image data, which is preprocessed for the network being trained.</summary>
     public bool IsImageData(string specification) => DataSpecification.Parse(specification, "data").Source is var s
         && !s.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase) && _items.ContainsKey(s) && !_training.ContainsKey(specification);
+
+    /// <summary>Whether <paramref name="specification"/> is R-CNN windows (<c>voc2007-windows:</c>), warped for the network being trained.</summary>
+    public static bool IsWindowData(string specification) => specification.StartsWith(WindowsSource + ":", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Opens training data (a train and an optional held-out source): a registered name, <c>fashion-mnist[:SPLIT]</c>
@@ -51,14 +54,14 @@ public sealed partial class DataSources
         var spec = DataSpecification.Parse(specification, "data");
         bool image = IsImageData(specification), windows = spec.Source.Equals(WindowsSource, StringComparison.OrdinalIgnoreCase);
         string imageSources = string.Join(", ", Schemes.Where(s => s != "fashion-mnist").Select(s => s + ":…"));
-        if (request.Preprocessing is { } p && (p.Preset is not null || p.HasOverrides || p.Size is not null) && !image)
-            throw LayerProbeException.ForParameter("preprocessing", $"applies to image data ({imageSources}) only, not '{specification}'");
+        if (request.Preprocessing is { } p && (p.Preset is not null || p.HasOverrides || p.Size is not null) && !image && !windows)
+            throw LayerProbeException.ForParameter("preprocessing", $"applies to image data ({imageSources}) and {WindowsSource}:… only, not '{specification}'");
         if (!windows && request.Windows?.Proposals is not null)
             throw LayerProbeException.ForParameter("proposals", $"applies to {WindowsSource}:DEVKIT:SPLIT data only, not '{specification}'");
         if (request.HeldOut is not null && !image)
             throw LayerProbeException.ForParameter("heldOut", $"applies to image data ({imageSources}) only, not '{specification}'");
         if (image) return OpenImages(specification, request);
-        if (windows) return (OpenWindows(spec, request.Windows), null);
+        if (windows) return (OpenWindows(spec, request.Windows, request.Network, request.Preprocessing), null);
         if (spec.Source.Equals("fashion-mnist", StringComparison.OrdinalIgnoreCase)) return FashionMnistTraining(spec, request.Log);
         throw LayerProbeException.ForParameter("data", $"unknown data source '{specification}' for training (known: {string.Join(", ", _training.Keys.Append("fashion-mnist[:SPLIT]").Append(WindowsSource + ":DEVKIT:SPLIT").Concat(Schemes.Where(s => s != "fashion-mnist").Select(s => s + ":…")))})");
     }
@@ -102,17 +105,24 @@ public sealed partial class DataSources
         return new ImageItemsTrainingSource(items, preprocessor);
     }
 
-    static VocWindows OpenWindows(DataSpecification spec, WindowSettings? windows)
+    static VocWindows OpenWindows(DataSpecification spec, WindowSettings? windows, OnnxNetwork? network, PreprocessingRequest? preprocessing)
     {
         int colon = spec.Argument.LastIndexOf(':');
         if (colon <= 0 || colon == spec.Argument.Length - 1) throw spec.Error($"is not {WindowsSource}:DEVKIT:SPLIT");
         if (spec.HasSubset) throw spec.Error("classes=/per-class= do not apply to R-CNN windows (all 20 classes and background)");
         if (windows?.Proposals is not { } proposals)
-            throw spec.Error("needs --proposals FILE.csv (image_id,x1,y1,x2,y2 per line)");
-        if (windows.Size <= 0 || windows.ContextPad < 0 || 2 * windows.ContextPad >= windows.Size)
+            throw spec.Error("needs --proposals STORE (a proposals store folder from 'layerprobe proposals')");
+        string devkit = spec.Argument[..colon], split = spec.Argument[(colon + 1)..];
+        if (File.Exists(proposals))
+            throw LayerProbeException.For(proposals, $"is a file; --proposals takes a proposals store folder: import it first with " +
+                $"'layerprobe proposals --data voc2007:{devkit}:{split} --import {proposals} --out DIR' and pass the store it makes");
+        if (windows.Size is <= 0 || windows.ContextPad < 0 || (windows.Size is { } s && 2 * windows.ContextPad >= s))
             throw LayerProbeException.ForParameter("windowSize", $"{windows.Size} with context pad {windows.ContextPad}: need size > 0 and 0 ≤ 2·pad < size");
         var rule = WindowRule.Parse(windows.FgRule);
-        var warp = Preprocessing.Caffe(windows.Size, windows.ContextPad);
-        return VocWindows.Load(new VocDevkit(spec.Argument[..colon]), spec.Argument[(colon + 1)..], proposals, rule, warp);
+        IPreprocessor warp = network is null
+            ? Preprocessing.Caffe(windows.Size ?? 227, windows.ContextPad)
+            : Preprocessing.For(network, (preprocessing ?? PreprocessingRequest.Automatic) is var r && windows.Size is { } size ? r with { Size = size } : r,
+                windows.ContextPad);
+        return VocWindows.FromStore(new VocDevkit(devkit), split, proposals, rule, warp);
     }
 }

@@ -16,13 +16,18 @@ static class SeparableBilinearResize
 {
     const int Lanes = 8;
 
-    /// <summary>The source rectangle and where its resized copy lands in the square canvas.</summary>
+    /// <summary>The source rectangle and where its resized copy lands in the canvas (square unless a height is given).</summary>
     public readonly record struct Placement(int SourceX, int SourceY, int SourceWidth, int SourceHeight,
-        int TargetWidth, int TargetHeight, int PadX, int PadY, int CanvasSize);
+        int TargetWidth, int TargetHeight, int PadX, int PadY, int CanvasWidth, int CanvasHeight)
+    {
+        /// <summary>A placement in a square canvas of side <paramref name="canvasSize"/> (the R-CNN warp's).</summary>
+        public Placement(int sourceX, int sourceY, int sourceWidth, int sourceHeight, int targetWidth, int targetHeight, int padX, int padY, int canvasSize)
+            : this(sourceX, sourceY, sourceWidth, sourceHeight, targetWidth, targetHeight, padX, padY, canvasSize, canvasSize) { }
+    }
 
     /// <summary>
     /// Writes the resized rectangle of <paramref name="image"/> (RGB) as BGR planes minus <paramref name="mean"/> into
-    /// the placement's window of <paramref name="canvas"/> (3 planes of CanvasSize², the rest left untouched).
+    /// the placement's window of <paramref name="canvas"/> (3 planes of CanvasWidth × CanvasHeight, the rest left untouched).
     /// </summary>
     public static void Into(RgbImage image, Placement p, ReadOnlySpan<float> mean, Span<float> canvas)
     {
@@ -34,12 +39,12 @@ static class SeparableBilinearResize
         for (int x = 0; x < tw; x++) { xa[x] = 3 * (p.SourceX + xa[x]); xb[x] = 3 * (p.SourceX + xb[x]); }
 
         var rows = new SourceRows(image, p.SourceY, xa, xb, wx, stackalloc float[2 * 3 * tw]);
-        int plane = p.CanvasSize * p.CanvasSize;
+        int plane = p.CanvasWidth * p.CanvasHeight;
         for (int y = 0; y < th; y++)
         {
             var top = rows.Resampled(ya[y], keep: yb[y]);
             var bottom = rows.Resampled(yb[y], keep: ya[y]);
-            int at = (p.PadY + y) * p.CanvasSize + p.PadX;
+            int at = (p.PadY + y) * p.CanvasWidth + p.PadX;
             for (int c = 0; c < 3; c++)
                 Blend(top.Slice(c * tw, tw), bottom.Slice(c * tw, tw), wy[y],
                       mean.Slice(c * plane + at, tw), canvas.Slice(c * plane + at, tw));

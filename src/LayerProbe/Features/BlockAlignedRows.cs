@@ -44,5 +44,8 @@ sealed class BlockAlignedRows : IDisposable
     /// <summary>The whole blocks from the boundary before the rows: the lead, the rows, and room up to the next boundary.</summary>
     public Span<byte> Blocks => MemoryMarshal.AsBytes(_buffer.Span);
 
+    /// <summary>Page-locks the buffer for a CUDA device (<see cref="PrefaultedBuffer.PinForCuda"/>).</summary>
+    public bool PinForCuda() => _buffer.PinForCuda();
+
     public void Dispose() => ((IDisposable)_buffer).Dispose();
 }

@@ -37,6 +37,26 @@ public sealed record ExtractionOptions
     public Action<string>? Waiting { get; init; }
     /// <summary>Where ONNX Runtime runs the network (default the CPU); recorded in each store's manifest.</summary>
     public Networks.ExecutionDevice Device { get; init; } = Networks.ExecutionDevice.Cpu;
+    /// <summary>
+    /// Extract only this shard of the items (null: all) into shard stores beside the whole ones, to be joined by
+    /// <see cref="Sharding.ShardMerge"/>; a layer whose whole store is complete is not extracted again.
+    /// </summary>
+    public Sharding.Shard? Shard { get; init; }
+    /// <summary>
+    /// Threads that decode and preprocess the items of a batch (0, the default: one on the CPU, where ONNX Runtime's
+    /// compute threads already take every core, and every core on a CUDA device, which does the compute itself).
+    /// Each item is preprocessed the same way whichever thread does it, so the stores are the same bytes.
+    /// </summary>
+    public int PreprocessThreads { get; init; }
+    /// <summary>
+    /// Feed ONNX Runtime through an I/O binding with input and output tensors made once over the pipeline's buffers
+    /// (default). False: the per-call <c>Run</c> of earlier versions, kept so that benchmarks and tests can compare.
+    /// </summary>
+    public bool BindIo { get; init; } = true;
+
+    /// <summary>The preprocessing threads this run uses (<see cref="PreprocessThreads"/> with 0 resolved by device).</summary>
+    public int ResolvedPreprocessThreads =>
+        PreprocessThreads > 0 ? PreprocessThreads : Device.IsCuda ? Environment.ProcessorCount : 1;
 }
 
 /// <summary>Progress of an extraction, reported after each batch is stored.</summary>

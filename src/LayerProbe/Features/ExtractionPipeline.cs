@@ -7,8 +7,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace LayerProbe.Features;
 
 /// <summary>
-/// Three stages on three threads joined by bounded channels: decode + preprocess into input buffers, ONNX Runtime
-/// inference straight into output buffers laid out as the stores' disk blocks (<see cref="BlockAlignedRows"/>), and
+/// Three stages on three threads joined by bounded channels: decode + preprocess into input buffers (the items of a
+/// batch split over <see cref="ExtractionOptions.PreprocessThreads"/>), ONNX Runtime inference (<see cref="InferenceFeed"/>)
+/// straight into output buffers laid out as the stores' disk blocks (<see cref="BlockAlignedRows"/>), and
 /// handing those blocks to the stores — activations are never copied. All buffers are faulted in before the first
 /// batch (<see cref="PrefaultedBuffer"/>). The first and last stage run at a lower priority
 /// (<see cref="ExtractionOptions.HelperNice"/>) so that they do not stall ORT's parallel operators. Two input and two
@@ -62,6 +63,11 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
                 var output = new OutputSet(writers, options.BatchSize);
                 buffers.Add(output);
                 freeOutputs.Writer.TryWrite(output);
+                if (options.Device.IsCuda) // page-locked, so the device copies batches in and out by DMA
+                {
+                    input.Input.PinForCuda();
+                    foreach (var v in output.Values) v.PinForCuda();
+                }
             }
             RunStages(start, freeInputs, freeOutputs, cancellation);
         }
@@ -111,31 +117,48 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
     void Produce(int start, ChannelReader<Batch> free, ChannelWriter<Batch> ready, CancellationToken token)
     {
         HelperThreadPriority.Lower(options.HelperNice);
-        int length = ItemLength;
+        int threads = Math.Max(1, options.ResolvedPreprocessThreads);
         for (int first = start; first < items.Count; first += options.BatchSize)
         {
             var b = Take(free, token) ?? throw new OperationCanceledException(token);
             b.First = first;
             b.Count = Math.Min(options.BatchSize, items.Count - first);
-            for (int j = 0; j < b.Count; j++)
+            if (threads == 1) Prepare(b, 0, b.Count, token);
+            else
             {
-                token.ThrowIfCancellationRequested();
-                var (image, region) = items.Load(first + j);
-                preprocessor.Fill(image, region, b.Input.Span.Slice(j * length, length));
-                b.Ids[j] = items.Id(first + j);
+                // Contiguous slices keep consecutive items (the regions of one image) on one thread's decode.
+                try
+                {
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = token },
+                        t => Prepare(b, t * b.Count / threads, (t + 1) * b.Count / threads, token));
+                }
+                catch (AggregateException e) { ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
             }
             Put(ready, b, token);
+        }
+    }
+
+    /// <summary>Decodes and preprocesses items <paramref name="from"/>..<paramref name="to"/> (exclusive) of batch <paramref name="b"/>.</summary>
+    void Prepare(Batch b, int from, int to, CancellationToken token)
+    {
+        int length = ItemLength;
+        for (int j = from; j < to; j++)
+        {
+            token.ThrowIfCancellationRequested();
+            var (image, region) = items.Load(b.First + j);
+            preprocessor.Fill(image, region, b.Input.Span.Slice(j * length, length));
+            b.Ids[j] = items.Id(b.First + j);
         }
     }
 
     void Infer(ChannelReader<Batch> ready, ChannelWriter<Batch> freeInputs, ChannelReader<OutputSet> freeOutputs,
         ChannelWriter<OutputSet> stored, CancellationToken token)
     {
-        string[] inputNames = [inputName];
-        string[] outputNames = layers.Select(l => l.Value).ToArray();
+        using var feed = new InferenceFeed(session, inputName, [.. layers.Select(l => l.Value)], options);
         using var runOptions = new RunOptions();
         using var terminate = token.Register(() => runOptions.Terminate = true);
-        var outputValues = new OrtValue[writers.Count];
+        var outputs = new Memory<float>[writers.Count];
+        long[][] itemShapes = [.. layers.Select(l => l.Shape.Select(d => (long)d).ToArray())];
         var wait = new Stopwatch();
         while (true)
         {
@@ -147,23 +170,10 @@ sealed class ExtractionPipeline(InferenceSession session, string inputName, IIte
             WaitingForStore += wait.Elapsed;
             wait.Restart();
             int n = b.Count;
-            try
-            {
-                using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, b.Input.Memory[..(n * ItemLength)],
-                    [n, preprocessor.Channels, preprocessor.Height, preprocessor.Width]);
-                for (int i = 0; i < writers.Count; i++)
-                {
-                    long[] shape = [n, .. layers[i].Shape.Select(d => (long)d)];
-                    outputValues[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                        set.Values[i].Place(writers[i].BlockOffsetOfRow(b.First), checked((int)(n * writers[i].Header.Cols))), shape);
-                }
-                session.Run(runOptions, inputNames, [input], outputNames, outputValues);
-            }
+            for (int i = 0; i < writers.Count; i++)
+                outputs[i] = set.Values[i].Place(writers[i].BlockOffsetOfRow(b.First), checked((int)(n * writers[i].Header.Cols)));
+            try { feed.Run(runOptions, b.Input.Memory[..(n * ItemLength)], [n, preprocessor.Channels, preprocessor.Height, preprocessor.Width], outputs, itemShapes); }
             catch (OnnxRuntimeException) when (token.IsCancellationRequested) { throw new OperationCanceledException(token); }
-            finally
-            {
-                for (int i = 0; i < outputValues.Length; i++) { outputValues[i]?.Dispose(); outputValues[i] = null!; }
-            }
             Inferring += wait.Elapsed;
             Array.Copy(b.Ids, set.Ids, n);
             set.Count = n;

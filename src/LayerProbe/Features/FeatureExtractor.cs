@@ -24,6 +24,10 @@ public static class FeatureExtractor
     {
         options ??= new ExtractionOptions();
         var clock = Stopwatch.StartNew();
+        // A shard's batches are batches of the unsharded run (cut at whole batches), so its rows are the same bytes.
+        int unit = Math.Max(1, options.BatchSize);
+        var record = options.Shard is { } shard ? Sharding.ShardRecord.Of(shard, items.Count, unit) : (Sharding.ShardRecord?)null;
+        if (options.Shard is { } part) items = new Sharding.ShardItems(items, part, unit);
         var plan = Plan(network, items, preprocessor, layers, outputDirectory, options);
         if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory))) return AlreadyComplete(plan, items, options, progress, clock);
 
@@ -46,7 +50,7 @@ public static class FeatureExtractor
 
             foreach (var s in stores)
                 writers.Add(FeatureStoreWriter.OpenOrCreate(s.Directory, FeatureMatrixHeader.ForShape(options.DType, items.Count, s.Shape),
-                    Manifest(network, items, preprocessor, s, options), locks.Single(l => l.Directory == s.Directory), options.KeepNonFinite));
+                    Manifest(network, items, preprocessor.Description, s, options, items is Regions.VocRegions ? RegionFeatures.Warp : null), locks.Single(l => l.Directory == s.Directory), options.KeepNonFinite));
             long start = writers.Min(w => w.CommittedRows);
             foreach (var w in writers) w.RewindTo(start);
 
@@ -56,7 +60,11 @@ public static class FeatureExtractor
             {
                 throw StoreDiskFull.Restate(e, writers.Sum(w => w.BytesStillNeeded), $"the {writers.Count} stores of this run");
             }
-            foreach (var w in writers) w.Complete();
+            foreach (var w in writers)
+            {
+                record?.Write(w.Directory);
+                w.Complete();
+            }
             var done = plan.Select(p => stores.FirstOrDefault(s => s.Directory == p.Directory) ?? p with { Shape = FeatureMatrixShape(p.Directory) }).ToList();
             if (options.ExportNpy) ExportMissingNpy(done);
             return new ExtractionResult(done, (int)start, items.Count - (int)start, clock.Elapsed,
@@ -94,13 +102,22 @@ public static class FeatureExtractor
             string value = network.ResolveLayer(layer);
             if (plan.Any(p => p.Value == value)) continue;
             var key = new FeatureStoreKey(network.Sha256, items.Fingerprint, preprocessor.Description, value, options.DType);
-            plan.Add(new LayerStore(layer, value, Path.Combine(outputDirectory, key.DirectoryName(layer)), key, []));
+            string directory = Path.Combine(outputDirectory, key.DirectoryName(layer));
+            // A shard writes its own store beside the whole one, unless the whole one is already complete.
+            if (options.Shard is { } shard && !FeatureStoreFiles.IsComplete(directory)) directory = shard.Directory(directory);
+            plan.Add(new LayerStore(layer, value, directory, key, []));
         }
+        PrepareOutput(outputDirectory);
+        return plan;
+    }
+
+    /// <summary>Creates the output folder and checks it can be written, before any work starts.</summary>
+    internal static void PrepareOutput(string outputDirectory)
+    {
         try { Directory.CreateDirectory(outputDirectory); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         { throw LayerProbeException.For(outputDirectory, $"cannot create the output directory ({e.Message})", e); }
         EnsureWritable(outputDirectory);
-        return plan;
     }
 
     static void EnsureWritable(string directory)
@@ -115,7 +132,8 @@ public static class FeatureExtractor
         { throw LayerProbeException.For(directory, $"output directory is not writable ({e.Message})", e); }
     }
 
-    static SessionOptions CreateSessionOptions(ExtractionOptions options)
+    /// <summary>The session settings of extraction (also the shared-convolution passes').</summary>
+    internal static SessionOptions CreateSessionOptions(ExtractionOptions options)
     {
         var s = new SessionOptions
         {
@@ -134,13 +152,14 @@ public static class FeatureExtractor
         return s;
     }
 
-    static FeatureManifest Manifest(OnnxNetwork network, IItemSet items, IPreprocessor preprocessor, LayerStore store, ExtractionOptions options) => new()
+    /// <summary>The manifest a store of <paramref name="items"/> starts with (<paramref name="regions"/>: how region features were made).</summary>
+    internal static FeatureManifest Manifest(OnnxNetwork network, IItemSet items, string preprocessing, LayerStore store, ExtractionOptions options, RegionFeatures? regions) => new()
     {
         ModelPath = Path.GetFullPath(network.Path),
         ModelSha256 = network.Sha256,
         DataName = items.Name,
         DataFingerprint = items.Fingerprint,
-        Preprocessing = preprocessor.Description,
+        Preprocessing = preprocessing,
         LayerAlias = store.Layer,
         LayerValue = store.Value,
         Shape = store.Shape,
@@ -154,6 +173,7 @@ public static class FeatureExtractor
         Created = DateTime.UtcNow.ToString("O"),
         Rows = 0,
         Complete = false,
+        Regions = regions,
     };
 
     static int[] FeatureMatrixShape(string directory) =>

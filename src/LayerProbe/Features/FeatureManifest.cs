@@ -45,6 +45,8 @@ public sealed record FeatureManifest
     public required long Rows { get; init; }
     /// <summary>True once every row is durable.</summary>
     public required bool Complete { get; init; }
+    /// <summary>How region items' features were computed (warp or shared convolution); null for other items.</summary>
+    public RegionFeatures? Regions { get; init; }
 
     static readonly JsonSerializerOptions Json = new()
     {

@@ -16,4 +16,17 @@ public static class ItemSetSources
     public static (IItemSet Items, IPreprocessor Preprocessor) Create(string specification, OnnxNetwork network,
         PreprocessingRequest? preprocessing = null, string parameter = "data") =>
         DataSources.Default.Items(specification, network, preprocessing, parameter);
+
+    /// <summary>
+    /// The region items of <c>voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR</c> without a network (for readers of stores
+    /// already extracted, e.g. detection with saved detectors); <paramref name="option"/> names the option in errors.
+    /// </summary>
+    public static Regions.VocRegions RegionItems(string specification, string option)
+    {
+        const string prefix = "voc2007:";
+        var parts = specification.StartsWith(prefix, StringComparison.Ordinal) ? specification[prefix.Length..].Split(':', 4) : [];
+        if (parts.Length != 4 || parts[2] != "proposals")
+            throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR)");
+        return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]);
+    }
 }

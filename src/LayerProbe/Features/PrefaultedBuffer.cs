@@ -18,7 +18,7 @@ sealed unsafe class PrefaultedBuffer : MemoryManager<float>
     readonly float* _data;
     readonly nuint _bytes;
     readonly bool _mapped;
-    bool _disposed;
+    bool _disposed, _pinned;
 
     /// <summary>Room for <paramref name="length"/> floats (contents unspecified).</summary>
     public PrefaultedBuffer(long length)
@@ -46,6 +46,16 @@ sealed unsafe class PrefaultedBuffer : MemoryManager<float>
 
     /// <summary>The whole buffer.</summary>
     public Span<float> Span => GetSpan();
+
+    /// <summary>
+    /// Page-locks the buffer for the CUDA driver (<see cref="Networks.CudaHostMemory"/>) until it is disposed, so a
+    /// GPU reads and writes it by DMA; false when that is not possible (no CUDA runtime), and the buffer works as before.
+    /// </summary>
+    public bool PinForCuda()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _pinned = _pinned || Networks.CudaHostMemory.TryRegister(_data, _bytes);
+    }
 
     void TouchPages()
     {
@@ -76,6 +86,7 @@ sealed unsafe class PrefaultedBuffer : MemoryManager<float>
     {
         if (_disposed) return;
         _disposed = true;
+        if (_pinned) Networks.CudaHostMemory.Unregister(_data);
         if (_mapped) Linux.munmap(_data, _bytes);
         else NativeMemory.AlignedFree(_data);
     }

@@ -28,11 +28,23 @@ internal sealed class DualClassGroup
 
     /// <summary>Classes <paramref name="first"/> … first + count − 1 of <paramref name="labels"/>.</summary>
     public DualClassGroup(IFeatureRows x, OneVsRestLabels labels, int first, int count, SvmSettings settings, double[] squaredNorms)
+        : this(x, ItemMajor(labels, first, count), count, settings, squaredNorms, null)
+    {
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> classes with item-major labels (<c>labels[i·count + q]</c>, +1 / −1 / 0), optionally
+    /// warm-started from dual variables <paramref name="alpha"/> (same layout; entries of unlabelled pairs are ignored):
+    /// each class's weights start at w = Σ αᵢyᵢx̂ᵢ, so a problem that gained rows (α = 0) or lost rows continues from the
+    /// previous optimum instead of from zero (detector retraining, docs/method.md §6.4).
+    /// </summary>
+    public DualClassGroup(IFeatureRows x, sbyte[] labels, int count, SvmSettings settings, double[] squaredNorms, double[]? alpha)
     {
         (_x, _settings, _squaredNorms) = (x, settings, squaredNorms);
         (_n, _d, _k) = (x.Count, x.Dimensions, count);
+        if (labels.Length != _n * _k) throw new ArgumentException($"{labels.Length} labels for {_n} rows × {_k} classes");
         _bias = settings.BiasFeature > 0 ? settings.BiasFeature : 0;
-        _y = new sbyte[_n * _k];
+        _y = labels;
         _alpha = new double[_n * _k];
         (_positive, _negative) = (Bounds(settings.C * settings.PositiveWeight), Bounds(settings.C));
         _active = new bool[_n * _k];
@@ -42,12 +54,10 @@ internal sealed class DualClassGroup
         _done = new bool[_k];
         for (int q = 0; q < _k; q++)
         {
-            var l = labels.Of(first + q);
             for (int i = 0; i < _n; i++)
             {
                 int iq = i * _k + q;
-                _y[iq] = l[i];
-                if (l[i] == 0) continue;
+                if (_y[iq] == 0) continue;
                 _active[iq] = true;
                 _labelled[q]++;
             }
@@ -55,8 +65,42 @@ internal sealed class DualClassGroup
             (_pgMaxOld[q], _pgMinOld[q]) = (double.PositiveInfinity, double.NegativeInfinity);
             _done[q] = _labelled[q] == 0;
         }
+        if (alpha is not null) WarmStart(alpha);
 
         (double, double) Bounds(double c) => settings.Loss == SvmLoss.Hinge ? (c, 0) : (double.PositiveInfinity, 0.5 / c);
+    }
+
+    static sbyte[] ItemMajor(OneVsRestLabels labels, int first, int count)
+    {
+        var y = new sbyte[labels.Count * count];
+        for (int q = 0; q < count; q++)
+        {
+            var l = labels.Of(first + q);
+            for (int i = 0; i < l.Length; i++) y[i * count + q] = l[i];
+        }
+        return y;
+    }
+
+    /// <summary>Sets α (clipped to its box) and w = Σ αᵢyᵢx̂ᵢ: one read of every row that has a non-zero α.</summary>
+    void WarmStart(double[] alpha)
+    {
+        if (alpha.Length != _alpha.Length) throw new ArgumentException($"{alpha.Length} dual variables for {_alpha.Length} (row, class) pairs");
+        for (int i = 0; i < _n; i++)
+        {
+            ReadOnlySpan<float> row = default;
+            bool read = false;
+            for (int q = 0; q < _k; q++)
+            {
+                int iq = i * _k + q;
+                if (_y[iq] == 0 || alpha[iq] <= 0) continue;
+                double a = Math.Min(alpha[iq], (_y[iq] > 0 ? _positive : _negative).Upper);
+                _alpha[iq] = a;
+                if (!read) { row = _x.Row(i); read = true; }
+                double delta = a * _y[iq];
+                VectorMath.AddScaled(_w.AsSpan(q * _d, _d), (float)delta, row);
+                _wBias[q] += delta * _bias;
+            }
+        }
     }
 
     /// <summary>Runs passes until every class has stopped (tolerance met on its full set, or the pass limit).</summary>
@@ -87,6 +131,9 @@ internal sealed class DualClassGroup
 
     /// <summary>The model of the group's class <paramref name="q"/>.</summary>
     public LinearModel Model(int q) => new(_w.AsSpan(q * _d, _d).ToArray(), _wBias[q] * _bias);
+
+    /// <summary>Dual variable of row <paramref name="i"/> for the group's class <paramref name="q"/> (0 for unlabelled pairs).</summary>
+    public double Alpha(int i, int q) => _alpha[i * _k + q];
 
     /// <summary>Passes class <paramref name="q"/> made.</summary>
     public int Passes(int q) => _passes[q];

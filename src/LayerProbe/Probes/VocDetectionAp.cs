@@ -24,6 +24,18 @@ public static class VocDetectionAp
     public static ApResult Evaluate(IReadOnlyList<Detection> detections, IReadOnlyList<GroundTruthObject> groundTruth,
         double minOverlap = DefaultMinOverlap)
     {
+        var m = Match(detections, groundTruth, minOverlap);
+        return VocAp.FromRankedOutcomes(m.Outcomes, m.Positives, m.Ignored); // all ignored: NaN, as the devkit
+    }
+
+    /// <summary>
+    /// The devkit's matching of one class: the ranked outcomes (true = TP, false = FP; detections of difficult objects
+    /// left out and counted in <see cref="DetectionMatch.Ignored"/>) and npos — what AP and the precision–recall curve
+    /// are computed from.
+    /// </summary>
+    public static DetectionMatch Match(IReadOnlyList<Detection> detections, IReadOnlyList<GroundTruthObject> groundTruth,
+        double minOverlap = DefaultMinOverlap)
+    {
         var gtByImage = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         int npos = 0;
         for (int g = 0; g < groundTruth.Count; g++)
@@ -57,6 +69,26 @@ public static class VocDetectionAp
             }
             else outcomes.Add(false);
         }
-        return VocAp.FromRankedOutcomes(outcomes, npos, ignored); // all ignored: NaN, as the devkit
+        return new DetectionMatch(outcomes, npos, ignored);
+    }
+}
+
+/// <summary>Ranked outcomes of one class's detections (true = TP), the number of non-difficult GT objects, and how
+/// many detections hit difficult objects (neither TP nor FP).</summary>
+public sealed record DetectionMatch(IReadOnlyList<bool> Outcomes, int Positives, int Ignored)
+{
+    /// <summary>Recall and precision after each ranked outcome (the precision–recall curve).</summary>
+    public (double[] Recall, double[] Precision) Curve()
+    {
+        var recall = new double[Outcomes.Count];
+        var precision = new double[Outcomes.Count];
+        int tp = 0;
+        for (int r = 0; r < Outcomes.Count; r++)
+        {
+            if (Outcomes[r]) tp++;
+            recall[r] = Positives > 0 ? (double)tp / Positives : double.NaN;
+            precision[r] = (double)tp / (r + 1);
+        }
+        return (recall, precision);
     }
 }

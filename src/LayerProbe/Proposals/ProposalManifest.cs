@@ -45,4 +45,11 @@ public sealed record ProposalManifest
 
     /// <summary>Serialises to indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses a manifest; <paramref name="path"/> names it in errors.</summary>
+    public static ProposalManifest Read(string path)
+    {
+        try { return JsonSerializer.Deserialize<ProposalManifest>(File.ReadAllText(path), Json) ?? throw new JsonException("null manifest"); }
+        catch (JsonException e) { throw LayerProbeException.For(path, $"invalid proposals manifest ({e.Message})", e); }
+    }
 }

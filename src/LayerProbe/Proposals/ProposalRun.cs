@@ -22,14 +22,27 @@ public static class ProposalRun
     public static string MethodIdentity => $"opencv-ximgproc-selective-search {Cv2.GetVersionString()}";
 
     /// <summary>Runs (or resumes, or finds complete) the store for <paramref name="images"/>.</summary>
+    /// <remarks>
+    /// With <paramref name="shard"/> only that shard's images are computed, into the shard store beside the whole one
+    /// (same key: the fingerprint is the whole set's), to be joined by <see cref="Sharding.ShardMerge"/>; a complete
+    /// whole store makes a shard run a no-op.
+    /// </remarks>
     public static ProposalRunResult Compute(ImageFileSet images, SelectiveSearchSettings settings, string outDirectory, int threads,
-        IProgress<long>? progress = null, CancellationToken cancel = default)
+        IProgress<long>? progress = null, CancellationToken cancel = default, Sharding.Shard? shard = null)
     {
         if (threads < 1) throw LayerProbeException.For("--threads", $"must be at least 1, got {threads}");
         var hashes = images.ContentHashes();
         var key = ProposalStoreFiles.Key(MethodIdentity, ImageFileSet.Fingerprint(images.Ids, hashes), settings.Description);
         string directory = Path.Combine(outDirectory, key.DirectoryName($"proposals-{settings.Mode}"));
         if (ProposalStoreFiles.IsComplete(directory)) return new ProposalRunResult(directory, 0, images.Count);
+        var record = shard is { } s ? Sharding.ShardRecord.Of(s, images.Count) : (Sharding.ShardRecord?)null;
+        if (record is { } range)
+        {
+            directory = range.Shard.Directory(directory);
+            if (ProposalStoreFiles.IsComplete(directory)) return new ProposalRunResult(directory, 0, (int)range.Items);
+            images = ImageFileSet.Of(images.Name, images.Ids.Skip((int)range.First).Take((int)range.Items).ToList(), images.Paths.Skip((int)range.First).Take((int)range.Items).ToList());
+            hashes = hashes[(int)range.First..(int)(range.First + range.Items)];
+        }
 
         var pending = new PendingResults(directory);
         try { Directory.CreateDirectory(pending.Folder); }
@@ -82,7 +95,8 @@ public static class ProposalRun
             FormatVersion = key.FormatVersion, ToolVersion = Reports.Manifest.ToolVersion, DotNetVersion = Environment.Version.ToString(),
             Created = DateTime.UtcNow.ToString("O"),
         };
-        ProposalStoreWriter.Write(directory, entries, i => (pending.TryLoad(i) ?? throw LayerProbeException.For(pending.Folder, $"result of image {images.Ids[i]} vanished; rerun")).Boxes, manifest);
+        ProposalStoreWriter.Write(directory, entries, i => (pending.TryLoad(i) ?? throw LayerProbeException.For(pending.Folder, $"result of image {images.Ids[i]} vanished; rerun")).Boxes, manifest,
+            record is { } written ? written.Write : null);
         pending.Delete();
         return new ProposalRunResult(directory, todo.Length, resumed);
     }

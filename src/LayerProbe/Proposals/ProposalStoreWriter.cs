@@ -17,7 +17,9 @@ static class ProposalStoreWriter
     public readonly record struct Entry(string Id, int Width, int Height, string Sha256, int Rows);
 
     /// <summary>Writes the store of <paramref name="images"/> (in order) into <paramref name="directory"/>; <paramref name="boxes"/> gives image i's boxes.</summary>
-    public static void Write(string directory, IReadOnlyList<Entry> images, Func<int, IReadOnlyList<PixelBox>> boxes, ProposalManifest manifest)
+    /// <remarks><paramref name="beforeComplete"/> runs just before the complete marker (a shard store's record goes there).</remarks>
+    public static void Write(string directory, IReadOnlyList<Entry> images, Func<int, IReadOnlyList<PixelBox>> boxes, ProposalManifest manifest,
+        Action<string>? beforeComplete = null)
     {
         Directory.CreateDirectory(directory);
         long total = images.Sum(e => (long)e.Rows);
@@ -49,6 +51,7 @@ static class ProposalStoreWriter
         }
         AtomicFile.WriteText(Path.Combine(directory, ProposalStoreFiles.Images), text.ToString());
         AtomicFile.WriteText(Path.Combine(directory, ProposalStoreFiles.Manifest), (manifest with { Images = images.Count, Boxes = total }).ToJson());
+        beforeComplete?.Invoke(directory);
         AtomicFile.WriteText(Path.Combine(directory, ProposalStoreFiles.Complete), $"{manifest.Key}\n");
     }
 }

@@ -41,13 +41,22 @@ public static class HeadFeatures
         int[] itemShape = source.Shape;
         if (FeatureStoreFiles.IsComplete(directory))
             return new LayerStore(layer, target, directory, key, FeatureManifest.Read(Path.Combine(directory, FeatureStoreFiles.Manifest)).Shape);
+        // A shard computes its range of the source rows, cut at whole batches, into the shard store beside the whole one.
+        var record = options.Shard is { } shard ? Sharding.ShardRecord.Of(shard, inHeader.Rows, options.BatchSize) : new Sharding.ShardRecord(new Sharding.Shard(0, 1), 0, inHeader.Rows, inHeader.Rows);
+        if (options.Shard is { } part)
+        {
+            directory = part.Directory(directory);
+            if (FeatureStoreFiles.IsComplete(directory))
+                return new LayerStore(layer, target, directory, key, FeatureManifest.Read(Path.Combine(directory, FeatureStoreFiles.Manifest)).Shape);
+        }
 
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Math.Max(1, options.IntraOpThreads), InterOpNumThreads = 1 };
+        options.Device.AppendTo(sessionOptions);
         using var session = OnnxSession.Create(network, HeadSubgraph.Cut(network, source.LayerValue, target, itemShape), sessionOptions);
         int inCols = checked((int)inHeader.Cols), batch = options.BatchSize;
         var inputs = new float[batch * inCols];
         int[] outShape = OutputShape(session, source.LayerValue, target, itemShape, inputs.AsMemory(0, inCols));
-        var outHeader = FeatureMatrixHeader.ForShape(options.DType, inHeader.Rows, outShape);
+        var outHeader = FeatureMatrixHeader.ForShape(options.DType, record.Items, outShape);
         int outCols = checked((int)outHeader.Cols);
         var outputs = new float[batch * outCols];
         var rawRow = new byte[inHeader.RowBytes * batch];
@@ -56,27 +65,28 @@ public static class HeadFeatures
         using var writer = FeatureStoreWriter.OpenOrCreate(directory, outHeader, Manifest(network, source, layer, target, key, outShape, options));
         long start = writer.CommittedRows;
         writer.RewindTo(start);
-        using var ids = File.ReadLines(Path.Combine(sourceStore, FeatureStoreFiles.Ids)).Skip((int)start).GetEnumerator();
-        input.Seek(inHeader.FileLength(start), SeekOrigin.Begin);
+        using var ids = File.ReadLines(Path.Combine(sourceStore, FeatureStoreFiles.Ids)).Skip((int)(record.First + start)).GetEnumerator();
+        input.Seek(inHeader.FileLength(record.First + start), SeekOrigin.Begin);
         var batchIds = new List<string>(batch);
         var lastCommit = clock.Elapsed;
-        for (long first = start; first < inHeader.Rows; first += batch)
+        for (long first = start; first < record.Items; first += batch)
         {
             cancellation.ThrowIfCancellationRequested();
-            int n = (int)Math.Min(batch, inHeader.Rows - first);
+            int n = (int)Math.Min(batch, record.Items - first);
             ReadRows(input, inHeader, rawRow.AsSpan(0, checked((int)(n * inHeader.RowBytes))), inputs.AsSpan(0, n * inCols));
             batchIds.Clear();
             for (int i = 0; i < n; i++)
                 batchIds.Add(ids.MoveNext() ? ids.Current : throw LayerProbeException.For(sourceStore, $"fewer ids than its {inHeader.Rows} rows"));
             Infer(session, source.LayerValue, target, itemShape, inputs.AsMemory(0, n * inCols), outShape, outputs.AsMemory(0, n * outCols), n);
             writer.Append(outputs.AsSpan(0, n * outCols), batchIds);
-            if (first + n == inHeader.Rows || clock.Elapsed - lastCommit >= options.CommitInterval)
+            if (first + n == record.Items || clock.Elapsed - lastCommit >= options.CommitInterval)
             {
                 writer.Commit();
                 lastCommit = clock.Elapsed;
             }
-            progress?.Report(new ExtractionProgress((int)(first + n), (int)inHeader.Rows, (int)start, clock.Elapsed));
+            progress?.Report(new ExtractionProgress((int)(first + n), (int)record.Items, (int)start, clock.Elapsed));
         }
+        if (options.Shard is not null) record.Write(directory);
         writer.Complete();
         return new LayerStore(layer, target, directory, key, outShape);
     }
@@ -117,6 +127,7 @@ public static class HeadFeatures
             DType = options.DType.Name(),
             Key = key.Hash,
             OnnxRuntimeVersion = OrtEnv.Instance().GetVersionString(),
+            Device = options.Device.ToString(),
             Created = DateTime.UtcNow.ToString("O"),
             Rows = 0,
             Complete = false,

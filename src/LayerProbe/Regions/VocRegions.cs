@@ -74,6 +74,8 @@ public sealed class VocRegions : IItemSet, IDisposable
 
     /// <summary>The split.</summary>
     public string Split { get; }
+    /// <summary>The devkit the split is read from.</summary>
+    public VocDevkit Devkit => _devkit;
     /// <summary>The proposals store folder.</summary>
     public string ProposalsDirectory => _store.Directory;
     /// <inheritdoc/>
@@ -90,6 +92,8 @@ public sealed class VocRegions : IItemSet, IDisposable
     public VocAnnotation Annotation(int image) => _annotations[image];
     /// <summary>Index of image <paramref name="image"/>'s first item.</summary>
     public int FirstItem(int image) => _firstItem[image];
+    /// <summary>The decoded pixels of image <paramref name="image"/> (through the same decode cache as <see cref="Load"/>).</summary>
+    public RgbImage Decode(int image) => _decoded.Get(_annotations[image].ImageId);
     /// <summary>Proposals of image <paramref name="image"/> in rank order.</summary>
     public PixelBox[] Proposals(int image) => _store.Boxes(_storeIndex[image]);
 

@@ -113,4 +113,22 @@ public static class PaperAnchors
     public static ResultTable Table6AsTable() =>
         Table6.Aggregate(new ResultTable("Paper (draft Table 6): PASCAL-DET mAP of fine-tuned CaffeNet pool5 per transform", "feature", ["mAP"]),
             (t, row) => t.Add(row.Feature, [row.MeanAp]));
+
+    /// <summary>Draft Table 8: PASCAL-DET-GT AP (%, the draft gives fractions) of alex-net and the fine-tuned CaffeNet,
+    /// unrolled and after sp-max (null: not reported; fc layers have no spatial extent).</summary>
+    public static IReadOnlyList<(string Layer, double?[] MeanAp)> Table8 { get; } =
+    [
+        ("pool1", [43.21, 43.22, 13.74, 13.46]),
+        ("pool2", [67.10, 67.70, 51.12, 51.24]),
+        ("conv3", [73.31, 73.68, 63.41, 63.91]),
+        ("conv4", [75.47, 77.82, 66.58, 68.89]),
+        ("pool5", [79.11, 79.51, 68.76, 74.29]),
+        ("fc6", [79.44, 82.32, null, null]),
+        ("fc7", [79.85, 85.11, null, null]),
+    ];
+
+    /// <summary>Table 8 as a result table.</summary>
+    public static ResultTable Table8AsTable() =>
+        Table8.Aggregate(new ResultTable("Paper (draft Table 8): PASCAL-DET-GT mAP (%), alex-net vs FT, unrolled and sp-max", "layer",
+            ["alex-net", "FT", "alex-net sp-max", "FT sp-max"]) { Format = "F2" }, (t, row) => t.Add(row.Layer, row.MeanAp));
 }

@@ -36,6 +36,22 @@ public static class Plots
         Finish(plot, title, yLabel, note, pathStem, width: Math.Max(640, 48 * xLabels.Count));
     }
 
+    /// <summary>Curves over a numeric x axis in [0, 1] with y in [0, 1] (e.g. precision against recall, one per class).</summary>
+    public static void Curves(string title, string xLabel, string yLabel,
+        IReadOnlyList<(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)> series, string pathStem, string? note = null)
+    {
+        var plot = new Plot();
+        foreach (var (name, x, y) in series)
+        {
+            var line = plot.Add.Scatter(x.ToArray(), y.ToArray());
+            line.MarkerSize = 0;
+            line.LegendText = name;
+        }
+        plot.Axes.SetLimits(0, 1, 0, 1.02);
+        if (series.Count > 1) plot.ShowLegend(Alignment.UpperRight);
+        Finish(plot, title, yLabel, string.IsNullOrEmpty(note) ? xLabel : $"{xLabel} ({note})", pathStem, width: 640);
+    }
+
     /// <summary>Tick labels slanted at 45° (with room below the axis) when there are many of them.</summary>
     static void RotateIfCrowded(Plot plot, IReadOnlyList<string> labels)
     {

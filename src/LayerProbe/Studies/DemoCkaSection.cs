@@ -9,9 +9,8 @@ namespace LayerProbe.Studies;
 /// </summary>
 static class DemoCkaSection
 {
-    public static DemoSection Run(DemoSectionInputs inputs)
+    public static DemoSection Run(DemoSectionInputs inputs, string folder)
     {
-        const string folder = "cka";
         double[,] m;
         using (var stores = inputs.OpenEveryTest())
             m = LinearCka.Run(stores.Select(s => new CkaLayer(s.Name, s.Rows, s.Ids)).ToList(), Path.Combine(inputs.Report, folder),
@@ -26,8 +25,8 @@ static class DemoCkaSection
                        $"the {inputs.Split.Test.Count} test images: 1 = the same representation up to rotation and scale. Adjacent layers: " +
                        $"mean {neighbours.DefaultIfEmpty(double.NaN).Average():F3}, lowest {neighbours.DefaultIfEmpty(double.NaN).Min():F3}; " +
                        $"{names[0]} vs {names[^1]}: {m[0, n - 1]:F3}.")
-            .Figure("cka/cka", $"Linear CKA between the layers of {inputs.ModelName} on {inputs.Split.Test.Name}")
-            .Paragraph("Files: `cka/` (`cka.*` table, heat map, manifest).");
+            .Figure($"{folder}/cka", $"Linear CKA between the layers of {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Paragraph($"Files: `{folder}/` (`cka.*` table, heat map, manifest).");
         return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
     }
 }

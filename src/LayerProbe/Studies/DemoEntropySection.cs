@@ -10,9 +10,8 @@ namespace LayerProbe.Studies;
 /// </summary>
 static class DemoEntropySection
 {
-    public static DemoSection Run(DemoSectionInputs inputs)
+    public static DemoSection Run(DemoSectionInputs inputs, string folder)
     {
-        const string folder = "entropy";
         var options = new LabelEntropyOptions();
         var classOf = inputs.Split.Test.Labels.ClassIndex
             ?? throw new LayerProbeException($"{inputs.Split.Test.Name}: label entropy needs one class per item");
@@ -25,7 +24,7 @@ static class DemoEntropySection
         {
             // One store mapped at a time; Write below reads only the layers' names and shapes.
             using var test = inputs.OpenTest(probed.Layer);
-            var layer = new EntropyLayer("resnet18-imagenet", test.Name, test.Rows, test.Shape);
+            var layer = new EntropyLayer(inputs.NetworkLabel, test.Name, test.Rows, test.Shape);
             var clock = Stopwatch.StartNew();
             results.AddRange(LabelEntropyAnalysis.Compute([layer], classOf, classes.Count, options, inputs.Log));
             seconds[$"entropy_seconds.{test.Name}"] = clock.Elapsed.TotalSeconds;
@@ -43,10 +42,10 @@ static class DemoEntropySection
                        $"(area under the entropy curve, bits; variant R = rank thresholds, V = value thresholds). Prior entropy " +
                        $"{(headline.Count > 0 ? headline[0].Prior : double.NaN):F3} bits (log2 of 10 classes = 3.32 for balanced classes); low values mean units that fire for few classes.")
             .Table(TableWriters.ReadJson(Path.Combine(inputs.Report, folder, "entropy-summary.json")))
-            .Figure("entropy/entropy-curves", $"Sorted label entropy of the units of each layer, {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Figure($"{folder}/entropy-curves", $"Sorted label entropy of the units of each layer, {inputs.ModelName} on {inputs.Split.Test.Name}")
             .Paragraph($"Largest layer, {largest.Layer} ({largest.Dimensions:N0} values per image): entropy of its {largest.Shape[0]} channels in " +
                        $"{seconds[$"entropy_seconds.{largest.Layer}"]:F1} s (one streaming pass over the store).")
-            .Paragraph("Files: `entropy/` (`entropy-summary.*`, `entropy-curves.*` with plot, `entropy-mean-per-layer.*` with plot, " +
+            .Paragraph($"Files: `{folder}/` (`entropy-summary.*`, `entropy-curves.*` with plot, `entropy-mean-per-layer.*` with plot, " +
                        "`entropy-per-unit.*`, manifest with seconds per layer).");
         return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder), seconds);
     }

@@ -10,12 +10,9 @@ namespace LayerProbe.Studies;
 /// </summary>
 static class DemoGrandmotherSection
 {
-    /// <summary>The layer analysed (its sp-max: one response per filter).</summary>
-    public const string Layer = "res5c";
-
-    public static DemoSection Run(DemoSectionInputs inputs)
+    /// <summary>Runs the section on <paramref name="Layer"/> (its sp-max: one response per filter).</summary>
+    public static DemoSection Run(DemoSectionInputs inputs, string folder, string Layer)
     {
-        const string folder = "grandmother";
         var spMax = FeatureTransforms.Create("sp-max");
         int l = inputs.Layerwise.IndexOf(Layer);
         FeatureShape shape;
@@ -40,9 +37,9 @@ static class DemoGrandmotherSection
                        "filters reaching 50 %/90 % of the AP with all filters.")
             .Table(TableWriters.ReadJson(Path.Combine(inputs.Report, folder, "filters-needed.json")))
             .Paragraph($"Mean test AP with the top 1 filter {100 * result.MeanAp[0]:F1} %, with all {result.FilterCounts[^1]} {100 * result.MeanAp[^1]:F1} %.")
-            .Figure("grandmother/filters-needed-90", $"Filters needed for 90 % of the all-filter AP, {features} of {inputs.ModelName} on {inputs.Split.Test.Name}")
-            .Figure("grandmother/ap-vs-filters", $"Test AP against the number of top filters, {features} of {inputs.ModelName} on {inputs.Split.Test.Name}")
-            .Paragraph("Files: `grandmother/` (`filters-needed.*`, `ap-vs-filters.*`, `precision-at-rank.*`, plots, manifest).");
+            .Figure($"{folder}/filters-needed-90", $"Filters needed for 90 % of the all-filter AP, {features} of {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Figure($"{folder}/ap-vs-filters", $"Test AP against the number of top filters, {features} of {inputs.ModelName} on {inputs.Split.Test.Name}")
+            .Paragraph($"Files: `{folder}/` (`filters-needed.*`, `ap-vs-filters.*`, `precision-at-rank.*`, plots, manifest).");
         return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder), new Dictionary<string, double>());
     }
 }

@@ -11,14 +11,9 @@ namespace LayerProbe.Studies;
 /// </summary>
 static class DemoHeadsSection
 {
-    /// <summary>The conv block the heads are trained on (unrolled).</summary>
-    public const string Layer = "res5c";
-    /// <summary>The linear probe compared against.</summary>
-    public const string Reference = "pool5";
-
-    public static DemoSection Run(DemoSectionInputs inputs)
+    /// <summary>Runs the heads on <paramref name="Layer"/> (unrolled), beside the linear probes of it and of <paramref name="Reference"/>.</summary>
+    public static DemoSection Run(DemoSectionInputs inputs, string folder, string Layer, string Reference)
     {
-        const string folder = "heads";
         using var train = inputs.OpenTrainVal(Layer);
         using var test = inputs.OpenTest(Layer);
         double gamma = RandomFourierFeatures.MedianHeuristicGamma(train.Rows);
@@ -37,7 +32,7 @@ static class DemoHeadsSection
             table.Add($"{layer}: linear probe (layer-wise study; C = {probe.Training.ChosenC:G3} chosen on val)", [100 * probe.Mean.ElevenPoint, probe.Seconds]);
         }
         output.Table(table, "heads-vs-pool5");
-        output.WriteManifest("demo/heads-vs-pool5", new Dictionary<string, object?> { ["layer"] = Layer, ["reference"] = Reference });
+        output.WriteManifest($"study/{folder}/versus-pool5", new Dictionary<string, object?> { ["layer"] = Layer, ["reference"] = Reference });
 
         var page = new ReportPage("heads")
             .Heading(2, "Non-linear heads (paper §4.3)")
@@ -48,8 +43,8 @@ static class DemoHeadsSection
                        $"the median heuristic, {gamma:G3}), each + linear SVM (the probes' SVM at C = {inputs.Settings.Svm.C:G3}, no search), " +
                        "and a two-layer MLP (one hidden ReLU layer, Adam).")
             .Table(table)
-            .Figure("heads/heads", $"mAP by head on {Layer} of {inputs.ModelName}, {inputs.Split.Test.Name}")
-            .Paragraph("Files: `heads/` (`heads.*` per class, plot, manifest), `heads/versus-pool5/`.");
+            .Figure($"{folder}/heads", $"mAP by head on {Layer} of {inputs.ModelName}, {inputs.Split.Test.Name}")
+            .Paragraph($"Files: `{folder}/` (`heads.*` per class, plot, manifest), `{folder}/versus-pool5/`.");
         return new DemoSection(folder, page.Blocks,
             [.. DemoSection.FilesOfAnalysis(inputs.Report, folder), .. DemoSection.FilesOfAnalysis(inputs.Report, $"{folder}/versus-pool5")],
             results.ToDictionary(r => $"head_seconds.{r.Head}", r => r.Seconds));

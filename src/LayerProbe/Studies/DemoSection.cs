@@ -33,14 +33,14 @@ sealed record DemoSection(string Name, IReadOnlyList<ReportBlock> Blocks, IReadO
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         ResourceUsage.ResetPeakRss();
         var clock = Stopwatch.StartNew();
-        log.WriteLine($"demo: section {name}");
+        log.WriteLine($"study: step {name}");
         var section = run();
         var measurements = new Dictionary<string, double>(section.Measurements)
         {
             ["wall_seconds"] = clock.Elapsed.TotalSeconds,
             ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes(),
         };
-        log.WriteLine($"demo: section {name} done in {measurements["wall_seconds"]:F1}s, peak RSS {measurements["peak_rss_mib"]:F0} MiB");
+        log.WriteLine($"study: step {name} done in {measurements["wall_seconds"]:F1}s, peak RSS {measurements["peak_rss_mib"]:F0} MiB");
         return section with { Measurements = measurements };
     }
 

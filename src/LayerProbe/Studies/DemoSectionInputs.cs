@@ -17,6 +17,8 @@ sealed record DemoSectionInputs(string Report, string FeatureRoot, ProbeSplit Sp
 {
     /// <summary>The network as plot and table titles name it.</summary>
     public string ModelName { get; init; } = "ResNet-18 (ImageNet)";
+    /// <summary>The network as row labels of per-unit tables name it (the model file's name without extension).</summary>
+    public string NetworkLabel { get; init; } = "resnet18-imagenet";
 
     /// <summary>Opens the trainval store of a demo layer.</summary>
     public StoredLayer OpenTrainVal(string layer) => StoredLayer.Open($"{layer}={Layerwise.TrainValStores[Layerwise.IndexOf(layer)].Directory}");

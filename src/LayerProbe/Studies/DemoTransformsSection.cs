@@ -19,12 +19,15 @@ static class DemoTransformsSection
     /// <summary>Transforms, in the columns' order.</summary>
     public static readonly string[] Transforms = ["unroll", "sp-shuffle", "sp-max", "binarize", "max+loc", "binarize+loc"];
 
-    public static DemoSection Run(DemoSectionInputs inputs)
+    /// <summary>The layers and transforms of one run, and the paper's table printed beside (null: none).</summary>
+    internal sealed record Plan(IReadOnlyList<string> Layers, IReadOnlyList<string> Transforms, Files.PaperTable? Paper);
+
+    public static DemoSection Run(DemoSectionInputs inputs, string folder, Plan plan)
     {
-        const string folder = "transforms";
+        var (Layers, Transforms) = (plan.Layers, plan.Transforms);
         var output = new AnalysisOutput(Path.Combine(inputs.Report, folder));
-        var map = new ResultTable($"mAP (%) per layer of {inputs.ModelName} and feature transform on {inputs.Split.Test.Name}, linear SVM probes", "layer", Transforms);
-        var seconds = new ResultTable("Seconds per cell: writing the transformed stores (trainval + test) + probing", "layer", Transforms);
+        var map = new ResultTable($"mAP (%) per layer of {inputs.ModelName} and feature transform on {inputs.Split.Test.Name}, linear SVM probes", "layer", [.. Transforms]);
+        var seconds = new ResultTable("Seconds per cell: writing the transformed stores (trainval + test) + probing", "layer", [.. Transforms]);
         var largest = Layers.MaxBy(l => inputs.Layerwise.Results[inputs.Layerwise.IndexOf(l)].Dimensions)!;
         double largestTransformSeconds = 0, largestProbeSeconds = 0;
         foreach (var layer in Layers)
@@ -32,9 +35,9 @@ static class DemoTransformsSection
             int l = inputs.Layerwise.IndexOf(layer);
             FeatureShape shape;
             using (var stored = inputs.OpenTrainVal(layer)) shape = stored.Shape;
-            var row = new double?[Transforms.Length];
-            var time = new double?[Transforms.Length];
-            for (int t = 0; t < Transforms.Length; t++)
+            var row = new double?[Transforms.Count];
+            var time = new double?[Transforms.Count];
+            for (int t = 0; t < Transforms.Count; t++)
             {
                 var transform = FeatureTransforms.Create(Transforms[t]);
                 if (!FeatureTransforms.AppliesTo(transform, shape)) continue;
@@ -58,11 +61,12 @@ static class DemoTransformsSection
         }
         output.Table(map, "transforms");
         output.Table(seconds, "transforms-seconds");
-        output.Table(PaperAnchors.Table7AsTable(), "paper-table7");
-        output.Table(PaperAnchors.Table6AsTable(), "paper-table6");
-        output.Plot("transforms", stem => Plots.Lines($"mAP per layer and feature transform: {inputs.ModelName} on {inputs.Split.Test.Name}", "mAP (%)", Layers,
+        if (plan.Paper is { } paperTable) output.Table(paperTable.Table(), paperTable.Stem);
+        bool clsPaper = plan.Paper?.Name == "table7";
+        if (clsPaper) output.Table(PaperAnchors.Table6AsTable(), "paper-table6");
+        output.Plot("transforms", stem => Plots.Lines($"mAP per layer and feature transform: {inputs.ModelName} on {inputs.Split.Test.Name}", "mAP (%)", [.. Layers],
             Transforms.Select((name, t) => (name, (IReadOnlyList<double>)map.Rows.Select(r => r.Values[t] ?? double.NaN).ToArray())).ToList(), stem));
-        output.WriteManifest("demo/transforms", new Dictionary<string, object?>
+        output.WriteManifest($"study/{folder}", new Dictionary<string, object?>
         {
             ["definition"] = "docs/method.md §3 transforms of the stored features, then the layer-wise probes (same settings)",
             ["layers"] = Layers,
@@ -70,24 +74,24 @@ static class DemoTransformsSection
             ["probe"] = inputs.Settings,
         }, measurements: LargestLayer(largest, largestTransformSeconds, largestProbeSeconds));
 
-        var paper = PaperAnchors.Table7AsTable();
-        var beside = PaperComparison.Beside("Ours beside the paper's Table 7 (mAP %; ours: ResNet-18 on Fashion-MNIST, paper: CaffeNet on VOC 2007)",
-            map, paper, new[] { "unroll", "sp-shuffle", "sp-max", "binarize" }.Select(t => (t, t)).ToList());
-        var page = new ReportPage("transforms")
-            .Heading(2, "Feature transforms (paper Tables 6–7)")
+        var page = new ReportPage(folder)
+            .Heading(2, clsPaper || plan.Paper is null ? "Feature transforms (paper Tables 6–7)" : "Feature transforms (paper Table 8, sp-max columns)")
             .Paragraph("Where does a layer keep its information? Each layer's stored features are transformed (docs/method.md §3) and " +
                        "probed exactly like the layer-wise study: `sp-shuffle` permutes each channel's positions per image (location " +
                        "destroyed, values kept), `sp-max` keeps each channel's maximum only, `binarize` keeps only whether a unit fired, " +
-                       "`max+loc` keeps each channel's maximum at its position, `binarize+loc` only that position. pool5 has no spatial " +
-                       "extent, so only `unroll` and `binarize` apply (dashes, as in the paper). Transformed features are feature stores " +
+                       "`max+loc` keeps each channel's maximum at its position, `binarize+loc` only that position. Layers without spatial " +
+                       "extent take only `unroll` and `binarize` (dashes, as in the paper). Transformed features are feature stores " +
                        "of their own beside the extracted ones (content-addressed; a rerun reuses them).")
             .Table(map)
-            .Figure("transforms/transforms", $"mAP per layer under each feature transform, {inputs.ModelName} on {inputs.Split.Test.Name}")
-            .Paragraph("The paper's numbers (CaffeNet, PASCAL VOC 2007; compare the direction of each transform's effect, not values):")
-            .Table(beside)
-            .Table(paper)
-            .Table(PaperAnchors.Table6AsTable())
-            .Paragraph($"Files: `transforms/` (`transforms.*`, `transforms-seconds.*`, `paper-table7.*`, `paper-table6.*`, plot, manifest). " +
+            .Figure($"{folder}/transforms", $"mAP per layer under each feature transform, {inputs.ModelName} on {inputs.Split.Test.Name}");
+        if (plan.Paper is { } beside)
+        {
+            page.Paragraph("The paper's numbers (CaffeNet, PASCAL VOC 2007; on another network or data compare the direction of each transform's effect, not values):")
+                .Table(beside.Beside($"Ours beside the paper's {beside.Name.Replace("table", "Table ")} (mAP %; paper: CaffeNet on VOC 2007)", map))
+                .Table(beside.Table());
+            if (clsPaper) page.Table(PaperAnchors.Table6AsTable());
+        }
+        page.Paragraph($"Files: `{folder}/` (`transforms.*`, `transforms-seconds.*`{(plan.Paper is null ? "" : $", `{plan.Paper.Stem}.*`")}{(clsPaper ? ", `paper-table6.*`" : "")}, plot, manifest). " +
                        $"The largest layer here, {largest}: writing its transformed stores took {largestTransformSeconds:F1} s, " +
                        $"probing them {largestProbeSeconds:F1} s.");
         return new DemoSection(folder, page.Blocks, DemoSection.FilesOfAnalysis(inputs.Report, folder),

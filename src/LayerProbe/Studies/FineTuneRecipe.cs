@@ -42,6 +42,9 @@ public sealed record FineTuneRecipe(ITrainingSource Train, ITrainingSource? Test
         TrainingValidation.Check(prepared, Train, Solver, multipliers, Options with { TestSource = Test, Snapshots = [] });
     }
 
-    (OnnxNetwork Network, LrMultipliers Multipliers) Prepare(OnnxNetwork start, FineTuningMode mode) =>
-        FineTuning.Prepare(start, Train.Classes, mode, Options.Seed, heFcInit: HeFcInit);
+    (OnnxNetwork Network, LrMultipliers Multipliers) Prepare(OnnxNetwork start, FineTuningMode mode)
+    {
+        var (network, multipliers, _) = FineTuning.Prepare(start, Train.Classes, mode, Options.Seed, heFcInit: HeFcInit);
+        return (network, multipliers);
+    }
 }

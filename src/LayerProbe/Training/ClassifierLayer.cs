@@ -38,28 +38,40 @@ public sealed record ClassifierLayer(NodeProto Node, TensorProto Weight, TensorP
         var graph = new Graph(model);
         if (classifier is null)
         {
-            string value = model.Graph.Output.Count > 0 ? model.Graph.Output[0].Name : model.Graph.Node[^1].Output[0];
-            while (true)
-            {
-                if (graph.Layer(value, allowConv: true) is { } found) return found;
-                if (!graph.Producers.TryGetValue(value, out var p) || !TowardsOutput.Contains(p.OpType))
-                    throw LayerProbeException.For(source, $"no classifier found: the output '{model.Graph.Output.FirstOrDefault()?.Name}' is not computed by a fully connected layer " +
-                        $"(Gemm, MatMul+Add or Conv) through Flatten/Reshape/Softmax/Identity" + (p is null ? "" : $" ('{value}' comes from {p.OpType} node '{p.Name}')") +
-                        "; name it with --classifier NODE (a feature extractor without a classifier cannot be fine-tuned here)");
-                value = p.Input[0];
-            }
+            var (last, why) = Last(model, graph);
+            return last ?? throw LayerProbeException.For(source, why!);
         }
         var aliases = LayerAliases.For(model);
         string name = aliases.TryResolve(classifier, out var v) ? v : classifier;
         var node = model.Graph.Node.FirstOrDefault(n => n.Name == name) ?? graph.Producers.GetValueOrDefault(name)
             ?? throw LayerProbeException.For(source, $"no node is called or produces the classifier '{classifier}'" +
-                $" (the graph ends at {string.Join(", ", model.Graph.Output.Select(o => $"'{o.Name}'"))}; fine-tuning replaces an existing classifier layer," +
-                " so a feature extractor without one, like the NuGet ResNet-18, cannot be fine-tuned here)");
+                $" (the graph ends at {string.Join(", ", model.Graph.Output.Select(o => $"'{o.Name}'"))}; --classifier names an existing classifier layer;" +
+                " a feature extractor without one, like the NuGet ResNet-18, gets a new classifier appended when --classifier is left out)");
         // A MatMul named directly still takes its bias Add along.
         var layer = graph.Consumers[node.Output[0]].Select(a => graph.Layer(a.Output[0], true)).FirstOrDefault(l => l?.Node == node)
             ?? graph.Layer(node.Output[0], allowConv: true);
         return layer ?? throw LayerProbeException.For(source, $"classifier '{classifier}' is a {node.OpType} node with no initializer weight;" +
             " only Gemm, MatMul(+Add) and Conv classifiers can be replaced");
+    }
+
+    /// <summary>
+    /// The last fully connected layer before the graph output (as <see cref="Find"/> without a name), or null for a
+    /// headless network — a feature extractor whose output no such layer computes (e.g. the NuGet ResNet-18's pool5).
+    /// </summary>
+    public static ClassifierLayer? TryFind(ModelProto model) => Last(model, new Graph(model)).Layer;
+
+    static (ClassifierLayer? Layer, string? Why) Last(ModelProto model, Graph graph)
+    {
+        string value = model.Graph.Output.Count > 0 ? model.Graph.Output[0].Name : model.Graph.Node[^1].Output[0];
+        while (true)
+        {
+            if (graph.Layer(value, allowConv: true) is { } found) return (found, null);
+            if (!graph.Producers.TryGetValue(value, out var p) || !TowardsOutput.Contains(p.OpType))
+                return (null, $"no classifier found: the output '{model.Graph.Output.FirstOrDefault()?.Name}' is not computed by a fully connected layer " +
+                    $"(Gemm, MatMul+Add or Conv) through Flatten/Reshape/Softmax/Identity" + (p is null ? "" : $" ('{value}' comes from {p.OpType} node '{p.Name}')") +
+                    "; name it with --classifier NODE, or fine-tune the feature extractor with a new classifier appended (--finetune without --classifier)");
+            value = p.Input[0];
+        }
     }
 
     /// <summary>

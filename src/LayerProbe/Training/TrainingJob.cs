@@ -54,9 +54,12 @@ public static class TrainingJob
         if (job.MsraInit && (!mini || job.Resume is not null))
             throw LayerProbeException.ForParameter("init", $"msra applies to {TrainingJobSettings.CaffeNetMini} built here (an ONNX file keeps its weights)");
         string? resume = job.Resume is { } r ? SnapshotSet.ForResume(r) : null;
-        bool image = sources.IsImageData(job.Data);
-        var preprocessFor = image && (resume is not null || !mini) ? OnnxNetwork.Load(resume ?? job.Model) : null;
+        // image data and R-CNN windows are fed the way the network expects (caffenet-mini, built here, takes Caffe's warp)
+        bool fed = sources.IsImageData(job.Data) || DataSources.IsWindowData(job.Data);
+        var preprocessFor = fed && (resume is not null || !mini) ? OnnxNetwork.Load(resume ?? job.Model) : null;
         var (train, test) = sources.Training(job.Data, job.DataRequest with { Network = preprocessFor, Log = log });
+        string? convention = preprocessFor is null ? null
+            : PresetName(Preprocessing.Resolve(preprocessFor, job.DataRequest.Preprocessing ?? PreprocessingRequest.Automatic));
         WarnAboutEmptyClasses(train, log);
         var snapshots = job.Options.Snapshots.ToList();
         if (job.Solver.MaxIterations > 0 && !snapshots.Contains(job.Solver.MaxIterations)) snapshots.Add(job.Solver.MaxIterations);
@@ -71,12 +74,13 @@ public static class TrainingJob
             using var resumed = Trainer.Resume(resume, train, job.Solver, multipliers, options);
             return resumed.Run();
         }
-        var (network, prepared, parent) = Start(job, train, options);
+        var (network, prepared, parent) = Start(job, train, options, convention);
         using var trainer = new Trainer(network, train, job.Solver, prepared, options with { ParentSha256 = parent });
         return trainer.Run();
     }
 
-    static (OnnxNetwork Network, LrMultipliers Multipliers, string ParentSha256) Start(TrainingJobSettings job, ITrainingSource train, TrainerOptions options)
+    static (OnnxNetwork Network, LrMultipliers Multipliers, string ParentSha256) Start(TrainingJobSettings job, ITrainingSource train,
+        TrainerOptions options, string? convention)
     {
         OnnxNetwork network;
         if (job.Model.Equals(TrainingJobSettings.CaffeNetMini, StringComparison.OrdinalIgnoreCase))
@@ -89,9 +93,17 @@ public static class TrainingJob
         else network = OnnxNetwork.Load(job.Model);
         string parent = network.Sha256; // the input file's hash, not that of the graph prepared from it
         if (job.FineTune is not { } mode) return (network, new LrMultipliers().Freeze(job.Freeze), parent);
-        var (prepared, multipliers) = FineTuning.Prepare(network, train.Classes, mode, options.Seed, options.Classifier, alsoFrozen: job.Freeze);
+        var (prepared, multipliers, appended) = FineTuning.Prepare(network, train.Classes, mode, options.Seed, options.Classifier,
+            alsoFrozen: job.Freeze, inputConvention: convention);
+        if (appended)
+            options.Log?.WriteLine($"{network.Path}: no classifier in the graph; appended a {train.Classes}-way fully connected classifier on " +
+                $"'{network.Model.Graph.Output[0].Name}' (Gaussian std 0.01, bias 0)");
         return (prepared, multipliers, parent);
     }
+
+    /// <summary>The preset's name when <paramref name="convention"/> is a preset unchanged (what ONNX metadata can name), else null.</summary>
+    static string? PresetName(InputConvention convention) =>
+        InputConvention.Presets.TryGetValue(convention.Name, out var preset) && ReferenceEquals(preset, convention) ? convention.Name : null;
 
     /// <summary>Names the classes the training data has no items of (a 20-way fine-tune that only ever sees 5 classes).</summary>
     static void WarnAboutEmptyClasses(ITrainingSource train, TextWriter log)

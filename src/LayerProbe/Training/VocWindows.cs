@@ -1,4 +1,5 @@
 using LayerProbe.Data;
+using LayerProbe.Regions;
 
 namespace LayerProbe.Training;
 
@@ -6,10 +7,11 @@ namespace LayerProbe.Training;
 /// R-CNN fine-tuning data on VOC (docs/method.md §1.5): the windows of a split — all GT boxes (difficult too) and all
 /// proposals of each image — labelled by <see cref="WindowLabelling"/>, split into a foreground and a background pool by
 /// a <see cref="WindowRule"/>, and drawn per iteration by <see cref="WindowSampler"/> (25 % foreground, with
-/// replacement, mirrored with probability ½). A window is decoded and warped when drawn (16-px context,
-/// <see cref="CaffePreprocessor"/>); a mirrored window is the warp of the mirrored box in the mirrored image, so its
-/// context padding is mirrored too. Only the window list (about 24 bytes a window) and a few decoded images are held.
-/// Labels: 0 background, 1 … 20 the VOC classes in devkit order.
+/// replacement, mirrored with probability ½). Proposals come from a proposals store (<see cref="FromStore"/>; a CSV or
+/// MAT file is imported into one by <c>layerprobe proposals --import</c>). A window is decoded and warped when drawn by
+/// the network's preprocessor (R-CNN's warp with 16-px context, e.g. <see cref="CaffePreprocessor"/>); a mirrored window
+/// is the warp of the mirrored box in the mirrored image, so its context padding is mirrored too. Only the window list
+/// (about 24 bytes a window) and a few decoded images are held. Labels: 0 background, 1 … N the classes in devkit order.
 /// </summary>
 public sealed class VocWindows : IBatchComposingSource
 {
@@ -22,7 +24,7 @@ public sealed class VocWindows : IBatchComposingSource
     readonly IReadOnlyList<VocAnnotation> _images;
     readonly Dictionary<string, int> _imageIndex;
     readonly Entry[] _windows; // the foreground pool, then the background pool
-    readonly CaffePreprocessor _warp;
+    readonly IPreprocessor _warp;
     readonly DecodedImageCache _decoded;
     readonly double _foregroundFraction;
 
@@ -31,7 +33,14 @@ public sealed class VocWindows : IBatchComposingSource
     /// A split without foreground or background windows is a one-line error.
     /// </summary>
     public VocWindows(VocDevkit devkit, IReadOnlyList<VocAnnotation> images, IReadOnlyDictionary<string, List<PixelBox>> proposals,
-        WindowRule rule, CaffePreprocessor warp, string name, double foregroundFraction = 0.25, int cachedImages = 4)
+        WindowRule rule, IPreprocessor warp, string name, double foregroundFraction = 0.25, int cachedImages = 4)
+        : this(devkit, images, i => proposals.TryGetValue(images[i].ImageId, out var p) ? p : [], rule, warp, name, foregroundFraction, cachedImages)
+    {
+    }
+
+    /// <summary>The windows of <paramref name="images"/>, the proposals of image i being <paramref name="proposals"/>(i) (read one image at a time).</summary>
+    public VocWindows(VocDevkit devkit, IReadOnlyList<VocAnnotation> images, Func<int, IReadOnlyList<PixelBox>> proposals,
+        WindowRule rule, IPreprocessor warp, string name, double foregroundFraction = 0.25, int cachedImages = 4)
     {
         _devkit = devkit;
         _images = images;
@@ -44,7 +53,7 @@ public sealed class VocWindows : IBatchComposingSource
         for (int i = 0; i < images.Count; i++)
         {
             var gt = images[i].Objects.Select(o => (o.Box, o.ClassIndex)).ToList();
-            var windows = WindowLabelling.Label(gt, proposals.TryGetValue(images[i].ImageId, out var p) ? p : []);
+            var windows = WindowLabelling.Label(gt, proposals(i));
             foreach (var w in windows)
             {
                 var role = rule.Assign(w);
@@ -59,19 +68,20 @@ public sealed class VocWindows : IBatchComposingSource
         Background = background.Count;
         _windows = [.. foreground, .. background];
         Name = $"{name}, rule {rule}, {Foreground} fg + {Background} bg windows";
-        ItemShape = [3, warp.CropSize, warp.CropSize];
+        ItemShape = [warp.Channels, warp.Height, warp.Width];
     }
 
     /// <summary>
-    /// Reads the annotations of <paramref name="split"/> and the proposals CSV (<see cref="ProposalsCsv"/>, checked
-    /// against the split's ids and image sizes) and builds the windows — every input error surfaces here, before training.
+    /// Reads the annotations of <paramref name="split"/> and the proposals of the store in
+    /// <paramref name="proposalsStore"/> — every image of the split must be there with its annotated size, as for region
+    /// items (<see cref="VocRegions"/>) — and builds the windows; every input error surfaces here, before training.
     /// </summary>
-    public static VocWindows Load(VocDevkit devkit, string split, string proposalsCsv, WindowRule rule, CaffePreprocessor warp,
+    public static VocWindows FromStore(VocDevkit devkit, string split, string proposalsStore, WindowRule rule, IPreprocessor warp,
         double foregroundFraction = 0.25)
     {
-        var images = devkit.ImageIds(split).Select(devkit.Annotation).ToList();
-        var proposals = ProposalsCsv.Read(proposalsCsv, images.ToDictionary(a => a.ImageId, a => (a.Width, a.Height)));
-        return new VocWindows(devkit, images, proposals, rule, warp, $"voc {split} windows", foregroundFraction);
+        using var regions = new VocRegions(devkit, split, proposalsStore);
+        var images = Enumerable.Range(0, regions.Images).Select(regions.Annotation).ToList();
+        return new VocWindows(devkit, images, i => regions.Proposals(i), rule, warp, $"voc {split} windows", foregroundFraction);
     }
 
     /// <inheritdoc/>

@@ -57,6 +57,30 @@ public class DeviceOptionTests
         Assert.False(Directory.Exists(tmp.Combine("out")), "nothing is written before the device is known to work");
     }
 
+    /// <summary>Every command that runs a network, with arguments that name nothing real: the device is checked first.</summary>
+    public static TheoryData<string[]> NetworkCommands => new()
+    {
+        { ["extract", "--model", "none.onnx", "--layers", "fc6", "--images", "none", "--out", "OUT"] },
+        { ["head-features", "--model", "none.onnx", "--from", "none", "--layers", "fc6", "--out", "OUT"] },
+        { ["probe", "--model", "none.onnx", "--trainval", "images:none", "--test", "images:none", "--layers", "fc6", "--out", "OUT"] },
+        { ["evolution", "--snapshots", "none", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
+        { ["finetune-effect", "--pretrained", "none.onnx", "--fc-only", "none.onnx", "--full", "none.onnx", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
+        { ["short-pretraining", "--early", "none_iter_1.onnx", "--final", "none_iter_2.onnx", "--data", "fashion-mnist", "--iterations", "1", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
+        { ["demo", "--out", "OUT"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NetworkCommands))]
+    public void Every_command_that_runs_a_network_refuses_cuda_on_the_CPU_build_in_one_line(string[] args)
+    {
+        if (ExecutionDevice.GpuBuild) return;
+        using var tmp = new TempDir();
+        string output = tmp.Combine("out");
+        var line = OneLine(CliProcess.Run([.. args.Select(a => a == "OUT" ? output : a), "--device", "cuda"]));
+        Assert.Equal($"layerprobe: --device cuda:0: this is a CPU build of LayerProbe (ONNX Runtime without the CUDA provider); build the GPU variant: {ExecutionDevice.GpuBuildHint}", line);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Theory]
     [InlineData("cuda:abc")]
     [InlineData("cuda:-1")]

@@ -171,6 +171,24 @@ static class FuzzSeeds
     };
 
     /// <summary>Proposal CSVs with and without a header line.</summary>
+    /// <summary>Box-regressor files: 3 classes over 5 dimensions (one class without a regressor) and 1 class over 1.</summary>
+    public static byte[][] BoxRegressors(string dir)
+    {
+        byte[] Make(int d, string[] classes, int seed)
+        {
+            var random = new Random(seed);
+            var rows = new float[40 * d];
+            for (int i = 0; i < rows.Length; i++) rows[i] = (float)random.NextDouble();
+            var items = Enumerable.Range(0, 40).Select(i => (i, i % Math.Min(2, classes.Length), new global::LayerProbe.Data.PixelBox(10, 10, 40 + i, 50), new global::LayerProbe.Data.PixelBox(12, 9, 44 + i, 52 - i % 3)));
+            var pairs = global::LayerProbe.Detection.BoxRegressionPairs.FromBoxes(classes.Length, items);
+            var set = global::LayerProbe.Detection.BoxRegressors.Train(pairs, classes, new global::LayerProbe.Probes.DenseFeatureRows(rows, 40, d), new global::LayerProbe.Probes.FeatureScaling(2, 10, 20, 40, 3));
+            string path = Path.Combine(dir, $"seed{seed}.bin");
+            set.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        return [Make(5, ["a", "b", "c"], 1), Make(1, ["one"], 2)];
+    }
+
     public static byte[][] ProposalsCsv() =>
     [
         Encoding.UTF8.GetBytes("image_id,x1,y1,x2,y2\n000005,1,1,500,375\n000005,12.5,40,300.25,200\n\n000007,3,4,5,6\n2008_000008,0,0,100,100\n"),

@@ -16,7 +16,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
 {
     /// <summary>Inputs per campaign.</summary>
     public const int OnnxBytes = 2000, OnnxStructure = 1000, Voc = 6000, Idx = 10000, IdxGzip = 5000, Npy = 10000,
-        BinaryProto = 10000, Proposals = 10000, StoreHeader = 10000, StoreCommit = 3000;
+        BinaryProto = 10000, Proposals = 10000, StoreHeader = 10000, StoreCommit = 3000, BoxRegressors = 3000;
 
     [Fact]
     public void Onnx_reader_and_layer_table_survive_mutated_models()
@@ -106,6 +106,19 @@ public class ParserFuzzTests(ITestOutputHelper output)
         {
             File.WriteAllBytes(path, input);
             _ = ProposalsCsv.Read(path, FuzzSeeds.ProposalImages);
+        }, path).AssertNoFindings();
+    }
+
+    [Fact]
+    public void Box_regressor_reader_survives_mutated_files()
+    {
+        using var dir = new ScratchDir();
+        string path = dir.Combine("box-regressors.bin");
+        var mutator = new Mutator(1311, FuzzSeeds.BoxRegressors(dir.Path));
+        new FuzzCampaign("box-regressors", output).Run(BoxRegressors, mutator.Next, input =>
+        {
+            File.WriteAllBytes(path, input);
+            _ = global::LayerProbe.Detection.BoxRegressors.Load(path);
         }, path).AssertNoFindings();
     }
 

@@ -3,7 +3,7 @@ using LayerProbe.Probes;
 
 namespace LayerProbe.Tests.Probes;
 
-using Detection = LayerProbe.Probes.Detection; // not the LayerProbe.Detection namespace
+using Detection = LayerProbe.Probes.Detection; // the namespace LayerProbe.Detection would shadow the type
 
 /// <summary>Hand-worked VOC AP cases (the numbers in comments are computed by hand, following the devkit's rules).</summary>
 public class VocApTests
@@ -74,7 +74,7 @@ public class VocApTests
     [Fact] public void DetectionWithDuplicateDifficultAndMissHandComputed()
     {
         GroundTruthObject[] gt = [new("A", Box, false), new("A", new(50, 50, 60, 60), true), new("B", Box, false)];
-        Detection[] dets =
+        LayerProbe.Probes.Detection[] dets =
         [
             new("B", new(2, 2, 10, 10), 0.5),      // IoU 81/100 → TP (ranked last)
             new("A", Box, 0.9),                     // TP

@@ -15,23 +15,28 @@ static class PythonReference
     static string? Needs(params string[] modules) =>
         References.ExternalReference.SkipReason([References.ExternalReferences.Get(Python), .. modules.Select(References.ExternalReferences.Get)]);
 
-    /// <summary>Runs <paramref name="script"/>; returns null on success, else its stderr. Standard output goes to <paramref name="stdout"/>.</summary>
-    public static string? Run(string script, List<string>? stdout = null)
+    /// <summary>
+    /// Runs <paramref name="script"/> with <paramref name="stdin"/> as its standard input; returns null on success, else
+    /// its stderr. Standard output goes to <paramref name="stdout"/>.
+    /// </summary>
+    public static string? Run(string script, List<string>? stdout = null, string stdin = "")
     {
-        var info = new ProcessStartInfo(Python, ["-c", script]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo(Python, ["-c", script]) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
         using var p = Process.Start(info)!;
         var errTask = p.StandardError.ReadToEndAsync();
+        var inTask = Task.Run(() => { p.StandardInput.Write(stdin); p.StandardInput.Close(); });
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null) stdout?.Add(line);
         p.WaitForExit();
+        inTask.Wait();
         return p.ExitCode == 0 ? null : errTask.Result;
     }
 
     /// <summary>Runs and fails the test with Python's error text when the script fails.</summary>
-    public static List<string> RunOrFail(string script)
+    public static List<string> RunOrFail(string script, string stdin = "")
     {
         var lines = new List<string>();
-        if (Run(script, lines) is { } error) throw new InvalidOperationException($"python3 failed:\n{error}");
+        if (Run(script, lines, stdin) is { } error) throw new InvalidOperationException($"python3 failed:\n{error}");
         return lines;
     }
 }

@@ -1,14 +1,15 @@
-using System.Diagnostics;
-using System.Globalization;
 using LayerProbe.Data;
 using LayerProbe.Proposals;
+using LayerProbe.Scenes;
+using LayerProbe.Tests.Data;
 using Xunit.Abstractions;
 
 namespace LayerProbe.Tests.Proposals;
 
 /// <summary>
 /// Our selective search (OpenCvSharp, configured as R-CNN's fast mode) against Debian's python3-opencv configured the
-/// same way by hand, on the three real VOC photographs of Debian's labelme-examples with their GT boxes.
+/// same way by hand (<see cref="SelectiveSearchSideBySide"/>), on the three real VOC photographs of Debian's
+/// labelme-examples and on the test split of a small Fashion-MNIST scenes devkit, with their GT boxes.
 /// </summary>
 public class SelectiveSearchReferenceTests(ITestOutputHelper output)
 {
@@ -16,82 +17,48 @@ public class SelectiveSearchReferenceTests(ITestOutputHelper output)
 
     public static string[] LabelmeIds => ["2011_000003", "2011_000006", "2011_000025"];
 
-    /// <summary>cv2.ximgproc selective search with HSV + Lab, k 50/100 (min_size = k, σ 0.8) and the two strategies; boxes with sides ≥ 20, VOC pixels.</summary>
-    static (List<PixelBox[]> Boxes, double[] Seconds) Reference(IReadOnlyList<string> paths)
-    {
-        var script = $$"""
-            import cv2, time
-            cv2.setNumThreads(1)
-            S = cv2.ximgproc.segmentation
-            for path in [{{string.Join(",", paths.Select(p => $"'{p}'"))}}]:
-                img = cv2.imread(path)
-                ss = S.createSelectiveSearchSegmentation()
-                ss.addImage(cv2.cvtColor(img, cv2.COLOR_BGR2HSV))
-                ss.addImage(cv2.cvtColor(img, cv2.COLOR_BGR2Lab))
-                for k in (50, 100):
-                    ss.addGraphSegmentation(S.createGraphSegmentation(0.8, k, k))
-                ss.addStrategy(S.createSelectiveSearchSegmentationStrategyMultiple(S.createSelectiveSearchSegmentationStrategyColor(),
-                    S.createSelectiveSearchSegmentationStrategyTexture(), S.createSelectiveSearchSegmentationStrategySize(), S.createSelectiveSearchSegmentationStrategyFill()))
-                ss.addStrategy(S.createSelectiveSearchSegmentationStrategyMultiple(S.createSelectiveSearchSegmentationStrategyTexture(),
-                    S.createSelectiveSearchSegmentationStrategySize(), S.createSelectiveSearchSegmentationStrategyFill()))
-                t = time.process_time()
-                rects = ss.process()
-                t = time.process_time() - t
-                kept = [(x + 1, y + 1, x + w, y + h) for (x, y, w, h) in rects if w >= 20 and h >= 20]
-                print('image', t, len(kept))
-                for b in kept:
-                    print(*b)
-            """;
-        var lines = PythonReference.RunOrFail(script);
-        var boxes = new List<PixelBox[]>();
-        var seconds = new List<double>();
-        for (int at = 0; at < lines.Count;)
-        {
-            var head = lines[at++].Split(' ');
-            seconds.Add(double.Parse(head[1], CultureInfo.InvariantCulture));
-            int n = int.Parse(head[2], CultureInfo.InvariantCulture);
-            boxes.Add([.. lines.Skip(at).Take(n).Select(l => l.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())
-                .Select(v => new PixelBox(v[0], v[1], v[2], v[3]))]);
-            at += n;
-        }
-        return (boxes, [.. seconds]);
-    }
-
     [OpenCvPythonFact]
     public void Fast_mode_recall_matches_python_opencv_configured_the_same_way()
     {
         var paths = LabelmeIds.Select(id => $"{LabelmeVoc}/JPEGImages/{id}.jpg").ToArray();
         var gt = LabelmeIds.Select(id => VocAnnotationReader.Read($"{LabelmeVoc}/Annotations/{id}.xml").Objects.Select(o => o.Box).ToArray()).ToArray();
-        var (theirs, theirSeconds) = Reference(paths);
+        var side = SelectiveSearchSideBySide.Run(paths, gt);
+        foreach (var line in side.Table()) output.WriteLine(line);
 
-        var ours = new List<IReadOnlyList<PixelBox>>();
-        var ourSeconds = new List<double>();
-        foreach (var path in paths)
+        foreach (var (path, boxes) in paths.Zip(side.Ours.Boxes))
         {
-            var bytes = File.ReadAllBytes(path);
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var result = SelectiveSearch.Run(bytes, SelectiveSearchSettings.Fast, path);
-            ourSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-            ours.Add(result.Boxes);
-            Assert.All(result.Boxes, b => Assert.True(b.X1 >= 1 && b.Y1 >= 1 && b.X2 <= result.Width && b.Y2 <= result.Height && b.Width >= 20 && b.Height >= 20, $"{b}"));
-            Assert.Equal(result.Boxes.Count, result.Boxes.Distinct().Count());
+            var size = ImageDecoder.Decode(path);
+            Assert.All(boxes, b => Assert.True(b.X1 >= 1 && b.Y1 >= 1 && b.X2 <= size.Width && b.Y2 <= size.Height && b.Width >= 20 && b.Height >= 20, $"{b}"));
+            Assert.Equal(boxes.Count, boxes.Distinct().Count());
             // the last merge of every hierarchy is the whole image: [1, 1, W, H] in VOC pixels (OpenCV's rect is 0-based x, y, w, h)
-            Assert.Contains(PixelBox.WholeImage(result.Width, result.Height), result.Boxes);
+            Assert.Contains(PixelBox.WholeImage(size.Width, size.Height), boxes);
         }
+        AssertAlike(side, boxCountTolerance: 0.1);
+    }
 
-        var (ourRecall, ourMabo) = ProposalQuality.Summarise(gt.SelectMany((g, i) => ProposalQuality.BestOverlaps(g, ours[i])));
-        var (theirRecall, theirMabo) = ProposalQuality.Summarise(gt.SelectMany((g, i) => ProposalQuality.BestOverlaps(g, theirs[i])));
-        double ourCount = ours.Average(b => b.Count), theirCount = theirs.Average(b => b.Length);
-        double shared = Enumerable.Range(0, paths.Length).Average(i => ours[i].Intersect(theirs[i]).Count() / (double)ours[i].Union(theirs[i]).Count());
-        output.WriteLine($"{gt.Sum(g => g.Length)} GT boxes in {paths.Length} labelme-examples VOC photos");
-        output.WriteLine($"| | boxes/image | recall IoU≥0.5 | MABO | s/image (1 core) |");
-        output.WriteLine($"| ours (OpenCvSharp {OpenCvSharp.Cv2.GetVersionString()}) | {ourCount:F0} | {ourRecall:P1} | {ourMabo:F3} | {ourSeconds.Average():F2} |");
-        output.WriteLine($"| python3-opencv | {theirCount:F0} | {theirRecall:P1} | {theirMabo:F3} | {theirSeconds.Average():F2} |");
-        output.WriteLine($"box sets: mean Jaccard {shared:F3}");
+    /// <summary>
+    /// The same side by side on Fashion-MNIST scenes (<c>make-scenes</c>, seed 0, the test split of 40 images: 20
+    /// scenes, ~60 GT boxes, so one box is ~1.7 recall points): recall within 2 points and box count within ±10 %.
+    /// </summary>
+    [OpenCvPythonFact]
+    public void Fast_mode_recall_on_fashion_scenes_matches_python_opencv_at_a_similar_box_count()
+    {
+        using var tmp = new TempDir();
+        var scenes = FashionScenes.Generate(new SceneSettings { Images = 40, Seed = 0 }, tmp.Combine("scenes"), TextWriter.Null);
+        var devkit = new VocDevkit(scenes.YearFolder);
+        var ids = devkit.ImageIds("test");
+        var side = SelectiveSearchSideBySide.Run([.. ids.Select(devkit.ImagePath)], [.. ids.Select(id => devkit.Annotation(id).Objects.Select(o => o.Box).ToArray())]);
+        foreach (var line in side.Table()) output.WriteLine(line);
+        Assert.True(side.GtBoxes >= 50, $"{side.GtBoxes} GT boxes: too few for a 2-point recall tolerance");
+        AssertAlike(side, boxCountTolerance: 0.1);
+    }
 
-        Assert.True(Math.Abs(ourRecall - theirRecall) <= 0.02, $"recall {ourRecall:P1} vs python3-opencv {theirRecall:P1}");
-        Assert.InRange(ourCount / theirCount, 0.9, 1.1);
-        Assert.True(Math.Abs(ourMabo - theirMabo) <= 0.02, $"MABO {ourMabo:F3} vs {theirMabo:F3}");
+    /// <summary>|Δrecall| ≤ 2 points, |ΔMABO| ≤ 0.02, boxes per image within ±<paramref name="boxCountTolerance"/>.</summary>
+    static void AssertAlike(SelectiveSearchSideBySide side, double boxCountTolerance)
+    {
+        Assert.True(Math.Abs(side.Ours.Recall - side.Theirs.Recall) <= 0.02, $"recall {side.Ours.Recall:P1} vs python3-opencv {side.Theirs.Recall:P1}");
+        Assert.InRange(side.Ours.BoxesPerImage / side.Theirs.BoxesPerImage, 1 - boxCountTolerance, 1 + boxCountTolerance);
+        Assert.True(Math.Abs(side.Ours.Mabo - side.Theirs.Mabo) <= 0.02, $"MABO {side.Ours.Mabo:F3} vs {side.Theirs.Mabo:F3}");
     }
 
     [Fact]

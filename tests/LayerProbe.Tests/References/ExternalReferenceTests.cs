@@ -81,7 +81,7 @@ public partial class ExternalReferenceTests(ITestOutputHelper output)
             {
                 found++;
                 string arg = m.Groups["arg"].Value.Trim(), where = $"{file}:{LineOf(text, m.Index)}";
-                if (Regex.Match(arg, @"ExternalReferences\.Get\(""(?<n>[^""]+)""\)") is { Success: true } byName)
+                if (Regex.Match(arg, @"ExternalReferences\.Get\(""(?<n>[^""]+)""") is { Success: true } byName) // the argument pattern stops at the first ")"
                 {
                     if (!ExternalReferences.All.Any(r => r.Name == byName.Groups["n"].Value)) problems.Add($"{where}: '{byName.Groups["n"].Value}' is not registered");
                     continue;

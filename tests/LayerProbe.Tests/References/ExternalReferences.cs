@@ -41,6 +41,8 @@ public static class ExternalReferences
         Program("sbatch", "slurm-wlm"),
         Program("squeue", "slurm-wlm"),
         Program("scontrol", "slurm-wlm"),
+        Program("scancel", "slurm-wlm"),
+        Program("sacct", "slurm-wlm"),
         Program("slurmctld", "slurmctld"),
         Program("slurmd", "slurmd"),
         Program("munged", "munge"),

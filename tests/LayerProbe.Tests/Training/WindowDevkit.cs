@@ -1,4 +1,5 @@
 using LayerProbe.Data;
+using LayerProbe.Proposals;
 using LayerProbe.Tests.Data;
 using LayerProbe.Training;
 using SixLabors.ImageSharp;
@@ -7,7 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace LayerProbe.Tests.Training;
 
 /// <summary>
-/// A three-image VOC devkit (64×48 noise JPEGs) with a proposals CSV whose windows are worked out by hand:
+/// A three-image VOC devkit (64×48 noise JPEGs) with a proposals CSV (imported into a store for training) whose windows are worked out by hand:
 /// under the R-CNN rule 5 foreground (3 GT, one IoU 0.5, one copy of a GT box) and 5 background windows; under the
 /// GT rule 4 foreground, 5 background, the IoU-0.5 window ignored. Image 000003's person touches the left edge.
 /// </summary>
@@ -52,8 +53,11 @@ sealed class WindowDevkit : IDisposable
     public static CaffePreprocessor Warp(int size, int padding) =>
         new(MeanImage.FromPixel(104, 117, 123, size), size, padding);
 
+    /// <summary>The proposals CSV imported into a proposals store (what <c>train</c> reads); its folder.</summary>
+    public string Store() => ProposalImport.Import(ImageFileSet.FromSpec($"voc2007:{Dir.Path}:trainval"), Proposals, Dir.Combine("proposals")).Directory;
+
     public VocWindows Windows(WindowRule rule, int size = 32, int padding = 4) =>
-        VocWindows.Load(Devkit, "trainval", Proposals, rule, Warp(size, padding));
+        VocWindows.FromStore(Devkit, "trainval", Store(), rule, Warp(size, padding));
 
     public void Dispose() => Dir.Dispose();
 }

@@ -15,9 +15,11 @@ public static class TransformedStore
 
     /// <summary>
     /// Transforms the complete store in <paramref name="sourceDirectory"/> with <paramref name="transform"/> into a new
-    /// store under <paramref name="outputRoot"/>; returns its directory.
+    /// store under <paramref name="outputRoot"/>; returns its directory. With <paramref name="shard"/> only that shard of
+    /// the rows is transformed, into the shard store beside the whole one (<see cref="Sharding.ShardMerge"/> joins them).
     /// </summary>
-    public static string Write(string sourceDirectory, IFeatureTransform transform, string outputRoot, Progress? progress = null)
+    public static string Write(string sourceDirectory, IFeatureTransform transform, string outputRoot, Progress? progress = null,
+        Sharding.Shard? shard = null)
     {
         var manifestPath = Path.Combine(sourceDirectory, FeatureStoreFiles.Manifest);
         if (!File.Exists(manifestPath)) throw LayerProbeException.For(sourceDirectory, "not a feature store (no manifest.json)");
@@ -32,9 +34,15 @@ public static class TransformedStore
         string alias = $"{source.LayerAlias}+{transform.Name}";
         string directory = Path.Combine(outputRoot, key.DirectoryName(alias));
         if (FeatureStoreFiles.IsComplete(directory)) return directory;
+        var record = shard is { } s ? Sharding.ShardRecord.Of(s, matrix.RowCount) : new Sharding.ShardRecord(new Sharding.Shard(0, 1), 0, matrix.RowCount, matrix.RowCount);
+        if (shard is { } part)
+        {
+            directory = part.Directory(directory);
+            if (FeatureStoreFiles.IsComplete(directory)) return directory;
+        }
         Analyses.StoredFeatureChecks.AllFinite(new StoredFeatureRows(matrix), sourceDirectory); // binarize would turn NaN into 0
 
-        var header = FeatureMatrixHeader.ForShape(matrix.Header.DType, matrix.RowCount, outShape);
+        var header = FeatureMatrixHeader.ForShape(matrix.Header.DType, record.Items, outShape);
         var manifest = source with
         {
             LayerAlias = alias,
@@ -50,14 +58,16 @@ public static class TransformedStore
         if (FeatureStoreFiles.IsComplete(directory)) return directory; // finished by the writer we waited for
         using var writer = FeatureStoreWriter.OpenOrCreate(directory, header, manifest, heldLock);
         var buffer = new float[(long)ChunkRows * outDims];
-        for (long first = writer.CommittedRows; first < matrix.RowCount; first += ChunkRows)
+        long end = record.First + record.Items;
+        for (long first = record.First + writer.CommittedRows; first < end; first += ChunkRows)
         {
-            int n = (int)Math.Min(ChunkRows, matrix.RowCount - first);
+            int n = (int)Math.Min(ChunkRows, end - first);
             Parallel.For(0, n, r => rows.Row((int)first + r).CopyTo(buffer.AsSpan(r * outDims, outDims)));
             writer.Append(buffer.AsSpan(0, n * outDims), Enumerable.Range((int)first, n).Select(i => matrix.Ids[i]).ToArray());
             writer.Commit();
-            progress?.Report(first + n);
+            progress?.Report(first + n - record.First);
         }
+        if (shard is not null) record.Write(directory);
         writer.Complete();
         return directory;
     }
