@@ -6,7 +6,7 @@ using LayerProbe.Regions;
 namespace LayerProbe.Cli;
 
 /// <summary>
-/// <c>layerprobe head-features --model M --from POOL5_STORE --layers fc6,fc7 --out DIR [--batch 256] [--float16] [--device cpu|cuda[:N]]</c>:
+/// <c>layerprobe head-features --model M --store POOL5_STORE --layers fc6,fc7 --out DIR [--batch 256] [--float16] [--device cpu|cuda[:N]]</c>:
 /// later layers computed from a stored layer by the network's head subgraph (R-CNN's <c>rcnn_pool5_to_fcX</c>).
 /// </summary>
 static class HeadFeaturesCommand
