@@ -60,8 +60,8 @@ public class DeviceOptionTests
     /// <summary>Every command that runs a network, with arguments that name nothing real: the device is checked first.</summary>
     public static TheoryData<string[]> NetworkCommands => new()
     {
-        { ["extract", "--model", "none.onnx", "--layers", "fc6", "--images", "none", "--out", "OUT"] },
-        { ["head-features", "--model", "none.onnx", "--from", "none", "--layers", "fc6", "--out", "OUT"] },
+        { ["extract", "--model", "none.onnx", "--layers", "fc6", "--data", "images:none", "--out", "OUT"] },
+        { ["head-features", "--model", "none.onnx", "--store", "none", "--layers", "fc6", "--out", "OUT"] },
         { ["probe", "--model", "none.onnx", "--trainval", "images:none", "--test", "images:none", "--layers", "fc6", "--out", "OUT"] },
         { ["evolution", "--snapshots", "none", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
         { ["finetune-effect", "--pretrained", "none.onnx", "--fc-only", "none.onnx", "--full", "none.onnx", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
