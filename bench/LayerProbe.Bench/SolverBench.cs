@@ -39,8 +39,8 @@ public sealed class SolverBench : IBenchmark
         var trainer = LiblinearFiles.FindTrainer();
         if (trainer is null) { Console.WriteLine("svm: liblinear-train not found (apt-get install liblinear-tools); cannot compare"); return 2; }
         string predictor = Path.Combine(Path.GetDirectoryName(trainer)!, "liblinear-predict");
-        var dual = DualCoordinateDescentSvm.Defaults(c);
-        var newtonSettings = BatchedNewtonSvm.Defaults(c) with { Tolerance = double.Parse(Arg(args, "--tol", BatchedNewtonSvm.DefaultTolerance.ToString(invariant)), invariant) };
+        var dual = (SvmSettings.Probe with { C = c, PositiveWeight = 2 });
+        var newtonSettings = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { C = c, PositiveWeight = 2 }) with { Tolerance = double.Parse(Arg(args, "--tol", BatchedNewtonSvm.DefaultTolerance.ToString(invariant)), invariant) };
         string weights = string.Join(' ', Enumerable.Range(1, Classes).Select(k => $"-w{k} 2"));
         string common = $"-c {c} -B {dual.BiasFeature} {weights}";
         bool allMet = true;

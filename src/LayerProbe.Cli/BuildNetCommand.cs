@@ -11,10 +11,12 @@ static class BuildNetCommand
 {
     public static Command Create()
     {
-        var kind = new Argument<string>("network") { Description = "caffenet | caffenet-mini" };
-        var output = new Option<string>("--out") { Description = "ONNX file to write", Required = true };
-        var classes = new Option<int?>("--classes") { Description = "fc8 width (default 1000 for caffenet, 10 for caffenet-mini)" };
-        var seed = new Option<int>("--seed") { Description = "seed of the Gaussian initialisation", DefaultValueFactory = _ => 0 };
+        string[] kinds = ["caffenet", "caffenet-mini"];
+        var kind = new Argument<string>("network") { Description = "caffenet | caffenet-mini", HelpName = "caffenet|caffenet-mini" };
+        kind.AcceptOnlyFromAmong(kinds);
+        var output = OptionCatalogue.Out("ONNX file to write");
+        var classes = new Option<int?>("--outputs") { Description = "fc8 width, the number of classes (default 1000 for caffenet, 10 for caffenet-mini)" }.WithDeprecated("--classes");
+        var seed = OptionCatalogue.Seed("seed of the Gaussian initialisation");
         var size = new Option<int>("--size") { Description = "caffenet-mini: input height = width", DefaultValueFactory = _ => 64 };
         var channels = new Option<int>("--channels") { Description = "caffenet-mini: input channels (3 = BGR, 1 = grey)", DefaultValueFactory = _ => 3 };
         var divisor = new Option<int>("--width-divisor") { Description = "caffenet-mini: divide CaffeNet's conv widths by this", DefaultValueFactory = _ => 4 };

@@ -11,10 +11,10 @@ static class CkaCommand
 {
     public static Command Create()
     {
-        var stores = new Option<string>("--stores") { Description = "comma-separated feature stores over the same items, DIR or NAME=DIR", Required = true };
-        var output = new Option<string>("--out") { Description = "output folder", Required = true };
+        var stores = OptionCatalogue.Stores();
+        var output = OptionCatalogue.Out();
         var maxItems = new Option<int>("--max-items") { Description = "subsample to at most this many items (Gram matrices are N×N)", DefaultValueFactory = _ => 4000 };
-        var seed = new Option<int>("--seed") { Description = "subsampling seed", DefaultValueFactory = _ => 1 };
+        var seed = OptionCatalogue.Seed("subsampling seed", 1);
         var command = new Command("cka", "Linear CKA between stored layers (heat map + table).") { stores, output, maxItems, seed };
         command.SetAction(parse => Cli.Guard(() =>
         {

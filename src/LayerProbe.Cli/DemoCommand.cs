@@ -10,11 +10,11 @@ static class DemoCommand
     {
         var defaults = new DemoOptions();
         var output = new Option<string>("--out") { Description = "output folder (features cache + report)", DefaultValueFactory = _ => defaults.OutputDirectory };
-        var train = new Option<int>("--train-per-class") { Description = "trainval images per class", DefaultValueFactory = _ => defaults.TrainPerClass };
+        var train = new Option<int>("--trainval-per-class") { Description = "trainval images per class", DefaultValueFactory = _ => defaults.TrainPerClass }.WithDeprecated("--train-per-class");
         var test = new Option<int>("--test-per-class") { Description = "test images per class", DefaultValueFactory = _ => defaults.TestPerClass };
-        var size = new Option<int>("--size") { Description = "network input size", DefaultValueFactory = _ => defaults.InputSize };
-        var seed = new Option<int>("--seed") { Description = "subset seed", DefaultValueFactory = _ => defaults.Seed };
-        var half = new Option<bool>("--float16") { Description = "store features as float16" };
+        var size = new Option<int>("--size") { Description = "network input side (the ResNet-18 is adapted to it)", DefaultValueFactory = _ => defaults.InputSize };
+        var seed = OptionCatalogue.Seed("subset seed", defaults.Seed);
+        var half = OptionCatalogue.Float16();
         var skipTraining = new Option<bool>("--skip-training") { Description = "skip the CaffeNet-mini training section" };
         var command = new Command("demo", "Run the embedded demo: layer-wise probes of ImageNet ResNet-18 on Fashion-MNIST.")
             { output, train, test, size, seed, half, skipTraining };

@@ -17,9 +17,9 @@ static class DetectCommand
     public static Command Create()
     {
         var detectors = new Option<string>("--detectors") { Description = "detector file (.lpdet) written by probe on region items", Required = true };
-        var test = new Option<string>("--test") { Description = "the test split's region items, voc2007:DEVKIT:SPLIT:proposals:STORE", Required = true };
+        var test = OptionCatalogue.Test("the test split's region items, voc2007:DEVKIT:SPLIT:proposals:STORE");
         var features = new Option<string>("--features") { Description = "the complete feature store of those regions, of the detectors' layer (its region table beside it)", Required = true };
-        var output = new Option<string>("--out") { Description = "output folder (tables, results/YEAR/Main/comp4_det_*.txt, PR curves, pictures)", Required = true };
+        var output = OptionCatalogue.Out("output folder (tables, results/YEAR/Main/comp4_det_*.txt, PR curves, pictures)");
         var perImage = new Option<int>("--max-per-image") { Description = "boxes kept per image and class before the global threshold (R-CNN: 100)", DefaultValueFactory = _ => DetectionSettings.Rcnn.MaxPerImage };
         var overall = new Option<int>("--boxes-per-image") { Description = "boxes per test image each class keeps overall (R-CNN: 40)", DefaultValueFactory = _ => DetectionSettings.Rcnn.BoxesPerImageOverall };
         var nms = new Option<double>("--nms") { Description = "NMS drops boxes overlapping a better one by more than this IoU (R-CNN: 0.3)", DefaultValueFactory = _ => DetectionSettings.Rcnn.NmsOverlap };

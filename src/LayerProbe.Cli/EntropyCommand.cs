@@ -11,30 +11,24 @@ static class EntropyCommand
 {
     public static Command Create()
     {
-        var stores = new Option<string>("--stores") { Description = "comma-separated feature stores, DIR or NETWORK/LAYER=DIR", Required = true };
-        var labels = new Option<string>("--labels") { Description = "label file, one 'id,class' line per item (one class per item)", Required = true };
-        var output = new Option<string>("--out") { Description = "output folder", Required = true };
-        var variant = new Option<string>("--variant") { Description = "thresholds: R (rank), V (value) or both", DefaultValueFactory = _ => "both" };
-        var units = new Option<string>("--units") { Description = "conv units: channel (spatial max) or position", DefaultValueFactory = _ => "channel" };
+        var stores = OptionCatalogue.Stores("comma-separated feature stores, DIR or NETWORK/LAYER=DIR");
+        var labels = OptionCatalogue.Labels("label file, one 'id,class' line per item (one class per item)");
+        var output = OptionCatalogue.Out();
+        var variant = OptionCatalogue.Choice("--variant", "thresholds: R (rank), V (value) or both", ["R", "V", "both"], "both");
+        var units = OptionCatalogue.Choice("--units", "conv units: channel (spatial max) or position", ["channel", "position"], "channel");
         var command = new Command("entropy", "Label entropy of each unit of stored layers (draft Fig. 3/4).") { stores, labels, output, variant, units };
         command.SetAction(parse => Cli.Guard(() =>
         {
             string outDir = OutputFolder.Prepare(parse.GetValue(output)!); // before any long work
             var options = new LabelEntropyOptions
             {
-                Variants = parse.GetValue(variant)!.ToUpperInvariant() switch
+                Variants = parse.GetValue(variant) switch
                 {
                     "R" => [EntropyThresholds.Rank],
                     "V" => [EntropyThresholds.Value],
-                    "BOTH" => [EntropyThresholds.Rank, EntropyThresholds.Value],
-                    var v => throw LayerProbeException.For("--variant", $"'{v}' is not R, V or both"),
+                    _ => [EntropyThresholds.Rank, EntropyThresholds.Value],
                 },
-                Units = parse.GetValue(units) switch
-                {
-                    "channel" => UnitKind.ChannelMax,
-                    "position" => UnitKind.Position,
-                    var u => throw LayerProbeException.For("--units", $"'{u}' is not channel or position"),
-                },
+                Units = parse.GetValue(units) == "position" ? UnitKind.Position : UnitKind.ChannelMax,
             };
             var labelFile = ItemLabelFile.Read(parse.GetValue(labels)!);
             var opened = StoreList.Open(parse.GetValue(stores)!);

@@ -25,7 +25,7 @@ static class EvolutionCommand
             var task = study.Task(parse, snapshots[^1].Network);
             string output = study.Output(parse);
             var result = EvolutionStudy.Run(snapshots, layers, task, output, task.Split.Test.Name);
-            StudyOptions.WriteManifest("evolution", output, task, snapshots.Select(s => ($"snapshot_{s.Iteration}", s.Network)), layers, result.Files);
+            StudyManifest.Write("evolution", output, task, snapshots.Select(s => ($"snapshot_{s.Iteration}", s.Network)), layers, result.Files);
             Console.WriteLine(Reports.TableWriters.Markdown(result.Grid.ToTable("mAP (%) per layer and snapshot")));
             foreach (var (layer, at80, at90) in result.Reach)
                 Console.WriteLine($"{layer,-8} ≥80% of final at iteration {at80?.ToString() ?? "–"}, ≥90% at {at90?.ToString() ?? "–"}");

@@ -15,15 +15,15 @@ static class ExtractCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "ONNX file or well-known name (resnet18-imagenet)", Required = true };
-        var input = ModelInput.Option();
-        var layers = new Option<string>("--layers") { Description = "comma-separated layers (aliases such as pool5, res3b, or graph value names)", Required = true };
-        var output = new Option<string>("--out") { Description = "output directory (one content-addressed store per layer)", Required = true };
-        var images = new Option<string?>("--images") { Description = "image folder: one sub-folder of .jpg/.png images per class (same as --data images:DIR)" };
-        var data = new Option<string?>("--data") { Description = $"data source SCHEME:ARG (known: {string.Join(", ", ItemSetSources.Names)})" };
-        var preprocess = new PreprocessOptions();
-        var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 16 };
-        var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
+        var model = OptionCatalogue.Model();
+        var input = OptionCatalogue.Input();
+        var layers = OptionCatalogue.Layers();
+        var output = OptionCatalogue.Out("feature store folder (one content-addressed store per layer; probe --store reads it)");
+        var images = new Option<string?>("--images").Deprecates("--data images:DIR");
+        var data = OptionCatalogue.Data("items to extract", required: false);
+        var preprocess = new PreprocessOptions("input side (adapts the network to it, as probe does; default: its declared input, else 224)");
+        var batch = OptionCatalogue.Batch("images per forward pass", 16);
+        var half = OptionCatalogue.Float16();
         var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
         var commitEvery = new Option<double>("--commit-interval") { Description = "seconds between commits (0: after every batch); a kill loses at most this much work", DefaultValueFactory = _ => 1.0 };
         var keepNonFinite = new Option<bool>("--keep-non-finite") { Description = "store NaN/infinite activations instead of stopping at the first one" };
@@ -42,11 +42,12 @@ static class ExtractCommand
             var onDevice = device.Value(parse); // before anything is read: cuda on a CPU build is one line at once
             double seconds = parse.GetValue(commitEvery);
             if (!(seconds >= 0) || !double.IsFinite(seconds)) throw LayerProbeException.For("--commit-interval", $"must be a number of seconds ≥ 0, got {seconds}");
-            if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give exactly one of --images DIR or --data SCHEME:ARG");
-            var network = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input));
-            var (items, preprocessor) = ItemSetSources.Create(spec ?? $"images:{imageDir}", network, preprocess.Request(parse));
+            if ((imageDir is null) == (spec is null)) throw new LayerProbeException("extract: give --data SPEC (--images DIR is its older spelling)");
+            var request = preprocess.Request(parse);
+            var network = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input)).AtInputSide(request.Size);
+            var (items, preprocessor) = DataSources.Default.Items(spec ?? $"images:{imageDir}", network, request);
             using var ownedItems = items as IDisposable; // region items hold the proposals store's map
-            var names = parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var names = ListOption.Items(parse.GetValue(layers)!);
             var options = new ExtractionOptions
             {
                 BatchSize = parse.GetValue(batch),

@@ -29,7 +29,7 @@ static class FineTuneEffectCommand
             var task = study.Task(parse, networks[0]);
             string output = study.Output(parse);
             var result = FineTuneEffectStudy.Run(networks[0], networks[1], networks[2], layers, task, output, task.Split.Test.Name);
-            StudyOptions.WriteManifest("finetune-effect", output, task, FineTuneEffectStudy.Variants.Zip(networks), layers, result.Files);
+            StudyManifest.Write("finetune-effect", output, task, FineTuneEffectStudy.Variants.Zip(networks), layers, result.Files);
             Console.WriteLine(File.ReadAllText(Path.Combine(output, "finetune-effect.md")));
             Console.WriteLine($"largest change under full fine-tuning: {result.MostChanged}");
         }));

@@ -13,12 +13,13 @@ static class GrandmotherCommand
 {
     public static Command Create()
     {
-        var train = new Option<string>("--train") { Description = "feature store of the items filters are ranked and SVMs trained on", Required = true };
-        var test = new Option<string>("--test") { Description = "feature store of the items AP is measured on", Required = true };
-        var labels = new Option<string>("--labels") { Description = "label file, 'id,class' lines covering train and test items", Required = true };
-        var output = new Option<string>("--out") { Description = "output folder", Required = true };
-        var c = new Option<double>("--c") { Description = "SVM C (features scaled to mean norm 20)", DefaultValueFactory = _ => 0.001 };
-        var ranking = new Option<string>("--ranking") { Description = "filter order: ap (per class, single-filter train AP) or entropy (label entropy, one class per item)", DefaultValueFactory = _ => "ap" };
+        var (train, test) = OptionCatalogue.StorePair();
+        train.WithDeprecated("--train");
+        test.WithDeprecated("--test", "--test-store");
+        var labels = OptionCatalogue.Labels();
+        var output = OptionCatalogue.Out();
+        var c = OptionCatalogue.CGrid($"{SvmSettings.Probe.C:G3}, the probes' SVM, features scaled to mean norm 20; one value: no search here");
+        var ranking = OptionCatalogue.Choice("--ranking", "filter order: ap (per class, single-filter train AP) or entropy (label entropy, one class per item)", ["ap", "entropy"], "ap");
         var command = new Command("grandmother", "Per-class filter ranking, SVMs on the top-k filters, filters needed for 50%/90% AP.")
             { train, test, labels, output, c, ranking };
         command.SetAction(parse => Cli.Guard(() =>
@@ -32,13 +33,8 @@ static class GrandmotherCommand
             IFeatureRows Filters(StoredLayer s) => FeatureTransforms.Apply(s.Rows, s.Shape, s.Name, transform).Materialize();
             var options = new GrandmotherCellOptions
             {
-                Svm = DualCoordinateDescentSvm.Defaults(c: parse.GetValue(c)),
-                Ranking = parse.GetValue(ranking) switch
-                {
-                    "ap" => FilterRankingCriterion.SingleFilterAp,
-                    "entropy" => FilterRankingCriterion.LabelEntropy,
-                    var r => throw LayerProbeException.For("--ranking", $"'{r}' is not ap or entropy"),
-                },
+                Svm = SvmSettings.Probe with { C = parse.GetValue(c) is { } g ? ProbeSettings.SingleC(g) : SvmSettings.Probe.C },
+                Ranking = parse.GetValue(ranking) == "entropy" ? FilterRankingCriterion.LabelEntropy : FilterRankingCriterion.SingleFilterAp,
             };
             var result = GrandmotherCells.Run(Filters(trainStore), labelFile.For(trainStore.Ids), Filters(testStore), labelFile.For(testStore.Ids),
                 options, outDir, new() { ["train"] = trainStore.Identity, ["test"] = testStore.Identity, ["labels"] = Path.GetFullPath(labelFile.Path), ["transform"] = transform });

@@ -6,19 +6,19 @@ using LayerProbe.Regions;
 namespace LayerProbe.Cli;
 
 /// <summary>
-/// <c>layerprobe head-features --model M --from POOL5_STORE --layers fc6,fc7 --out DIR [--batch 256] [--float16] [--device cpu|cuda[:N]]</c>:
+/// <c>layerprobe head-features --model M --store POOL5_STORE --layers fc6,fc7 --out DIR [--batch 256] [--float16] [--device cpu|cuda[:N]]</c>:
 /// later layers computed from a stored layer by the network's head subgraph (R-CNN's <c>rcnn_pool5_to_fcX</c>).
 /// </summary>
 static class HeadFeaturesCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "the ONNX file the source store was extracted with", Required = true };
-        var from = new Option<string>("--from") { Description = "complete feature store of the earlier layer (e.g. pool5 of region items)", Required = true };
-        var layers = new Option<string>("--layers") { Description = "comma-separated later layers (e.g. fc6,fc7)", Required = true };
-        var output = new Option<string>("--out") { Description = "output directory (one content-addressed store per layer)", Required = true };
-        var batch = new Option<int>("--batch") { Description = "rows per forward pass", DefaultValueFactory = _ => 256 };
-        var half = new Option<bool>("--float16") { Description = "store float16 instead of float32" };
+        var model = OptionCatalogue.Model("the network (ONNX) the source store was extracted with");
+        var from = OptionCatalogue.Store("complete feature store of the earlier layer (e.g. pool5 of region items)").WithDeprecated("--from");
+        var layers = OptionCatalogue.Layers();
+        var output = OptionCatalogue.Out("feature store folder (one content-addressed store per layer)");
+        var batch = OptionCatalogue.Batch("rows per forward pass", 256);
+        var half = OptionCatalogue.Float16();
         var command = new Command("head-features", "Compute later layers (fc6, fc7) from a stored layer (pool5) through the network's head.")
             { model, from, layers, output, batch, half };
         var shard = new ShardOption();
@@ -31,7 +31,7 @@ static class HeadFeaturesCommand
             var network = OnnxNetwork.Load(parse.GetValue(model)!);
             string source = parse.GetValue(from)!;
             long rows = FeatureStoreFiles.IsComplete(source) ? FeatureManifest.Read(Path.Combine(source, FeatureStoreFiles.Manifest)).Rows : 0;
-            foreach (var layer in parse.GetValue(layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var layer in ListOption.Items(parse.GetValue(layers)!))
             {
                 var (progress, lines) = ExtractionProgressLines.For($"head-features {layer}", (int)rows);
                 var store = HeadFeatures.Run(network, source, layer, parse.GetValue(output)!, options, progress);

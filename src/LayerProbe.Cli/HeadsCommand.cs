@@ -14,13 +14,15 @@ static class HeadsCommand
 {
     public static Command Create()
     {
-        var train = new Option<string>("--train") { Description = "feature store of the training items", Required = true };
-        var test = new Option<string>("--test") { Description = "feature store of the test items", Required = true };
-        var labels = new Option<string>("--labels") { Description = "label file, 'id,class' lines covering train and test items", Required = true };
-        var output = new Option<string>("--out") { Description = "output folder", Required = true };
-        var transform = new Option<string>("--transform") { Description = $"feature transform first ({string.Join(", ", FeatureTransforms.Names)})", DefaultValueFactory = _ => "unroll" };
-        var heads = new Option<string>("--heads") { Description = "comma-separated: linear, chi2, intersection, rff, mlp", DefaultValueFactory = _ => "linear,chi2,intersection,rff,mlp" };
-        var c = new Option<double>("--c") { Description = "SVM C of the linear and kernel-map heads", DefaultValueFactory = _ => 0.001 };
+        var (train, test) = OptionCatalogue.StorePair();
+        train.WithDeprecated("--train");
+        test.WithDeprecated("--test", "--test-store");
+        var labels = OptionCatalogue.Labels();
+        var output = OptionCatalogue.Out();
+        var transform = OptionCatalogue.Choice("--transform", "feature transform first", [.. FeatureTransforms.Names], "unroll");
+        string[] known = ["linear", "chi2", "intersection", "rff", "mlp"];
+        var heads = OptionCatalogue.ChoiceList("--heads", "heads to compare", known, known);
+        var c = OptionCatalogue.CGrid($"{SvmSettings.Probe.C:G3}: the probes' SVM in the linear and kernel-map heads; one value: no search here");
         var features = new Option<int>("--rff-features") { Description = "random Fourier features", DefaultValueFactory = _ => 2048 };
         var hidden = new Option<int>("--hidden") { Description = "MLP hidden units", DefaultValueFactory = _ => 256 };
         var epochs = new Option<int>("--epochs") { Description = "MLP epochs", DefaultValueFactory = _ => 30 };
@@ -36,8 +38,8 @@ static class HeadsCommand
             string name = parse.GetValue(transform)!;
             var x = FeatureTransforms.Apply(trainStore.Rows, trainStore.Shape, trainStore.Name, name);
             var xTest = FeatureTransforms.Apply(testStore.Rows, testStore.Shape, testStore.Name, name);
-            var svm = DualCoordinateDescentSvm.Defaults(c: parse.GetValue(c));
-            var list = parse.GetValue(heads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(h => h switch
+            var svm = SvmSettings.Probe with { C = parse.GetValue(c) is { } g ? ProbeSettings.SingleC(g) : SvmSettings.Probe.C };
+            var list = parse.GetValue(heads)!.Select(h => h switch
             {
                 "linear" => new LinearHead(svm),
                 "chi2" => new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)),

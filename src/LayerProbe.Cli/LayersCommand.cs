@@ -12,14 +12,18 @@ static class LayersCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "ONNX file or well-known name (resnet18-imagenet)" };
+        var model = OptionCatalogue.Model();
+        model.Required = false;
+        var positional = new Argument<string?>("model") { Description = "older spelling of --model (accepted until the next release)", Arity = ArgumentArity.ZeroOrOne, Hidden = true };
         var size = new Option<int?>("--size") { Description = $"input height and width (default: the model's declared size, else {OnnxNetwork.DefaultInputSide})" };
-        var input = ModelInput.Option();
+        var input = OptionCatalogue.Input();
         var all = new Option<bool>("--all") { Description = "list every float activation, not only the named layers" };
-        var command = new Command("layers", "List a network's layers with their output shapes.") { model, size, input, all };
+        var command = new Command("layers", "List a network's layers with their output shapes.") { model, positional, size, input, all };
         command.SetAction(parse => Cli.Guard(() =>
         {
-            var network = OnnxNetwork.Load(parse.GetValue(model)!, parse.GetValue(input));
+            if (parse.GetValue(positional) is { } old) Console.Error.WriteLine("layerprobe: layers MODEL is deprecated (accepted until the next release); use layers --model MODEL");
+            string name = parse.GetValue(model) ?? parse.GetValue(positional) ?? throw LayerProbeException.ForParameter("model", "give the network: layers --model FILE.onnx");
+            var network = OnnxNetwork.Load(name, parse.GetValue(input));
             int? s = parse.GetValue(size);
             var rows = LayerTable.Read(network, s, s);
             bool showAll = parse.GetValue(all) || rows.All(r => r.Alias is null);

@@ -14,10 +14,10 @@ static class MakeScenesCommand
     public static Command Create()
     {
         var defaults = new SceneSettings();
-        var output = new Option<string>("--out") { Description = "folder to create (the devkit is DIR/VOC2007)", Required = true };
+        var output = OptionCatalogue.Out("folder to create (the devkit is DIR/VOC2007)");
         var images = new Option<int>("--images") { Description = "number of images, trainval + test", DefaultValueFactory = _ => defaults.Images };
-        var seed = new Option<int>("--seed") { Description = "seed; the same seed and inputs give byte-identical files", DefaultValueFactory = _ => defaults.Seed };
-        var size = new Option<string>("--size") { Description = "image size WxH", DefaultValueFactory = _ => $"{defaults.Width}x{defaults.Height}" };
+        var seed = OptionCatalogue.Seed("seed; the same seed and inputs give byte-identical files", defaults.Seed);
+        var size = new Option<string>("--image-size") { Description = "image size WxH (--size elsewhere is a network's input side)", DefaultValueFactory = _ => $"{defaults.Width}x{defaults.Height}" }.WithDeprecated("--size");
         var testPercent = new Option<int>("--test-percent") { Description = "share of images in the test split (the last ids)", DefaultValueFactory = _ => defaults.TestPercent };
         var quality = new Option<int>("--quality") { Description = "JPEG quality", DefaultValueFactory = _ => defaults.Quality };
         var fashion = new Option<string>("--fashion-mnist") { Description = "Fashion-MNIST folder", DefaultValueFactory = _ => FashionMnist.DefaultFolder };

@@ -12,11 +12,9 @@ namespace LayerProbe.Cli;
 /// </summary>
 sealed class PreprocessOptions
 {
-    readonly Option<string?> _preset = new("--preprocess")
-    {
-        Description = $"input convention: {InputConvention.PresetList} (default: recorded in the network — LayerProbe's own builds, the shipped ResNet-18 — else required)",
-    };
-    readonly Option<string?> _channels = new("--channels") { Description = "override: channel order rgb | bgr | grey" };
+    readonly Option<string> _preset = OptionCatalogue.Choice("--preprocess",
+        "input convention (default: recorded in the network — LayerProbe's own builds, the shipped ResNet-18 — else required)", InputConvention.PresetList.Split('|'));
+    readonly Option<string> _channels = OptionCatalogue.Choice("--channels", "override: channel order", ["rgb", "bgr", "grey"]);
     readonly Option<string?> _scale = new("--scale") { Description = "override: multiplier of the 0–255 pixel, e.g. 1/255" };
     readonly Option<string?> _mean = new("--mean") { Description = "override: per-channel mean in the scaled range and channel order (e.g. 0.485,0.456,0.406), or a Caffe mean image (.binaryproto or .npy, BGR 0–255)" };
     readonly Option<string?> _std = new("--std") { Description = "override: per-channel std (e.g. 0.229,0.224,0.225)" };
@@ -56,8 +54,7 @@ sealed class PreprocessOptions
     {
         "rgb" => ChannelOrder.Rgb,
         "bgr" => ChannelOrder.Bgr,
-        "grey" or "gray" => ChannelOrder.Grey,
-        _ => throw LayerProbeException.For("--channels", $"'{text}' is not rgb, bgr or grey"),
+        _ => ChannelOrder.Grey,
     };
 
     static float[] Numbers(string text, string option) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LayerProbe.Analyses;
 using LayerProbe.Data;
 using LayerProbe.Detection;
 using LayerProbe.Features;
@@ -15,25 +16,28 @@ namespace LayerProbe.Cli;
 /// </summary>
 static class ProbeDetection
 {
-    public static void Run(OnnxNetwork source, OnnxNetwork network, IPreprocessor preprocessor, VocRegions trainval, string testSpec,
-        PreprocessingRequest request, string layerList, string outDir, string? fit, string? grid, ExtractionOptions extraction, Stopwatch clock)
+    /// <summary>Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one C), or null.</summary>
+    public static void Run(RegionTask task, string? grid)
     {
-        if (fit is not null) throw LayerProbeException.For("--fit", "detection trains on all of trainval (R-CNN: one epoch of hard-negative mining); leave --fit out");
-        var (testItems, _) = ItemSetSources.Create(testSpec, network, request);
+        var (job, source, network, preprocessor, trainval, outDir, clock) = (task.Job, task.Source, task.Network, task.Preprocessor, task.TrainVal, task.Output, task.Clock);
+        var extraction = job.Extraction;
+        string testSpec = job.Test;
+        if (job.Fit is not null) throw LayerProbeException.For("--fit", "detection trains on all of trainval (R-CNN: one epoch of hard-negative mining); leave --fit out");
+        var (testItems, _) = ItemSetSources.Create(testSpec, network, job.Preprocessing, "test");
         using var owned = testItems as IDisposable;
         if (testItems is not VocRegions test)
             throw LayerProbeException.For("--test", $"'{testSpec}' are not region items; detection needs voc2007:DEVKIT:SPLIT:proposals:STORE for --test too");
         var settings = DetectionTaskSettings.Rcnn;
         if (grid is not null)
         {
-            var c = ProbeCommand.ParseGrid(grid);
+            var c = ProbeSettings.ParseGrid(grid);
             if (c.Count != 1) throw LayerProbeException.For("--c", "detection takes one C (R-CNN: 0.001), not a grid");
             settings = settings with { Training = settings.Training with { Svm = settings.Training.Svm with { C = c[0] } } };
         }
-        var layers = layerList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var layers = job.Layers.ToArray();
         foreach (var name in layers) network.ResolveLayer(name);
 
-        var results = RcnnDetectionTask.Run(network, preprocessor, trainval, test, layers, Path.Combine(outDir, "features"), outDir, settings, extraction);
+        var results = RcnnDetectionTask.Run(network, preprocessor, trainval, test, layers, job.Stores ?? Path.Combine(outDir, "features"), outDir, settings, extraction);
         string modelName = Path.GetFileName(source.Path) + (network.InputSize is { } size ? $" ({size.Height}×{size.Width} input)" : "");
         string title = $"Detection AP (%) per layer of {modelName} on {test.Name}";
         var (blocks, files) = DetectionReport.Write(outDir, "detection", title, results, test);

@@ -12,9 +12,9 @@ static class ProposalsCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "images: voc2007:DEVKIT_DIR:SPLIT or images:DIR", Required = true };
-        var output = new Option<string>("--out") { Description = "output directory (one content-addressed store per images + method + parameters)", Required = true };
-        var mode = new Option<string>("--mode") { Description = "selective search as R-CNN ran it: fast (HSV+Lab, k 50/100, 2 strategies) or quality", DefaultValueFactory = _ => "fast" };
+        var data = OptionCatalogue.Data("images to propose regions in, voc2007:DEVKIT_DIR:SPLIT or images:DIR (a data specification; its images are used)");
+        var output = OptionCatalogue.Out("proposal store folder (one content-addressed store per images + method + parameters)");
+        var mode = OptionCatalogue.Choice("--mode", "selective search as R-CNN ran it: fast (HSV+Lab, k 50/100, 2 strategies) or quality", SelectiveSearchSettings.Modes, "fast");
         var threads = new Option<int>("--threads") { Description = "images processed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var import = new Option<string?>("--import") { Description = "store these proposals instead of computing them: R-CNN's selective_search_data .mat, or CSV image_id,x1,y1,x2,y2" };
         var csv = new Option<string?>("--export-csv") { Description = "also write the store's boxes as CSV image_id,x1,y1,x2,y2" };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LayerProbe.Data;
 using LayerProbe.Studies;
 using LayerProbe.Training;
 
@@ -15,12 +16,12 @@ static class ShortPretrainingCommand
     {
         var early = new Option<string>("--early") { Description = "early snapshot (…_iter_N.onnx)", Required = true };
         var final = new Option<string>("--final") { Description = "final snapshot of the same run", Required = true };
-        var data = new Option<string>("--data") { Description = "fine-tuning data (as for layerprobe train), e.g. fashion-mnist:5-9", Required = true };
+        var data = OptionCatalogue.Data("fine-tuning data, as for train (e.g. fashion-mnist:train:classes=5-9)");
         var iterations = new Option<int>("--iterations") { Description = "fine-tuning iterations", Required = true };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64 };
-        var mode = new Option<string>("--finetune") { Description = "all | fc-only", DefaultValueFactory = _ => "all" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var threads = new Option<int?>("--threads") { Description = "torch threads" };
+        var batch = OptionCatalogue.Batch("fine-tuning batch size", 64);
+        var mode = OptionCatalogue.FineTune("all");
+        var seed = OptionCatalogue.Seed("seed of the fine-tuning (classifier init, sampling, dropout)");
+        var threads = OptionCatalogue.TorchThreads();
         var heFc = new Option<bool>("--he-fc-init") { Description = "fc-only: re-draw fc6/fc7 with He init (for He-initialised networks) instead of Gaussian 0.005 / bias 1" };
         var study = new StudyOptions();
         var command = new Command("short-pretraining", "Fine-tune an early and the final snapshot the same way and probe both (paper Table 5).")
@@ -33,10 +34,12 @@ static class ShortPretrainingCommand
             study.Device(parse);
             var start = SnapshotFolder.ReadOne(parse.GetValue(early)!);
             var end = SnapshotFolder.ReadOne(parse.GetValue(final)!);
-            var ftMode = TrainCommand.ParseMode(parse.GetValue(mode)!);
+            var ftMode = FineTuningModes.Parse(parse.GetValue(mode)!);
             string dataName = parse.GetValue(data)!;
-            var (train, test) = TrainingDataSources.Open(dataName, network: end.Network,
-                preprocessing: TrainingDataSources.IsImageData(dataName) ? study.Preprocessing(parse) : null);
+            var (train, test) = DataSources.Default.Training(dataName, new TrainingDataRequest
+            {
+                Network = end.Network, Preprocessing = DataSources.Default.IsImageData(dataName) ? study.Preprocessing(parse) : null, Log = Console.Error,
+            });
             int maxIter = parse.GetValue(iterations);
             var recipe = new FineTuneRecipe(train, test,
                 solverOptions.Settings(parse, maxIter),
@@ -47,7 +50,7 @@ static class ShortPretrainingCommand
             string output = study.Output(parse);
             var result = ShortPretrainingStudy.Run(start, end, recipe, ftMode, layers, task, output, task.Split.Test.Name);
             var files = result.Files.Concat([$"ft-from-iter-{start.Iteration}.onnx", $"ft-from-iter-{end.Iteration}.onnx"]).ToList();
-            StudyOptions.WriteManifest("short-pretraining", output, task, [("early", start.Network), ("final", end.Network)], layers, files,
+            StudyManifest.Write("short-pretraining", output, task, [("early", start.Network), ("final", end.Network)], layers, files,
                 new() { ["finetune"] = parse.GetValue(mode), ["data"] = train.Name, ["solver"] = recipe.Solver, ["batch"] = recipe.Options.BatchSize, ["seed"] = recipe.Options.Seed, ["he_fc_init"] = recipe.HeFcInit,
                         ["held_out_top1"] = result.HeldOutTop1 });
             Console.WriteLine(File.ReadAllText(Path.Combine(output, "short-pretraining.md")));

@@ -4,7 +4,7 @@ using LayerProbe.Studies;
 namespace LayerProbe.Cli;
 
 /// <summary>
-/// <c>layerprobe study FILE [--set key=value …] [--out DIR]</c> and <c>layerprobe study --from MANIFEST</c>: runs a study
+/// <c>layerprobe study FILE [--set key=value …] [--out DIR]</c> and <c>layerprobe study --rerun MANIFEST</c>: runs a study
 /// file (or a shipped study by name, or the study a run's manifest recorded). The library reads, checks and runs it.
 /// </summary>
 static class StudyCommand
@@ -15,7 +15,7 @@ static class StudyCommand
         {
             Description = $"study file (YAML), or a shipped study: {string.Join(", ", Study.Shipped)}", Arity = ArgumentArity.ZeroOrOne,
         };
-        var from = new Option<string?>("--from") { Description = "run the study a run's manifest.json recorded (settings.study) again" };
+        var from = new Option<string?>("--rerun") { Description = "run the study a run's manifest.json recorded (settings.study) again" };
         var set = new Option<string[]>("--set")
         {
             Description = "override a setting: KEY.PATH=VALUE (YAML value; e.g. networks.caffenet.model=caffenet.onnx, probe.c=[0.001,0.01], steps.transforms.skip=true); repeatable",
@@ -31,8 +31,8 @@ static class StudyCommand
             string? path = parse.GetValue(file), manifest = parse.GetValue(from);
             var study = (path, manifest) switch
             {
-                (null, null) => throw LayerProbeException.For("study", "give a study FILE or --from MANIFEST"),
-                ({ }, { }) => throw LayerProbeException.For("study", "give a study FILE or --from MANIFEST, not both"),
+                (null, null) => throw LayerProbeException.For("study", "give a study FILE or --rerun MANIFEST"),
+                ({ }, { }) => throw LayerProbeException.For("study", "give a study FILE or --rerun MANIFEST, not both"),
                 (null, { } m) => Study.FromManifest(m, overrides),
                 ({ } p, null) when !File.Exists(p) && Study.Shipped.Contains(p) => Study.LoadShipped(p, overrides),
                 ({ } p, null) => Study.Load(p, overrides),

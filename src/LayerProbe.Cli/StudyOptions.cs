@@ -17,12 +17,12 @@ sealed class StudyOptions
     /// <summary>The paper's Table 4 layers in CaffeNet vocabulary (relu3/relu4 are its conv3/conv4 rows).</summary>
     public const string DefaultLayers = "pool1,pool2,relu3,relu4,pool5,relu6,relu7";
 
-    readonly Option<string> _trainVal = new("--trainval") { Description = $"labelled items the probes learn from, SCHEME:ARG ({string.Join(", ", ItemSetSources.Names)})", Required = true };
-    readonly Option<string> _test = new("--test") { Description = "labelled items the probes are scored on, SCHEME:ARG", Required = true };
-    readonly Option<string?> _classes = new("--classes") { Description = "probe only these classes of the data, relabelled (e.g. 5-9)" };
-    readonly Option<string> _layers = new("--layers") { Description = "comma-separated layers", DefaultValueFactory = _ => DefaultLayers };
-    readonly Option<string> _output = new("--out") { Description = "output folder (features/ cache + report files)", Required = true };
-    readonly Option<string?> _grid = new("--c") { Description = "C value or comma-separated grid (default 1e-4 … 0.1)" };
+    readonly Option<string> _trainVal = OptionCatalogue.TrainVal();
+    readonly Option<string> _test = OptionCatalogue.Test();
+    readonly Option<string?> _classes = OptionCatalogue.Classes("probe only these classes of both item sets, relabelled (e.g. 5-9; the same as :classes=5-9 in each specification)");
+    readonly Option<string> _layers = OptionCatalogue.Layers(DefaultLayers);
+    readonly Option<string> _output = OptionCatalogue.Out("output folder (features/ cache + report files)");
+    readonly Option<string?> _grid = OptionCatalogue.CGrid("1e-4 … 0.1, the R-CNN grid");
     readonly DeviceOption _device = new();
     readonly PreprocessOptions _preprocess = new();
 
@@ -42,43 +42,13 @@ sealed class StudyOptions
     public string Output(ParseResult parse) => parse.GetValue(_output)!;
 
     public IReadOnlyList<string> Layers(ParseResult parse) =>
-        parse.GetValue(_layers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        ListOption.Items(parse.GetValue(_layers)!);
 
     /// <summary>The probe task; <paramref name="network"/> (any network of the study) only resolves the data specifications.</summary>
     public StudyTask Task(ParseResult parse, OnnxNetwork network)
     {
-        var request = Preprocessing(parse);
-        var trainVal = ProbeCommand.Labelled(parse.GetValue(_trainVal)!, network, "--trainval", request).Items;
-        var test = ProbeCommand.Labelled(parse.GetValue(_test)!, network, "--test", request).Items;
-        if (parse.GetValue(_classes) is { } text)
-        {
-            var classes = ClassList.Parse(text, "--classes");
-            trainVal = new ClassSubsetItems(trainVal, classes);
-            test = new ClassSubsetItems(test, classes);
-        }
-        var settings = new ProbeSettings();
-        if (parse.GetValue(_grid) is { } g) settings = settings with { CGrid = ProbeCommand.ParseGrid(g) };
-        return new StudyTask(ProbeSplit.Create(trainVal, test), StudyTask.Preprocessors(request), settings,
-            Path.Combine(Output(parse), "features")) { Log = Console.Out, Extraction = new ExtractionOptions { Device = Device(parse) } };
-    }
-
-    /// <summary>Writes <c>manifest.json</c> for a study's report.</summary>
-    public static void WriteManifest(string task, string output, StudyTask study, IEnumerable<(string Name, OnnxNetwork Network)> networks,
-        IReadOnlyList<string> layers, IReadOnlyList<string> files, Dictionary<string, object?>? settings = null)
-    {
-        var manifest = new Manifest
-        {
-            Task = task,
-            Inputs = { ["trainval"] = $"{study.Split.TrainVal.Name} {study.Split.TrainVal.Fingerprint}", ["test"] = $"{study.Split.Test.Name} {study.Split.Test.Fingerprint}" },
-            Settings = { ["layers"] = layers, ["c_grid"] = study.Settings.CGrid, ["device"] = study.Extraction.Device },
-            Measurements = { ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes() },
-        };
-        foreach (var (name, network) in networks)
-        {
-            manifest.Inputs[name] = $"{network.Path} sha256:{network.Sha256}";
-            manifest.Settings[$"preprocessing_{name}"] = study.Preprocessor(network).Description;
-        }
-        foreach (var (k, v) in settings ?? []) manifest.Settings[k] = v;
-        manifest.WithOutputs(output, files).Write(Path.Combine(output, "manifest.json"));
+        var settings = parse.GetValue(_grid) is { } g ? new ProbeSettings { CGrid = ProbeSettings.ParseGrid(g) } : new ProbeSettings();
+        return StudyTask.Create(network, parse.GetValue(_trainVal)!, parse.GetValue(_test)!, parse.GetValue(_classes), settings, Preprocessing(parse), Output(parse))
+            with { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } };
     }
 }

@@ -11,10 +11,11 @@ static class TransformCommand
 {
     public static Command Create()
     {
-        var store = new Option<string>("--store") { Description = "complete feature store directory", Required = true };
-        var transform = new Option<string>("--transform") { Description = $"transform ({string.Join(", ", FeatureTransforms.Names)})", Required = true };
-        var seed = new Option<int>("--seed") { Description = "seed (sp-shuffle)", DefaultValueFactory = _ => FeatureTransforms.DefaultSeed };
-        var output = new Option<string>("--out") { Description = "folder the transformed store is created in", Required = true };
+        var store = OptionCatalogue.Store();
+        var transform = OptionCatalogue.Choice("--transform", "feature transform", [.. FeatureTransforms.Names]);
+        transform.Required = true;
+        var seed = OptionCatalogue.Seed("seed (sp-shuffle)", FeatureTransforms.DefaultSeed);
+        var output = OptionCatalogue.Out("folder the transformed store is created in");
         var command = new Command("transform", "Write a transformed feature store (unroll, sp-shuffle, sp-max, binarize, max+loc, binarize+loc).")
             { store, transform, seed, output };
         var shard = new ShardOption();

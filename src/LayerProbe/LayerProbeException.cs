@@ -7,6 +7,20 @@ namespace LayerProbe;
 public sealed class LayerProbeException(string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>
+    /// The API parameter the problem is in (e.g. <c>trainVal</c>), when it is one; the message then starts with
+    /// "<c>parameter: </c>" and a front end may replace that prefix with its own name for it (the CLI's flag).
+    /// </summary>
+    public string? Parameter { get; private init; }
+
+    /// <summary>Throws for the API parameter <paramref name="parameter"/>: "<c>parameter: problem</c>", with <see cref="Parameter"/> set.</summary>
+    public static LayerProbeException ForParameter(string parameter, string problem, Exception? inner = null) =>
+        new($"{parameter}: {OneLine(problem)}", inner) { Parameter = parameter };
+
+    /// <summary>The message with its <see cref="Parameter"/> prefix replaced by <paramref name="name"/> (e.g. a CLI flag).</summary>
+    public string MessageNaming(string name) =>
+        Parameter is { } p && Message.StartsWith(p + ": ", StringComparison.Ordinal) ? name + Message[p.Length..] : Message;
+
+    /// <summary>
     /// Throws for <paramref name="path"/> with a problem description: "<c>path: problem</c>". Line breaks and other
     /// control characters in the problem (a parser's message, bytes quoted from a corrupt file) are escaped, so the
     /// message stays one line.

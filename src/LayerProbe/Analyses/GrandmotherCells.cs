@@ -19,7 +19,7 @@ public sealed record GrandmotherCellOptions
     /// <summary>Numbers of top filters to train on (values above the filter count are dropped; "all" is always added).</summary>
     public IReadOnlyList<int> FilterCounts { get; init; } = [1, 2, 3, 4, 5, 8, 10, 15, 20, 25, 30, 40, 50, 64, 80, 100, 128, 160, 192, 224, 256];
     /// <summary>Linear SVM of the per-class probes (dual coordinate descent, squared hinge).</summary>
-    public SvmSettings Svm { get; init; } = DualCoordinateDescentSvm.Defaults();
+    public SvmSettings Svm { get; init; } = SvmSettings.Probe;
     /// <summary>Rank filters and report AP with the VOC2007 11-point AP (true) or the area AP (false).</summary>
     public bool ElevenPoint { get; init; } = true;
     /// <summary>Filter ordering criterion.</summary>

@@ -31,7 +31,7 @@ public static class LayerwiseProbe
         var results = new List<LayerProbeResult>();
         for (int l = 0; l < layers.Count; l++)
         {
-            var result = ProbeLayer(layers[l], trainStores[l], testStores[l], split, settings);
+            var result = ProbeLayer(layers[l], trainStores[l], testStores[l], split, settings, log);
             string edge = Reports.LayerwiseReport.AtGridEdge(result.Training) is { } end ? $" ({end} of the grid)" : "";
             log.WriteLine($"probe {result.Layer,-10} dims {result.Dimensions,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  C {result.Training.ChosenC:G2}{edge}  {result.Seconds:F1}s" +
                 (result.Mean.Note is { } note ? $"  ({note})" : ""));
@@ -42,12 +42,15 @@ public static class LayerwiseProbe
     }
 
     /// <summary>Probes one stored layer (train/test stores of the same layer).</summary>
-    public static LayerProbeResult ProbeLayer(string layer, LayerStore trainStore, LayerStore testStore, ProbeSplit split, ProbeSettings settings) =>
-        ProbeLayer(layer, trainStore.Directory, testStore.Directory, trainStore.Shape, split, settings);
+    public static LayerProbeResult ProbeLayer(string layer, LayerStore trainStore, LayerStore testStore, ProbeSplit split, ProbeSettings settings,
+        TextWriter? log = null) =>
+        ProbeLayer(layer, trainStore.Directory, testStore.Directory, trainStore.Shape, split, settings, log);
 
     /// <summary>Probes one pair of complete store directories (extracted or transformed, e.g. by
     /// <see cref="Features.Transforms.TransformedStore"/>) whose items are the split's, in order.</summary>
-    public static LayerProbeResult ProbeLayer(string layer, string trainDirectory, string testDirectory, int[] shape, ProbeSplit split, ProbeSettings settings)
+    /// <remarks><paramref name="log"/> (if given) hears the solver's progress through the C grid.</remarks>
+    public static LayerProbeResult ProbeLayer(string layer, string trainDirectory, string testDirectory, int[] shape, ProbeSplit split, ProbeSettings settings,
+        TextWriter? log = null)
     {
         var clock = Stopwatch.StartNew();
         using var trainMatrix = FeatureMatrix.Open(trainDirectory);
@@ -63,7 +66,7 @@ public static class LayerwiseProbe
         var labels = ToOneVsRest(split.TrainVal.Labels);
         var testLabels = ToOneVsRest(split.Test.Labels);
         var (models, record) = CSelection.SelectAndRetrain(scaling.Apply(train), labels, split.Train, split.Validation,
-            settings.Svm, settings.Trainer(), settings.Solver, settings.CGrid, scaling);
+            settings.Svm, settings.Trainer(), settings.Solver, settings.CGrid, scaling, log is null ? null : line => log.WriteLine($"probe {layer,-10} {line}"));
 
         var scaledTest = scaling.Apply(test);
         var perClass = new List<(string, ApResult)>();

@@ -5,33 +5,22 @@ namespace LayerProbe.Data;
 /// names kept). Builds a task with its own label set from part of a dataset, e.g. Fashion-MNIST classes 5–9 as the
 /// "PASCAL" role while classes 0–4 pre-train the network.
 /// </summary>
-public sealed class ClassSubsetItems : ILabelledItemSet
+public sealed class ClassSubsetItems : LabelledItemSubset
 {
-    readonly ILabelledItemSet _inner;
-    readonly int[] _members;
-
     /// <summary>The items of <paramref name="inner"/> labelled with one of <paramref name="classes"/> (indices into its classes).</summary>
-    public ClassSubsetItems(ILabelledItemSet inner, IReadOnlyList<int> classes)
-    {
-        var classOf = inner.Labels.ClassIndex ?? throw new LayerProbeException($"{inner.Name}: a class subset needs single-label items");
-        var position = ClassPositions.Of(classes, inner.Labels.Classes.Count, inner.Name);
-        _inner = inner;
-        _members = Enumerable.Range(0, inner.Count).Where(i => position.ContainsKey(classOf[i])).ToArray();
-        Labels = ItemLabels.SingleLabel(classes.Select(c => inner.Labels.Classes[c]).ToList(), _members.Select(i => position[classOf[i]]).ToArray());
-        Name = $"{inner.Name}/classes{string.Join("-", classes)}";
-        Fingerprint = new Fingerprints().Add(Name).Add(inner.Fingerprint).Finish();
-    }
+    public ClassSubsetItems(ILabelledItemSet inner, IReadOnlyList<int> classes) : this(inner, classes, Positions(inner, classes)) { }
 
-    /// <inheritdoc/>
-    public string Name { get; }
-    /// <inheritdoc/>
-    public int Count => _members.Length;
-    /// <inheritdoc/>
-    public string Fingerprint { get; }
-    /// <inheritdoc/>
-    public ItemLabels Labels { get; }
-    /// <inheritdoc/>
-    public string Id(int index) => _inner.Id(_members[index]);
-    /// <inheritdoc/>
-    public (RgbImage Image, PixelBox? Region) Load(int index) => _inner.Load(_members[index]);
+    ClassSubsetItems(ILabelledItemSet inner, IReadOnlyList<int> classes, Dictionary<int, int> position)
+        : this(inner, classes, position, Enumerable.Range(0, inner.Count).Where(i => position.ContainsKey(inner.Labels.ClassIndex![i])).ToArray()) { }
+
+    ClassSubsetItems(ILabelledItemSet inner, IReadOnlyList<int> classes, Dictionary<int, int> position, int[] members)
+        : base(inner, members,
+               ItemLabels.SingleLabel(classes.Select(c => inner.Labels.Classes[c]).ToList(), members.Select(i => position[inner.Labels.ClassIndex![i]]).ToArray()),
+               $"{inner.Name}/classes{string.Join("-", classes)}") { }
+
+    static Dictionary<int, int> Positions(ILabelledItemSet inner, IReadOnlyList<int> classes)
+    {
+        if (inner.Labels.ClassIndex is null) throw new LayerProbeException($"{inner.Name}: a class subset needs single-label items");
+        return new Dictionary<int, int>(ClassPositions.Of(classes, inner.Labels.Classes.Count, inner.Name));
+    }
 }

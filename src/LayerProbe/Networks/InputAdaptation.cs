@@ -39,6 +39,15 @@ public static class InputAdaptation
         }
     }
 
+    /// <summary>
+    /// The network every extracting command (extract, probe, the studies) feeds at input side <paramref name="size"/>:
+    /// itself when no size is asked, when it is the declared one or when the input is dynamic — extraction frees a fixed
+    /// batch itself and keys stores by this network's hash, so <c>extract</c> and <c>probe</c> share their stores — and
+    /// otherwise the network adapted to that side (<see cref="WithInput"/>: a new graph with its own hash).
+    /// </summary>
+    public static OnnxNetwork AtInputSide(this OnnxNetwork network, int? size) =>
+        size is { } s && network.InputSize is { } declared && (declared.Height != s || declared.Width != s) ? network.WithInput(s, s) : network;
+
     /// <summary>The network with dynamic batch and input size <paramref name="height"/>×<paramref name="width"/> (null: keep declared).</summary>
     public static OnnxNetwork WithInput(this OnnxNetwork network, int? height = null, int? width = null)
     {

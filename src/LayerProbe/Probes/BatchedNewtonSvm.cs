@@ -23,9 +23,8 @@ public static class BatchedNewtonSvm
     /// <summary>Default relative gradient-norm tolerance.</summary>
     public const double DefaultTolerance = 1e-4;
 
-    /// <summary>Settings with this solver's defaults: squared hinge, tolerance 1e-4, other values as given.</summary>
-    public static SvmSettings Defaults(double c = 0.001, double positiveWeight = 2, double biasFeature = 10) =>
-        new(SvmLoss.SquaredHinge, c, positiveWeight, biasFeature, DefaultTolerance, MaxIterations: 100);
+    /// <summary><paramref name="settings"/> (squared hinge) with this solver's own stopping rule: tolerance 1e-4, at most 100 Newton iterations.</summary>
+    public static SvmSettings Tuned(SvmSettings settings) => settings with { Loss = SvmLoss.SquaredHinge, Tolerance = DefaultTolerance, MaxIterations = 100 };
 
     /// <summary>Diagnostics of one training run.</summary>
     public sealed record Report(int NewtonIterations, int HessianProducts, bool Converged);

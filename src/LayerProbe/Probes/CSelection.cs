@@ -22,11 +22,15 @@ public static class CSelection
     /// <summary>The grid used for PASCAL-CLS: {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1}.</summary>
     public static IReadOnlyList<double> RcnnGrid { get; } = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1];
 
-    /// <summary>Runs the selection; <paramref name="x"/> and <paramref name="labels"/> cover both splits.</summary>
+    /// <summary>
+    /// Runs the selection; <paramref name="x"/> and <paramref name="labels"/> cover both splits. <paramref name="progress"/>
+    /// (if given) hears one line per C tried and one before the final retraining, so minutes of solving are not silent.
+    /// </summary>
     public static (LinearModel[] Models, ProbeTrainingRecord Record) SelectAndRetrain(IFeatureRows x, OneVsRestLabels labels,
         int[] train, int[] validation, SvmSettings settings, OneVsRestTrainer trainer, string solverName,
-        IReadOnlyList<double>? grid = null, FeatureScaling? scaling = null)
+        IReadOnlyList<double>? grid = null, FeatureScaling? scaling = null, Action<string>? progress = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         grid ??= RcnnGrid;
         if (grid.Count == 0) throw new ArgumentException("empty C grid");
         var xTrain = new FeatureRowSubset(x, train);
@@ -42,10 +46,12 @@ public static class CSelection
                 aps.Add((labels.ClassNames[k], VocAp.Classification(models[k].Decisions(xVal), lVal.Of(k))));
             var m = MeanAp.Of(aps);
             points.Add(new CGridPoint(c, m.ElevenPoint, m.SkippedClasses));
+            progress?.Invoke($"C {c:G3}: validation mAP {100 * m.ElevenPoint:F1} ({points.Count}/{grid.Count} of the grid, {clock.Elapsed.TotalSeconds:F0} s)");
         }
         var best = points.Where(p => !double.IsNaN(p.ValidationMeanAp)).MaxBy(p => p.ValidationMeanAp)
             ?? throw new ArgumentException("no class has validation positives: cannot select C");
         var final = settings with { C = best.C };
+        if (grid.Count > 1) progress?.Invoke($"retraining on train + validation at C {best.C:G3}");
         var all = train.Concat(validation).ToArray();
         var finalModels = trainer(new FeatureRowSubset(x, all), labels.Subset(all), final);
         return (finalModels, new ProbeTrainingRecord(solverName, points, best.C, final, scaling, train.Length, validation.Length));

@@ -24,9 +24,6 @@ public static class DualCoordinateDescentSvm
     /// </summary>
     public const double DefaultTolerance = 0.01;
 
-    /// <summary>Settings with the probes' defaults: squared hinge (liblinear type 1), tolerance 0.01, other values as given.</summary>
-    public static SvmSettings Defaults(double c = 0.001, double positiveWeight = 2, double biasFeature = 10) =>
-        new(SvmLoss.SquaredHinge, c, positiveWeight, biasFeature, DefaultTolerance);
 
     /// <summary>Trains one binary SVM; <paramref name="labels"/> holds +1 / −1 / 0 (ignored) per row.</summary>
     public static LinearModel Train(IFeatureRows x, ReadOnlySpan<sbyte> labels, SvmSettings settings) =>

@@ -15,17 +15,24 @@ public enum SvmLoss
 /// (b/B)²/2); B ≤ 0 means no bias. Recorded in manifests as is.
 /// </summary>
 public sealed record SvmSettings(
-    SvmLoss Loss = SvmLoss.Hinge,
-    double C = 0.001,
-    double PositiveWeight = 2,
-    double BiasFeature = 10,
-    double Tolerance = 0.1,
+    SvmLoss Loss,
+    double C,
+    double PositiveWeight,
+    double BiasFeature,
+    double Tolerance,
     int MaxIterations = 1000,
     int Seed = 1,
     bool Shrinking = true)
 {
+    /// <summary>
+    /// The layer-wise probes' SVM (and every analysis that says it uses the probes' settings: grandmother cells, heads):
+    /// squared hinge (liblinear type 1), C = 0.001 before the grid search, w1 = 1 (positives and negatives weigh the same),
+    /// B = 10, tolerance <see cref="DualCoordinateDescentSvm.DefaultTolerance"/>.
+    /// </summary>
+    public static SvmSettings Probe => new(SvmLoss.SquaredHinge, 0.001, 1, 10, DualCoordinateDescentSvm.DefaultTolerance);
+
     /// <summary>R-CNN's detection SVM (docs/method.md §6.4): hinge, C = 0.001, w1 = 2, B = 10, liblinear's eps 0.1.</summary>
-    public static SvmSettings RcnnDetection => new();
+    public static SvmSettings RcnnDetection => new(SvmLoss.Hinge, 0.001, 2, 10, 0.1);
 }
 
 /// <summary>A trained linear classifier: decision = w·x + Bias.</summary>

@@ -50,12 +50,15 @@ public sealed record SelectiveSearchSettings(string Mode, IReadOnlyList<ColourSp
         [ColourSpace.Hsv, ColourSpace.Lab, ColourSpace.RgI, ColourSpace.Hue, ColourSpace.Intensity], [50, 100, 150, 300], 0.8,
         [.. Fast.Strategies, SimilarityTerms.Fill, SimilarityTerms.Size]);
 
+    /// <summary>The modes by name.</summary>
+    public static IReadOnlyList<string> Modes { get; } = ["fast", "quality"];
+
     /// <summary>The settings of mode <paramref name="mode"/> (fast, quality).</summary>
     public static SelectiveSearchSettings ForMode(string mode) => mode.ToLowerInvariant() switch
     {
         "fast" => Fast,
         "quality" => Quality,
-        _ => throw LayerProbeException.For("--mode", $"unknown selective-search mode '{mode}' (fast, quality)"),
+        _ => throw LayerProbeException.ForParameter("mode", $"unknown selective-search mode '{mode}' (fast, quality)"),
     };
 
     /// <summary>Number of hierarchical groupings (colour spaces × k × strategies).</summary>

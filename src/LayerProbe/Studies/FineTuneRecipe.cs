@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using LayerProbe.Networks;
 using LayerProbe.Networks.Torch;
 using LayerProbe.Training;
@@ -45,8 +44,7 @@ public sealed record FineTuneRecipe(ITrainingSource Train, ITrainingSource? Test
 
     (OnnxNetwork Network, LrMultipliers Multipliers) Prepare(OnnxNetwork start, FineTuningMode mode)
     {
-        var (model, multipliers) = FineTuning.Prepare(start.Model, Train.Classes, mode, Options.Seed, source: start.Path);
-        if (mode == FineTuningMode.FcOnly && HeFcInit) model = HeInit.Apply(model, Options.Seed + 1, FineTuning.HiddenFcNodes(model));
-        return (OnnxNetwork.FromBytes(model.ToByteArray(), start.Path), multipliers);
+        var (network, multipliers, _) = FineTuning.Prepare(start, Train.Classes, mode, Options.Seed, heFcInit: HeFcInit);
+        return (network, multipliers);
     }
 }

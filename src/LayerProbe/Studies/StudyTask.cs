@@ -29,4 +29,25 @@ public sealed record StudyTask(ProbeSplit Split, Func<OnnxNetwork, IPreprocessor
     /// <summary>Preprocessors as <paramref name="request"/> asks (the command line's <c>--preprocess</c> and overrides).</summary>
     public static Func<OnnxNetwork, IPreprocessor> Preprocessors(PreprocessingRequest request) =>
         network => Preprocessing.For(network, request);
+
+    /// <summary>
+    /// The task from data specifications (<see cref="DataSources"/>): <paramref name="trainVal"/> and <paramref name="test"/>
+    /// resolved for <paramref name="network"/> (any network of the study; it only decides how items are read), optionally
+    /// cut to <paramref name="classes"/> (relabelled), probed with <paramref name="settings"/>, features cached in
+    /// <paramref name="output"/>/features. Errors name the parameter (<c>trainVal</c>, <c>test</c>, <c>classes</c>).
+    /// </summary>
+    public static StudyTask Create(OnnxNetwork network, string trainVal, string test, string? classes, ProbeSettings settings,
+        PreprocessingRequest request, string output, DataSources? sources = null)
+    {
+        sources ??= DataSources.Default;
+        var trainValItems = sources.Labelled(trainVal, network, request, "trainVal").Items;
+        var testItems = sources.Labelled(test, network, request, "test").Items;
+        if (classes is not null)
+        {
+            var subset = ClassList.Parse(classes, "classes");
+            trainValItems = new ClassSubsetItems(trainValItems, subset);
+            testItems = new ClassSubsetItems(testItems, subset);
+        }
+        return new StudyTask(ProbeSplit.Create(trainValItems, testItems), Preprocessors(request), settings, Path.Combine(output, "features"));
+    }
 }

@@ -28,6 +28,26 @@ public static class FineTuning
     }
 
     /// <summary>
+    /// The one fine-tuning set-up every path uses (<c>layerprobe train --finetune</c>, the studies' recipe): the network
+    /// prepared by <see cref="ForNetwork"/> (a classifier replaced, or one appended to a headless network; for fc-only
+    /// with <paramref name="heFcInit"/>, fc6/fc7 re-drawn with He initialisation instead), its multipliers with
+    /// <paramref name="alsoFrozen"/> frozen as well, and <paramref name="inputConvention"/> (a preset's name) recorded in
+    /// the graph's metadata when it has none, so that snapshots are probed and resumed in the convention they were fed in.
+    /// <c>Appended</c> says whether a classifier was appended.
+    /// </summary>
+    public static (Networks.OnnxNetwork Network, LrMultipliers Multipliers, bool Appended) Prepare(Networks.OnnxNetwork start, int classes,
+        FineTuningMode mode, int seed, string? classifier = null, bool heFcInit = false, IEnumerable<string>? alsoFrozen = null,
+        string? inputConvention = null)
+    {
+        var (model, multipliers, appended) = ForNetwork(start, classes, mode, seed, classifier);
+        if (mode == FineTuningMode.FcOnly && heFcInit && !appended) model = HeInit.Apply(model, seed + 1, HiddenFcNodes(model, classifier, start.Path));
+        foreach (var layer in alsoFrozen ?? []) multipliers.Freeze([layer]);
+        if (inputConvention is not null && !model.MetadataProps.Any(p => p.Key == Data.InputConvention.MetadataKey))
+            model.MetadataProps.Add(new StringStringEntryProto { Key = Data.InputConvention.MetadataKey, Value = inputConvention });
+        return (Networks.OnnxNetwork.FromBytes(model.ToByteArray(), start.Path, originSha256: start.OriginSha256), multipliers, appended);
+    }
+
+    /// <summary>
     /// Prepares any network for fine-tuning to <paramref name="classes"/> outputs: one with a classifier (found from
     /// the graph, or named by <paramref name="classifier"/>) has it replaced as in <see cref="Prepare"/>; a headless
     /// feature extractor (no classifier in the graph and none named, e.g. the NuGet ResNet-18 ending at pool5) gets a new

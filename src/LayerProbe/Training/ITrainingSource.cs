@@ -21,4 +21,18 @@ public interface ITrainingSource
     /// labels into <paramref name="labels"/>.
     /// </summary>
     void Fill(ReadOnlySpan<int> indices, Span<float> inputs, Span<long> labels);
+
+    /// <summary>Items of each class, or null when the source cannot tell without reading its items.</summary>
+    IReadOnlyList<int>? ItemsPerClass => null;
+
+    /// <summary>The name of class <paramref name="label"/> in messages (its index unless the source knows better).</summary>
+    string ClassName(int label) => label.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Counts <paramref name="labels"/> per class (0 … <paramref name="classes"/> − 1).</summary>
+    static IReadOnlyList<int> CountPerClass(IEnumerable<int> labels, int classes)
+    {
+        var counts = new int[classes];
+        foreach (int l in labels) if ((uint)l < (uint)classes) counts[l]++;
+        return counts;
+    }
 }

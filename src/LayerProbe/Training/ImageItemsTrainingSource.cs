@@ -34,6 +34,10 @@ public sealed class ImageItemsTrainingSource : ITrainingSource
     /// <summary>Class names; label k is ClassNames[k].</summary>
     public IReadOnlyList<string> ClassNames => _items.Labels.Classes;
     /// <inheritdoc/>
+    public IReadOnlyList<int>? ItemsPerClass => ITrainingSource.CountPerClass(_classOf, Classes);
+    /// <inheritdoc/>
+    public string ClassName(int label) => ClassNames[label];
+    /// <inheritdoc/>
     public int[] ItemShape { get; }
 
     /// <inheritdoc/>

@@ -28,6 +28,8 @@ public sealed class InMemoryTrainingSource : ITrainingSource
     }
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public IReadOnlyList<int>? ItemsPerClass => ITrainingSource.CountPerClass(_labels, Classes);
     public string Name { get; }
     /// <inheritdoc/>
     public int Count => _labels.Length;

@@ -58,4 +58,13 @@ public sealed record SolverSettings
         if (LrPolicy == "multistep" && (StepValues.Count == 0 || StepValues.Zip(StepValues.Skip(1)).Any(p => p.Second <= p.First) || StepValues[0] <= 0))
             throw new LayerProbeException($"solver: multistep needs ascending positive stepvalues (got [{string.Join(",", StepValues)}])");
     }
+
+    /// <summary>The parameters the lr_policy reads, in solver.prototxt names (a manifest records only these).</summary>
+    public IEnumerable<(string Key, object Value)> PolicyParameters()
+    {
+        if (LrPolicy is "step" or "multistep" or "inv" or "exp") yield return ("gamma", Gamma);
+        if (LrPolicy == "step") yield return ("stepsize", StepSize);
+        if (LrPolicy == "multistep") yield return ("stepvalue", StepValues);
+        if (LrPolicy is "poly" or "inv") yield return ("power", Power);
+    }
 }

@@ -37,7 +37,7 @@ public sealed class Trainer : IDisposable
         _log = options.Log ?? Console.Error;
         Solver = solver;
         NetworkFile = network;
-        ParentSha256 = state?.ParentSha256 ?? network.Sha256;
+        ParentSha256 = state?.ParentSha256 ?? options.ParentSha256 ?? network.Sha256;
         Network = new TorchNetwork(network);
         _logits = options.Logits is { } logits ? network.ResolveLayer(logits) : ClassifierLayer.Logits(network.Model);
         var groups = multipliers.Apply(network.Model, Network.Weights.Select(w => (w.Key, w.Value)));
@@ -230,14 +230,14 @@ public sealed class Trainer : IDisposable
             Settings =
             {
                 ["iteration"] = Iteration, ["lr"] = row.LearningRate, ["base_lr"] = Solver.BaseLr, ["momentum"] = Solver.Momentum,
-                ["weight_decay"] = Solver.WeightDecay, ["lr_policy"] = Solver.LrPolicy, ["gamma"] = Solver.Gamma, ["stepsize"] = Solver.StepSize,
-                ["stepvalue"] = Solver.StepValues, ["power"] = Solver.Power,
+                ["weight_decay"] = Solver.WeightDecay, ["lr_policy"] = Solver.LrPolicy,
                 ["max_iter"] = Solver.MaxIterations, ["batch_size"] = _options.BatchSize, ["seed"] = _options.Seed,
                 ["crop_size"] = _options.Augmentation.CropSize, ["mirror"] = _options.Augmentation.Mirror,
                 ["lr_mult"] = _sgd.Groups.ToDictionary(g => g.Name, g => g.LrMult), ["average_loss"] = _options.AverageLoss,
             },
             Measurements = { ["loss"] = row.Loss, ["smoothed_loss"] = row.SmoothedLoss, ["seconds"] = row.Seconds },
         };
+        foreach (var (key, value) in Solver.PolicyParameters()) manifest.Settings[key] = value;
         if (row.TestAccuracy is { } accuracy) manifest.Measurements["held_out_top1"] = accuracy;
         SnapshotSet.Write(onnx, Network.WriteBackBytes(), State(), manifest);
         Log.WriteCsv(Path.Combine(dir, "train_log.csv"));

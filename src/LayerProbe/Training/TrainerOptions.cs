@@ -39,6 +39,11 @@ public sealed record TrainerOptions
     public string SnapshotPrefix { get; init; } = "snapshot";
     /// <summary>torch intra-op threads (null: leave torch's setting). Runs compared bitwise must use the same count.</summary>
     public int? Threads { get; init; }
+    /// <summary>
+    /// sha256 of the file the network came from, recorded as the snapshots' <c>parent_network</c> (null: the hash of the
+    /// network as given to the trainer — which differs from the file's once fine-tuning replaced its classifier).
+    /// </summary>
+    public string? ParentSha256 { get; init; }
     /// <summary>Where log lines go (null: standard error).</summary>
     public TextWriter? Log { get; init; }
 }

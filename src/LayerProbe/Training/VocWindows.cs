@@ -99,6 +99,10 @@ public sealed class VocWindows : IBatchComposingSource
 
     /// <summary>Label of item <paramref name="index"/> (0 for the background pool).</summary>
     public int Label(int index) => _windows[index].Label;
+    /// <inheritdoc/>
+    public IReadOnlyList<int>? ItemsPerClass => ITrainingSource.CountPerClass(_windows.Select(w => w.Label), Classes);
+    /// <inheritdoc/>
+    public string ClassName(int label) => label == 0 ? "background" : _devkit.Classes[label - 1];
 
     /// <summary>Image id and box of item <paramref name="index"/>.</summary>
     public (string ImageId, PixelBox Box) Window(int index) => (_images[_windows[index].Image].ImageId, _windows[index].Box);

@@ -16,12 +16,15 @@ public sealed record WindowRule(string Name, double FgThreshold, double BgThresh
     /// <summary>Draft §4.2: GT boxes only as foreground (overlap 1), background IoU &lt; 0.3, the rest ignored.</summary>
     public static WindowRule GtOnly { get; } = new("gt", 1.0, 0.3);
 
+    /// <summary>The rules by name.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["rcnn", "gt"];
+
     /// <summary><c>rcnn</c> or <c>gt</c>; anything else is a one-line error.</summary>
     public static WindowRule Parse(string name) => name.ToLowerInvariant() switch
     {
         "rcnn" => Rcnn,
         "gt" => GtOnly,
-        _ => throw new LayerProbeException($"--fg-rule: '{name}' is not rcnn or gt"),
+        _ => throw LayerProbeException.ForParameter("fgRule", $"'{name}' is not rcnn or gt"),
     };
 
     /// <summary>The pool of <paramref name="window"/>.</summary>

@@ -61,23 +61,24 @@ public class AnalysisCommandsTests
         {
             Ok(error, ["entropy", "--stores", $"alex/pool5={train}", "--labels", labels, "--out", tmp.Combine("entropy")]);
             Assert.True(File.Exists(tmp.Combine("entropy", "entropy-summary.md")));
-            Ok(error, ["grandmother", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("gm")]);
-            Ok(error, ["grandmother", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("gm-entropy"), "--ranking", "entropy"]);
+            Ok(error, ["grandmother", "--trainval-store", train, "--test-store", test, "--labels", labels, "--out", tmp.Combine("gm")]);
+            Ok(error, ["grandmother", "--trainval-store", train, "--test-store", test, "--labels", labels, "--out", tmp.Combine("gm-entropy"), "--ranking", "entropy"]);
             Assert.Contains("k50", File.ReadAllText(tmp.Combine("gm", "filters-needed.md")));
             Ok(error, ["cka", "--stores", $"a={train},b={train}", "--out", tmp.Combine("cka")]);
             foreach (var row in File.ReadAllLines(tmp.Combine("cka", "cka.csv")).Skip(1))   // a store against itself: CKA 1 everywhere
                 Assert.All(row.Split(',').Skip(1), v => Assert.Equal(1.0, double.Parse(v, System.Globalization.CultureInfo.InvariantCulture), 9));
-            Ok(error, ["heads", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("heads"),
+            Ok(error, ["heads", "--trainval-store", train, "--test-store", test, "--labels", labels, "--out", tmp.Combine("heads"),
                 "--transform", "sp-max", "--heads", "linear,chi2,rff,mlp", "--epochs", "5", "--rff-features", "64"]);
             Assert.Equal(4 + 1, File.ReadAllLines(tmp.Combine("heads", "heads.csv")).Length);
             Assert.True(File.Exists(tmp.Combine("heads", "manifest.json")));
 
             Assert.Equal(2, CliApp.Run(["entropy", "--stores", tmp.Combine("nosuch"), "--labels", labels, "--out", tmp.Combine("x")]));
             Assert.Equal(2, CliApp.Run(["entropy", "--stores", train, "--labels", Labels(tmp.Combine("partial.csv"), ("tr", 10)), "--out", tmp.Combine("x")]));
-            Assert.Equal(2, CliApp.Run(["heads", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("x"), "--heads", "svm9"]));
-            Assert.Equal(2, CliApp.Run(["heads", "--train", train, "--test", test, "--labels", labels, "--out", tmp.Combine("x"), "--transform", "crop-l"]));
+            Assert.Equal(2, CliApp.Run(["heads", "--trainval-store", train, "--test-store", test, "--labels", labels, "--out", tmp.Combine("x"), "--heads", "svm9"]));
+            Assert.Equal(2, CliApp.Run(["heads", "--trainval-store", train, "--test-store", test, "--labels", labels, "--out", tmp.Combine("x"), "--transform", "crop-l"]));
             Assert.Contains("no label for item 'tr10'", error.ToString());
-            Assert.Contains("unknown transform 'crop-l'", error.ToString());
+            Assert.Contains("--transform: 'crop-l' is not one of unroll, sp-shuffle", error.ToString());
+            Assert.Contains("--heads: 'svm9' is not one of linear, chi2, intersection, rff, mlp", error.ToString());
         }
         finally { Console.SetError(originalError); Console.SetOut(originalOut); }
     }

@@ -30,7 +30,7 @@ public class GrandmotherCellTests
     {
         var (train, trainLabels) = Make(900, 1);
         var (test, testLabels) = Make(900, 2);
-        var result = GrandmotherCells.Compute(train, trainLabels, test, testLabels, new GrandmotherCellOptions { Svm = BatchedNewtonSvm.Defaults(c: 0.1) });
+        var result = GrandmotherCells.Compute(train, trainLabels, test, testLabels, new GrandmotherCellOptions { Svm = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { C = 0.1, PositiveWeight = 2 }) });
         Assert.Equal([1, 2, 3, 4, 5, 8, 10, 15, 20], result.FilterCounts);
         var a = result.Classes[0];
         var b = result.Classes[1];

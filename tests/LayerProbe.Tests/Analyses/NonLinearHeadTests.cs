@@ -72,7 +72,7 @@ public class NonLinearHeadTests
     {
         var (train, trainLabels) = Xor(800, 1);
         var (test, testLabels) = Xor(800, 2);
-        var svm = BatchedNewtonSvm.Defaults(c: 1, positiveWeight: 1);
+        var svm = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { C = 1 });
         var results = NonLinearHeads.Compare(train, trainLabels, test, testLabels,
             [new LinearHead(svm), new LinearHead(svm, new RandomFourierFeatures(4, 500, gamma: 2)), new MlpHead(new MlpSettings(Hidden: 32, Epochs: 60))]);
         double linear = results[0].Mean.Area, rff = results[1].Mean.Area, mlp = results[2].Mean.Area;
@@ -86,7 +86,7 @@ public class NonLinearHeadTests
     {
         var (train, trainLabels) = Band(800, 3);
         var (test, testLabels) = Band(800, 4);
-        var svm = BatchedNewtonSvm.Defaults(c: 1, positiveWeight: 1);
+        var svm = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { C = 1 });
         var results = NonLinearHeads.Compare(train, trainLabels, test, testLabels,
             [new LinearHead(svm), new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)), new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.Intersection)),
              new LinearHead(svm, new AdditiveKernelMap(AdditiveKernel.ChiSquared)) { MaterializeBudgetBytes = 0 }]);

@@ -23,6 +23,7 @@ public class ProbeSettingsTests
     public void UnknownSolverIsNamedWithTheKnownOnes()
     {
         var e = Assert.Throws<LayerProbeException>(() => ProbeSettings.For("sgd"));
-        Assert.Equal("probe: unknown solver 'sgd' (dual-cd, batched-newton)", e.Message);
+        Assert.Equal("solver: unknown solver 'sgd' (dual-cd, batched-newton)", e.Message);
+        Assert.Equal("solver", e.Parameter); // the CLI names its flag, --solver
     }
 }

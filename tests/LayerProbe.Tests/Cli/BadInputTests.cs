@@ -187,7 +187,7 @@ public class BadInputTests
             "transform" => ["transform", "--store", store, "--transform", "sp-max", "--out", output],
             "entropy" => ["entropy", "--stores", store, "--labels", tmp.Combine("labels.csv"), "--out", output],
             "cka" => ["cka", "--stores", $"a={store},b={store}", "--out", output],
-            _ => ["train", "--net", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "20", "--snapshots", "10", "--out", output],
+            _ => ["train", "--model", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "20", "--snapshot-at", "10", "--out", output],
         };
         var clock = Stopwatch.StartNew();
         var run = CliProcess.Run(args);

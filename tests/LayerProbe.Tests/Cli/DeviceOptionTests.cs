@@ -36,7 +36,7 @@ public class DeviceOptionTests
         string model = tmp.Combine("tiny.onnx"), images = tmp.Combine("images");
         if (!File.Exists(model)) File.Move(TinyNetwork.Write(tmp.Path), model);
         if (!Directory.Exists(images)) Images(tmp);
-        return CliProcess.Run(["extract", "--model", model, "--layers", "conv1,pool5", "--images", images, "--out", output, .. extra]);
+        return CliProcess.Run(["extract", "--model", model, "--layers", "conv1,pool5", "--data", "images:" + images, "--out", output, .. extra]);
     }
 
     static string OneLine((int Code, string Out, string Err) run)
@@ -60,8 +60,8 @@ public class DeviceOptionTests
     /// <summary>Every command that runs a network, with arguments that name nothing real: the device is checked first.</summary>
     public static TheoryData<string[]> NetworkCommands => new()
     {
-        { ["extract", "--model", "none.onnx", "--layers", "fc6", "--images", "none", "--out", "OUT"] },
-        { ["head-features", "--model", "none.onnx", "--from", "none", "--layers", "fc6", "--out", "OUT"] },
+        { ["extract", "--model", "none.onnx", "--layers", "fc6", "--data", "images:none", "--out", "OUT"] },
+        { ["head-features", "--model", "none.onnx", "--store", "none", "--layers", "fc6", "--out", "OUT"] },
         { ["probe", "--model", "none.onnx", "--trainval", "images:none", "--test", "images:none", "--layers", "fc6", "--out", "OUT"] },
         { ["evolution", "--snapshots", "none", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
         { ["finetune-effect", "--pretrained", "none.onnx", "--fc-only", "none.onnx", "--full", "none.onnx", "--trainval", "images:none", "--test", "images:none", "--out", "OUT"] },
@@ -95,7 +95,7 @@ public class DeviceOptionTests
     public void Training_on_cuda_is_one_line_saying_training_is_CPU_only()
     {
         using var tmp = new TempDir();
-        var line = OneLine(CliProcess.Run("train", "--net", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "1",
+        var line = OneLine(CliProcess.Run("train", "--model", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "1",
             "--out", tmp.Combine("train"), "--device", "cuda:0"));
         Assert.StartsWith("layerprobe: train --device cuda:0: training runs on the CPU only", line);
         Assert.False(Directory.Exists(tmp.Combine("train")));

@@ -54,8 +54,8 @@ public class NonFiniteFeatureTests
             "cka" => ["cka", "--stores", $"a={store},b={store}", "--out", output],
             "entropy" => ["entropy", "--stores", store, "--labels", labels, "--out", output],
             "transform" => ["transform", "--store", store, "--transform", "binarize", "--out", output],
-            "grandmother" => ["grandmother", "--train", store, "--test", store, "--labels", labels, "--out", output],
-            _ => ["heads", "--train", store, "--test", store, "--labels", labels, "--out", output],
+            "grandmother" => ["grandmother", "--trainval-store", store, "--test-store", store, "--labels", labels, "--out", output],
+            _ => ["heads", "--trainval-store", store, "--test-store", store, "--labels", labels, "--out", output],
         };
         var (code, _, err) = CliProcess.Run(args);
         var line = Assert.Single(CliProcess.ErrorLines(err));

@@ -11,7 +11,7 @@ namespace LayerProbe.Tests.Cli;
 public class SnapshotKillTests
 {
     static string[] Train(string output, params string[] extra) =>
-        ["train", "--net", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "4", "--batch", "8", "--snapshots", "2",
+        ["train", "--model", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "4", "--batch", "8", "--snapshot-at", "2",
          "--threads", "1", "--out", output, .. extra];
 
     [Theory]

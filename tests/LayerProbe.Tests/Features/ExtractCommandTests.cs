@@ -28,7 +28,7 @@ public class ExtractCommandTests
         Console.SetError(error);
         try
         {
-            Assert.Equal(0, CliApp.Run(["extract", "--model", model, "--layers", "pool5,fc6", "--images", tmp.Sub("images"), "--out", out_, "--batch", "2", "--export-npy"]));
+            Assert.Equal(0, CliApp.Run(["extract", "--model", model, "--layers", "pool5,fc6", "--data", "images:" + tmp.Sub("images"), "--out", out_, "--batch", "2", "--export-npy"]));
             var stores = Directory.GetDirectories(out_).Order().ToArray();
             Assert.Equal(2, stores.Length);
             foreach (var store in stores)
@@ -38,7 +38,7 @@ public class ExtractCommandTests
                 Assert.Contains("caffe(channels=bgr,scale=1,mean=(104,117,123),std=(1,1,1))(size=16,padding=0", FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Preprocessing);
                 Assert.True(File.Exists(Path.Combine(store, FeatureStoreFiles.Npy)));
             }
-            Assert.Equal(2, CliApp.Run(["extract", "--model", model, "--layers", "conv9", "--images", tmp.Sub("images"), "--out", out_]));
+            Assert.Equal(2, CliApp.Run(["extract", "--model", model, "--layers", "conv9", "--data", "images:" + tmp.Sub("images"), "--out", out_]));
             Assert.Equal(2, CliApp.Run(["extract", "--model", model, "--layers", "pool5", "--data", "nosuch:x", "--out", out_]));
             Assert.Equal(2, CliApp.Run(["extract", "--model", model, "--layers", "pool5", "--out", out_]));
         }
@@ -50,7 +50,7 @@ public class ExtractCommandTests
         Assert.Equal(3, lines.Length);
         Assert.Contains("unknown layer 'conv9'", lines[0]);
         Assert.Contains("unknown data source 'nosuch'", lines[1]);
-        Assert.Contains("exactly one of --images", lines[2]);
+        Assert.Contains("give --data SPEC", lines[2]);
     }
 
     [Fact]

@@ -87,21 +87,21 @@ public class LayerNamingTests
     {
         using var tmp = new TempDir();
         string path = TwoInputGraph(tmp.Path);
-        var (code, _, error) = Run(["layers", path]);
+        var (code, _, error) = Run(["layers", "--model", path]);
         Assert.Equal((2, $"layerprobe: {path}: the graph takes 2 inputs ('image', 'gain'); choose the image input with --input NAME"), (code, error.Trim()));
-        (code, var listing, _) = Run(["layers", path, "--input", "image"]);
+        (code, var listing, _) = Run(["layers", "--model", path, "--input", "image"]);
         Assert.Equal(0, code);
         Assert.Contains("stem.act", listing);
 
         var images = tmp.Sub("images");
         Directory.CreateDirectory(Path.Combine(images, "a"));
         File.WriteAllBytes(Path.Combine(images, "a", "x.png"), Png());
-        (code, _, error) = Run(["extract", "--model", path, "--input", "image", "--layers", "stem", "--images", images, "--out", tmp.Sub("o")]);
+        (code, _, error) = Run(["extract", "--model", path, "--input", "image", "--layers", "stem", "--data", "images:" + images, "--out", tmp.Sub("o")]);
         Assert.Equal((2, $"layerprobe: {path}: input convention unknown; pass --preprocess caffe|torchvision|cntk-resnet|grey"), (code, error.Trim()));
-        (code, _, error) = Run(["extract", "--model", path, "--input", "image", "--layers", "stem", "--images", images, "--out", tmp.Sub("o"),
+        (code, _, error) = Run(["extract", "--model", path, "--input", "image", "--layers", "stem", "--data", "images:" + images, "--out", tmp.Sub("o"),
             "--preprocess", "torchvision", "--std", "0.2,0,0.2"]);
         Assert.Equal((2, "layerprobe: --preprocess: torchvision+overrides: --std values must be positive"), (code, error.Trim()));
-        (code, var log, error) = Run(["extract", "--model", path, "--input", "image", "--layers", "stem", "--images", images, "--out", tmp.Sub("o"),
+        (code, var log, error) = Run(["extract", "--model", path, "--input", "image", "--layers", "stem", "--data", "images:" + images, "--out", tmp.Sub("o"),
             "--preprocess", "torchvision", "--scale", "1/255"]);
         Assert.True(code == 0, error);
         Assert.Contains("torchvision+overrides(channels=rgb,scale=0.003921569,mean=(0.485,0.456,0.406),std=(0.229,0.224,0.225))", log);
@@ -113,7 +113,7 @@ public class LayerNamingTests
     [InlineData("shufflenet_v2_x0_5")]
     public void Layers_lists_int64_heavy_graphs(string family)
     {
-        var (code, listing, error) = Run(["layers", TorchvisionZoo.Export(family).OnnxPath]);
+        var (code, listing, error) = Run(["layers", "--model", TorchvisionZoo.Export(family).OnnxPath]);
         Assert.True(code == 0, error);
         Assert.DoesNotContain("Shape", listing);
         Assert.DoesNotContain("Constant", listing);

@@ -12,8 +12,15 @@ public class CSelectionTests
         var xs = scaling.Apply(x);
         int[] train = Enumerable.Range(0, 240).Where(i => i % 2 == 0).ToArray();
         int[] val = Enumerable.Range(0, 240).Where(i => i % 2 == 1).ToArray();
-        var settings = BatchedNewtonSvm.Defaults();
-        var (models, record) = CSelection.SelectAndRetrain(xs, labels, train, val, settings, BatchedNewtonSvm.Train, "batched-newton", scaling: scaling);
+        var settings = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { PositiveWeight = 2 });
+        var progress = new List<string>();
+        var (models, record) = CSelection.SelectAndRetrain(xs, labels, train, val, settings, BatchedNewtonSvm.Train, "batched-newton", scaling: scaling,
+            progress: progress.Add);
+        // the solver phase is not silent: one line per C as it finishes (with the validation mAP it reached), then the retraining
+        Assert.Equal(CSelection.RcnnGrid.Count + 1, progress.Count);
+        Assert.StartsWith("C 0.0001: validation mAP ", progress[0]);
+        Assert.Contains($"7/7 of the grid", progress[6]);
+        Assert.StartsWith($"retraining on train + validation at C {record.ChosenC:G3}", progress[^1]);
 
         Assert.Equal(CSelection.RcnnGrid, record.Grid.Select(p => p.C));
         Assert.Equal(record.Grid.Max(p => p.ValidationMeanAp), record.Grid.First(p => p.C == record.ChosenC).ValidationMeanAp);
@@ -44,7 +51,7 @@ public class CSelectionTests
         int[] train = Enumerable.Range(0, 40).ToArray(), val = Enumerable.Range(40, 20).ToArray();
         foreach (int i in val) per[1][i] = -1;
         var l = new OneVsRestLabels(["a", "b"], per);
-        var (_, record) = CSelection.SelectAndRetrain(x, l, train, val, BatchedNewtonSvm.Defaults(), BatchedNewtonSvm.Train, "batched-newton", grid: [0.01]);
+        var (_, record) = CSelection.SelectAndRetrain(x, l, train, val, BatchedNewtonSvm.Tuned(SvmSettings.Probe with { PositiveWeight = 2 }), BatchedNewtonSvm.Train, "batched-newton", grid: [0.01]);
         Assert.Equal(["b"], record.Grid[0].SkippedClasses);
     }
 }

@@ -124,7 +124,7 @@ public class SolverPropertyTests
         var per = new sbyte[3][];
         for (int c = 0; c < 3; c++) { per[c] = labels.Of(c).ToArray(); per[c][c] = 0; } // some ignored labels too
         var l = new OneVsRestLabels(labels.ClassNames, per);
-        var batched = BatchedNewtonSvm.Train(x, l, BatchedNewtonSvm.Defaults(0.02) with { Tolerance = 1e-6 });
+        var batched = BatchedNewtonSvm.Train(x, l, BatchedNewtonSvm.Tuned(SvmSettings.Probe with { C = 0.02, PositiveWeight = 2 }) with { Tolerance = 1e-6 });
         for (int c = 0; c < 3; c++)
         {
             var dual = DualCoordinateDescentSvm.Train(x, l.Of(c), new SvmSettings(SvmLoss.SquaredHinge, 0.02, 2, 10, Tolerance: 1e-7));
@@ -136,5 +136,5 @@ public class SolverPropertyTests
     [Fact]
     public void BatchedNewtonRejectsHinge() =>
         Assert.Throws<ArgumentException>(() => BatchedNewtonSvm.Train(SyntheticClusters.Make(10, 4, 2, 1, 1).X,
-            SyntheticClusters.Make(10, 4, 2, 1, 1).Labels, new SvmSettings(SvmLoss.Hinge)));
+            SyntheticClusters.Make(10, 4, 2, 1, 1).Labels, SvmSettings.RcnnDetection));
 }

@@ -67,14 +67,14 @@ public class SvmVsLiblinearTests(ITestOutputHelper output) : IDisposable
     {
         // The probes' default tolerance (0.01, not liblinear's 0.1) must already sit at liblinear's converged optimum.
         var (x, labels) = Problem();
-        Compare(x, labels, DualCoordinateDescentSvm.TrainOneVsRest(x, labels, DualCoordinateDescentSvm.Defaults(C)), "1");
+        Compare(x, labels, DualCoordinateDescentSvm.TrainOneVsRest(x, labels, (SvmSettings.Probe with { C = C, PositiveWeight = 2 })), "1");
     }
 
     [LiblinearFact]
     public void BatchedNewtonMatchesLiblinearType1()
     {
         var (x, labels) = Problem();
-        var models = BatchedNewtonSvm.Train(x, labels, BatchedNewtonSvm.Defaults(C), out var report);
+        var models = BatchedNewtonSvm.Train(x, labels, BatchedNewtonSvm.Tuned(SvmSettings.Probe with { C = C, PositiveWeight = 2 }), out var report);
         output.WriteLine(report.ToString());
         Assert.True(report.Converged);
         Compare(x, labels, models, "1");

@@ -50,7 +50,7 @@ public class TorchProductsTests
     public void SolverGivesTheSameModelsOnEitherBackend()
     {
         var (x, labels) = SyntheticClusters.Make(400, 60, 4, 0.8, seed: 5);
-        var settings = BatchedNewtonSvm.Defaults() with { Tolerance = 1e-4 };
+        var settings = BatchedNewtonSvm.Tuned(SvmSettings.Probe with { PositiveWeight = 2 }) with { Tolerance = 1e-4 };
         Assert.False(TorchBatchedProducts.Worth(400, 60, 4)); // this size alone would stay on the managed kernels
         LinearModel[] managed, torch;
         using (BatchedProducts.Force(torch: false)) managed = BatchedNewtonSvm.Train(x, labels, settings);

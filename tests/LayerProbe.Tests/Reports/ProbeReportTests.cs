@@ -19,7 +19,7 @@ public class ProbeReportTests
         {
             Console.SetOut(stdout);
             Console.SetError(new StringWriter());
-            // resnet18-imagenet declares batch 1, so the command adapts it (its internal label gets "@batched").
+            // resnet18-imagenet declares batch 1; extraction frees the batch itself (no internal "@batched" label reaches a title).
             Assert.Equal(0, CliApp.Run(["probe", "--model", "resnet18-imagenet", "--trainval", "fashion-mnist:train:4", "--test", "fashion-mnist:test:3",
                 "--layers", "pool1,pool5", "--out", output]));
         }
@@ -30,7 +30,7 @@ public class ProbeReportTests
             string md = File.ReadAllText(Path.Combine(output, "probe.md"));
             foreach (var text in new[] { html, md, stdout.ToString(), File.ReadAllText(Path.Combine(output, "probe-map.svg")) })
             {
-                Assert.Contains("ResNet18.onnx", text);
+                Assert.Contains("resnet18-imagenet (ResNet18.onnx)", text); // the name the user wrote, and the file behind it
                 Assert.Contains("fashion-mnist/t10k", text);
                 Assert.DoesNotContain("@batched", text);
             }

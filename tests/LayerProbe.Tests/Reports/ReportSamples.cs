@@ -16,7 +16,7 @@ static class ReportSamples
             ? new ApResult(ap / 100, ap / 100 - 0.01, 10, 8, 2) : default)).ToList();
         double[] grid = [1e-4, 1e-3, 1e-2, 0.1];
         var points = grid.Select(c => new CGridPoint(c, c == chosenC ? 0.6 : 0.5, [])).ToList();
-        var record = new ProbeTrainingRecord("dual-cd", points, chosenC, new SvmSettings { C = chosenC }, null, 20, 20);
+        var record = new ProbeTrainingRecord("dual-cd", points, chosenC, SvmSettings.RcnnDetection with { C = chosenC }, null, 20, 20);
         return new LayerProbeResult(name, [4, 3, 3], perClass, MeanAp.Of(perClass), record, seconds);
     }
 

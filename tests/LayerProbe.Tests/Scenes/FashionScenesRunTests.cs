@@ -92,8 +92,8 @@ public class FashionScenesRunTests(SceneFixture scenes) : IClassFixture<SceneFix
         Console.SetError(stderr);
         try
         {
-            Assert.Equal(2, CliApp.Run(["make-scenes", "--out", dir.Combine("a"), "--size", "320by240"]));
-            Assert.Equal(2, CliApp.Run(["make-scenes", "--out", dir.Combine("b"), "--size", "100x100"]));
+            Assert.Equal(2, CliApp.Run(["make-scenes", "--out", dir.Combine("a"), "--image-size", "320by240"]));
+            Assert.Equal(2, CliApp.Run(["make-scenes", "--out", dir.Combine("b"), "--image-size", "100x100"]));
             Assert.Equal(2, CliApp.Run(["make-scenes", "--out", dir.Combine("c"), "--backgrounds", dir.Combine("nosuch")]));
             Directory.CreateDirectory(dir.Combine("empty"));
             Assert.Equal(2, CliApp.Run(["make-scenes", "--out", dir.Combine("d"), "--backgrounds", dir.Combine("empty")]));

@@ -35,7 +35,7 @@ public class ShardedExtractionTests
     }
 
     internal static string[] Extract(string model, string images, string output) =>
-        ["extract", "--model", model, "--layers", "pool1,fc6", "--images", images, "--out", output, "--batch", "3"];
+        ["extract", "--model", model, "--layers", "pool1,fc6", "--data", $"images:{images}", "--out", output, "--batch", "3"];
 
     static ChildCli Run(params string[] args)
     {

@@ -29,10 +29,10 @@ public class SlurmCommandTests
 
     [Theory]
     [InlineData(new[] { "probe", "--out", "o" }, "is not a sharded command")]
-    [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--images", "i" }, "needs --out")]
-    [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--images", "i", "--out", "o", "--shard", "0/2" }, "is set by each array task")]
+    [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--data", "images:i" }, "needs --out")]
+    [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--data", "images:i", "--out", "o", "--shard", "0/2" }, "is set by each array task")]
     [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--out", "o", "--bogus" }, "slurm extract: ")]
-    [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--images", "i", "--out", "o" }, "--shards: required")]
+    [InlineData(new[] { "extract", "--model", "m", "--layers", "a", "--data", "images:i", "--out", "o" }, "--shards: required")]
     public void Bad_requests_are_one_line_and_exit_2(string[] command, string problem)
     {
         string[] args = ["slurm", .. command, .. command.Contains("--layers") && problem != "--shards: required" ? new[] { "--shards", "2" } : []];

@@ -20,7 +20,7 @@ public class DemoCommandTests
             Console.SetError(log);
             try
             {
-                Assert.Equal(0, CliApp.Run(["demo", "--out", output, "--train-per-class", "4", "--test-per-class", "3", "--size", "32"]));
+                Assert.Equal(0, CliApp.Run(["demo", "--out", output, "--trainval-per-class", "4", "--test-per-class", "3", "--size", "32"]));
             }
             finally { Console.SetError(saved); }
 

@@ -6,7 +6,7 @@ namespace LayerProbe.Tests.Studies;
 
 /// <summary>
 /// Study files: the demo is studies/demo.yaml (the demo command and the study command give the same numbers, and a
-/// run's manifest fed back with --from gives them again); every problem with a file is one line naming file, line and key.
+/// run's manifest fed back with --rerun gives them again); every problem with a file is one line naming file, line and key.
 /// </summary>
 [Collection("Console")]
 public class StudyFileTests
@@ -33,7 +33,7 @@ public class StudyFileTests
     {
         using var dir = new TempDir();
         string output = dir.Combine("out");
-        var (code, log) = Run(["demo", "--out", output, "--train-per-class", "4", "--test-per-class", "3", "--size", "32", "--skip-training"]);
+        var (code, log) = Run(["demo", "--out", output, "--trainval-per-class", "4", "--test-per-class", "3", "--size", "32", "--skip-training"]);
         Assert.True(code == 0, log);
         var demo = Numbers(output);
         Assert.Contains("extract fashion-mnist/train", log);
@@ -53,7 +53,7 @@ public class StudyFileTests
         // Fed back from its manifest into a fresh folder: extracted again and the same numbers.
         string manifest = Path.Combine(output, "report", "manifest.json");
         string again = dir.Combine("again");
-        (code, log) = Run(["study", "--from", manifest, "--out", again]);
+        (code, log) = Run(["study", "--rerun", manifest, "--out", again]);
         Assert.True(code == 0, log);
         Assert.Contains("extract fashion-mnist/train", log);
         AssertSame(demo, Numbers(again));

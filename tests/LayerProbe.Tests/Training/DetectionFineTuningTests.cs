@@ -96,7 +96,7 @@ public class DetectionFineTuningTests(DetectionScenesFixture scenes) : IClassFix
         string net = tmp.Combine("mini.onnx");
         CaffeNet.Write(CaffeNetSpec.Mini(64, 3, 8, 64, 7, 3), net); // a 7-way classifier, Caffe convention in its metadata
         string data = $"voc2007-windows:{scenes.YearFolder}:trainval", outDir = tmp.Combine("ft");
-        var (code, output) = Run(["train", "--net", net, "--data", data, "--proposals", scenes.Store, "--finetune", "all", "--context-pad", "4",
+        var (code, output) = Run(["train", "--model", net, "--data", data, "--proposals", scenes.Store, "--finetune", "all", "--context-pad", "4",
             "--iterations", "2", "--batch", "8", "--threads", "1", "--out", outDir]);
         Assert.True(code == 0, output);
         var snapshot = OnnxNetwork.Load(Path.Combine(outDir, "snapshot_iter_2.onnx"));
@@ -105,7 +105,7 @@ public class DetectionFineTuningTests(DetectionScenesFixture scenes) : IClassFix
 
         string csv = tmp.Combine("boxes.csv");
         File.WriteAllText(csv, "image_id,x1,y1,x2,y2\n");
-        (code, output) = Run(["train", "--net", net, "--data", data, "--proposals", csv, "--finetune", "all", "--iterations", "1", "--out", tmp.Combine("x")]);
+        (code, output) = Run(["train", "--model", net, "--data", data, "--proposals", csv, "--finetune", "all", "--iterations", "1", "--out", tmp.Combine("x")]);
         Assert.Equal(2, code);
         Assert.Contains($"layerprobe: {csv}: is a file; --proposals takes a proposals store folder: import it first with 'layerprobe proposals --data voc2007:", output);
     }
@@ -115,7 +115,7 @@ public class DetectionFineTuningTests(DetectionScenesFixture scenes) : IClassFix
     {
         using var tmp = new TempDir();
         string outDir = tmp.Combine("ft");
-        var (code, output) = Run(["train", "--net", "resnet18-imagenet", "--data", $"voc2007-windows:{scenes.YearFolder}:trainval", "--proposals", scenes.Store,
+        var (code, output) = Run(["train", "--model", "resnet18-imagenet", "--data", $"voc2007-windows:{scenes.YearFolder}:trainval", "--proposals", scenes.Store,
             "--finetune", "all", "--iterations", "1", "--batch", "4", "--threads", "2", "--out", outDir]);
         Assert.True(code == 0, output);
         Assert.Contains("no classifier in the graph; appended a 11-way fully connected classifier on 'Pooling395_Output_0'", output);

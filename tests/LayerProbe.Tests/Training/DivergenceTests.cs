@@ -1,4 +1,5 @@
 using LayerProbe.Cli;
+using LayerProbe.Data;
 using LayerProbe.Training;
 
 namespace LayerProbe.Tests.Training;
@@ -8,7 +9,7 @@ namespace LayerProbe.Tests.Training;
 public class DivergenceTests
 {
     static DivergenceTests() =>
-        TrainingDataSources.Register("quadrants-diverge", () => (TrainingFixtures.Quadrants(64, 28, 1), null));
+        DataSources.Default.RegisterTraining("quadrants-diverge", () => (TrainingFixtures.Quadrants(64, 28, 1), null));
 
     [Fact]
     public void Non_finite_loss_stops_training_with_one_line_and_no_half_written_snapshot()
@@ -20,8 +21,8 @@ public class DivergenceTests
         int code;
         try
         {
-            code = CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-diverge", "--iterations", "40", "--batch", "8",
-                "--lr", "1e6", "--threads", "2", "--snapshots", "1,2,3,4,5,6,7,8,9,10,20,30", "--out", dir]);
+            code = CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-diverge", "--iterations", "40", "--batch", "8",
+                "--lr", "1e6", "--threads", "2", "--snapshot-at", "1,2,3,4,5,6,7,8,9,10,20,30", "--out", dir]);
         }
         finally { Console.SetError(saved); }
         string message = error.ToString().Trim();

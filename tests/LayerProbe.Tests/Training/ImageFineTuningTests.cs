@@ -68,7 +68,7 @@ public class ImageFineTuningTests
     public void Train_fine_tunes_an_onnx_network_on_an_image_folder_with_a_held_out_folder()
     {
         string train = ImageFolder(6, 2), heldOut = ImageFolder(2, 3), dir = TrainingFixtures.TempDir();
-        Assert.Equal(0, CliApp.Run(["train", "--net", MiniOnnx(), "--finetune", "all", "--data", $"images:{train}", "--held-out", $"images:{heldOut}",
+        Assert.Equal(0, CliApp.Run(["train", "--model", MiniOnnx(), "--finetune", "all", "--data", $"images:{train}", "--test", $"images:{heldOut}",
             "--iterations", "3", "--batch", "4", "--lr", "0.001", "--threads", "2", "--out", dir]));
         var snapshot = OnnxNetwork.Load(Path.Combine(dir, "snapshot_iter_3.onnx"));
         Assert.Equal(2, LayerTable.Read(snapshot).Single(r => r.Alias == "fc8").Shape[0]);
@@ -82,7 +82,7 @@ public class ImageFineTuningTests
     {
         using var devkit = new WindowDevkit();
         string dir = TrainingFixtures.TempDir();
-        Assert.Equal(0, CliApp.Run(["train", "--net", MiniOnnx(48), "--finetune", "all", "--data", $"voc2007:{devkit.Dir.Path}:trainval:gt-boxes",
+        Assert.Equal(0, CliApp.Run(["train", "--model", MiniOnnx(48), "--finetune", "all", "--data", $"voc2007:{devkit.Dir.Path}:trainval:gt-boxes",
             "--iterations", "2", "--batch", "4", "--threads", "2", "--out", dir]));
         var snapshot = OnnxNetwork.Load(Path.Combine(dir, "snapshot_iter_2.onnx"));
         Assert.Equal(20, LayerTable.Read(snapshot).Single(r => r.Alias == "fc8").Shape[0]); // the VOC classes, no background
@@ -98,7 +98,7 @@ public class ImageFineTuningTests
         Console.SetError(error);
         try
         {
-            Assert.Equal(2, CliApp.Run(["train", "--net", MiniOnnx(32), "--finetune", "all", "--data", $"voc2007:{devkit.Dir.Path}:trainval:gt-boxes",
+            Assert.Equal(2, CliApp.Run(["train", "--model", MiniOnnx(32), "--finetune", "all", "--data", $"voc2007:{devkit.Dir.Path}:trainval:gt-boxes",
                 "--iterations", "2", "--out", dir]));
         }
         finally { Console.SetError(saved); }
@@ -108,7 +108,7 @@ public class ImageFineTuningTests
 
     [Theory]
     [InlineData("caffenet-mini", "images:", "", "caffenet-mini is built for Fashion-MNIST")]
-    [InlineData("onnx", "fashion-mnist", "images:", "--held-out: applies to image data")]
+    [InlineData("onnx", "fashion-mnist", "images:", "--test: applies to image data")]
     [InlineData("onnx", "images:", "images:other", "differ from the training data's")]
     public void Image_data_errors_are_one_line_before_training(string net, string data, string heldOut, string expected)
     {
@@ -116,8 +116,8 @@ public class ImageFineTuningTests
         Directory.CreateDirectory(Path.Combine(other, "cat"));
         using (var image = new Image<Rgb24>(8, 8)) image.Save(Path.Combine(other, "cat", "a.png"));
         string Resolve(string spec) => spec switch { "images:" => $"images:{folder}", "images:other" => $"images:{other}", _ => spec };
-        string[] args = ["train", "--net", net == "onnx" ? MiniOnnx() : net, "--data", Resolve(data), "--iterations", "2", "--out", dir];
-        if (heldOut.Length > 0) args = [.. args, "--held-out", Resolve(heldOut)];
+        string[] args = ["train", "--model", net == "onnx" ? MiniOnnx() : net, "--data", Resolve(data), "--iterations", "2", "--out", dir];
+        if (heldOut.Length > 0) args = [.. args, "--test", Resolve(heldOut)];
         var error = new StringWriter();
         var saved = Console.Error;
         Console.SetError(error);

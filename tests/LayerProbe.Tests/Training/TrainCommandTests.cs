@@ -1,4 +1,5 @@
 using LayerProbe.Cli;
+using LayerProbe.Data;
 using LayerProbe.Networks;
 using LayerProbe.Training;
 
@@ -9,15 +10,15 @@ namespace LayerProbe.Tests.Training;
 public class TrainCommandTests
 {
     static TrainCommandTests() =>
-        TrainingDataSources.Register("quadrants-test", () => (TrainingFixtures.Quadrants(96, 32, 1), TrainingFixtures.Quadrants(32, 32, 2)));
+        DataSources.Default.RegisterTraining("quadrants-test", () => (TrainingFixtures.Quadrants(96, 32, 1), TrainingFixtures.Quadrants(32, 32, 2)));
 
     [Fact]
     public void Train_writes_snapshots_log_and_curves_then_resumes_to_the_same_final_weights()
     {
         string dir = TrainingFixtures.TempDir(), resumed = TrainingFixtures.TempDir();
-        string[] common = ["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "6", "--batch", "8",
+        string[] common = ["train", "--model", "caffenet-mini", "--data", "quadrants-test", "--iterations", "6", "--batch", "8",
             "--lr", "0.01", "--step", "4", "--threads", "2", "--crop", "28", "--mirror"];
-        Assert.Equal(0, CliApp.Run([.. common, "--snapshots", "3", "--out", dir]));
+        Assert.Equal(0, CliApp.Run([.. common, "--snapshot-at", "3", "--out", dir]));
         foreach (var f in new[] { "snapshot_iter_3.onnx", "snapshot_iter_3.solverstate", "snapshot_iter_3.json", "snapshot_iter_6.onnx",
                      "train_log.csv", "train_loss.png", "train_loss.svg", "test_accuracy.png" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
@@ -31,7 +32,7 @@ public class TrainCommandTests
     public void Train_runs_on_the_builtin_fashion_mnist_source()
     {
         string dir = TrainingFixtures.TempDir();
-        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "4", "--batch", "16",
+        Assert.Equal(0, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "fashion-mnist", "--iterations", "4", "--batch", "16",
             "--threads", "2", "--out", dir]));
         var snapshot = OnnxNetwork.Load(Path.Combine(dir, "snapshot_iter_4.onnx"));
         Assert.Equal([1, 28, 28], snapshot.InputShape.Skip(1));
@@ -45,7 +46,7 @@ public class TrainCommandTests
         var error = new StringWriter();
         var saved = Console.Error;
         Console.SetError(error);
-        try { Assert.Equal(2, CliApp.Run(["train", "--net", "caffenet-mini", "--data", name, "--iterations", "5", "--out", TrainingFixtures.TempDir()])); }
+        try { Assert.Equal(2, CliApp.Run(["train", "--model", "caffenet-mini", "--data", name, "--iterations", "5", "--out", TrainingFixtures.TempDir()])); }
         finally { Console.SetError(saved); }
         Assert.Contains(expected, error.ToString());
     }
@@ -54,20 +55,20 @@ public class TrainCommandTests
     public void Snapshot_beyond_max_iter_is_refused_before_training()
     {
         string dir = TrainingFixtures.TempDir();
-        Assert.Equal(2, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "5", "--snapshots", "9", "--out", dir]));
+        Assert.Equal(2, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-test", "--iterations", "5", "--snapshot-at", "9", "--out", dir]));
         Assert.Empty(Directory.GetFiles(dir));
     }
 
     [Theory]
-    [InlineData("caffenet-mini", "xavier", "--init: 'xavier' is not caffe or msra")]
-    [InlineData("some.onnx", "msra", "some.onnx: --init msra applies to caffenet-mini built here")]
+    [InlineData("caffenet-mini", "xavier", "--init: 'xavier' is not one of caffe, msra")]
+    [InlineData("some.onnx", "msra", "--init: msra applies to caffenet-mini built here")]
     public void Unknown_or_inapplicable_init_is_a_one_line_error_before_training(string net, string init, string expected)
     {
         string dir = TrainingFixtures.TempDir();
         var error = new StringWriter();
         var saved = Console.Error;
         Console.SetError(error);
-        try { Assert.Equal(2, CliApp.Run(["train", "--net", net, "--data", "quadrants-test", "--iterations", "5", "--init", init, "--out", dir])); }
+        try { Assert.Equal(2, CliApp.Run(["train", "--model", net, "--data", "quadrants-test", "--iterations", "5", "--init", init, "--out", dir])); }
         finally { Console.SetError(saved); }
         Assert.Single(error.ToString().Trim().Split('\n'));
         Assert.Contains(expected, error.ToString());
@@ -78,8 +79,8 @@ public class TrainCommandTests
     public void Msra_init_redraws_caffenet_mini_weights_with_he_scale()
     {
         string plain = TrainingFixtures.TempDir(), he = TrainingFixtures.TempDir();
-        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "1", "--lr", "1e-20", "--batch", "8", "--out", plain]));
-        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "quadrants-test", "--iterations", "1", "--lr", "1e-20", "--batch", "8", "--init", "msra", "--out", he]));
+        Assert.Equal(0, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-test", "--iterations", "1", "--lr", "1e-20", "--batch", "8", "--out", plain]));
+        Assert.Equal(0, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "quadrants-test", "--iterations", "1", "--lr", "1e-20", "--batch", "8", "--init", "msra", "--out", he]));
         double Std(string dir)
         {
             var model = OnnxNetwork.Load(Directory.GetFiles(dir, "*.onnx").Single()).Model;

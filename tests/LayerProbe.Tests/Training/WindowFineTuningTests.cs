@@ -38,7 +38,7 @@ public class WindowFineTuningTests
         using var devkit = new WindowDevkit();
         string dir = TrainingFixtures.TempDir();
         string data = $"voc2007-windows:{devkit.Dir.Path}:trainval";
-        Assert.Equal(0, CliApp.Run(["train", "--net", "caffenet-mini", "--data", data, "--proposals", devkit.Store(), "--fg-rule", "gt",
+        Assert.Equal(0, CliApp.Run(["train", "--model", "caffenet-mini", "--data", data, "--proposals", devkit.Store(), "--fg-rule", "gt",
             "--window-size", "32", "--context-pad", "4", "--iterations", "2", "--batch", "8", "--threads", "1", "--out", dir]));
         Assert.Equal(21, LayerTable.Read(OnnxNetwork.Load(Path.Combine(dir, "snapshot_iter_2.onnx"))).Single(r => r.Alias == "fc8").Shape[0]);
         Directory.Delete(dir, true);
@@ -48,14 +48,14 @@ public class WindowFineTuningTests
         Console.SetError(error);
         try
         {
-            Assert.Equal(2, CliApp.Run(["train", "--net", "caffenet-mini", "--data", data, "--iterations", "2", "--out", dir]));
-            Assert.Equal(2, CliApp.Run(["train", "--net", "caffenet-mini", "--data", "fashion-mnist", "--proposals", devkit.Store(),
+            Assert.Equal(2, CliApp.Run(["train", "--model", "caffenet-mini", "--data", data, "--iterations", "2", "--out", dir]));
+            Assert.Equal(2, CliApp.Run(["train", "--model", "caffenet-mini", "--data", "fashion-mnist", "--proposals", devkit.Store(),
                 "--iterations", "2", "--out", dir]));
         }
         finally { Console.SetError(saved); }
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Contains("needs --proposals STORE (a proposals store folder from 'layerprobe proposals')", lines[0]);
-        Assert.Contains("--proposals: applies to --data voc2007-windows:DEVKIT:SPLIT only", lines[1]);
+        Assert.Contains("--proposals: applies to voc2007-windows:DEVKIT:SPLIT data only", lines[1]);
     }
 }

@@ -9,7 +9,7 @@ namespace LayerProbe.Analyses.Heads;
 public sealed class LinearHead(SvmSettings? svm = null, IFeatureMap? map = null) : IProbeHead
 {
     /// <summary>SVM settings.</summary>
-    public SvmSettings Svm { get; } = svm ?? DualCoordinateDescentSvm.Defaults();
+    public SvmSettings Svm { get; } = svm ?? SvmSettings.Probe;
     /// <summary>Feature map applied first (null: the features themselves).</summary>
     public IFeatureMap? Map { get; } = map;
     /// <inheritdoc/>

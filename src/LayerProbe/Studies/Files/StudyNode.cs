@@ -6,7 +6,7 @@ namespace LayerProbe.Studies.Files;
 /// <summary>
 /// Reads one mapping of a study file key by key, typed, with every problem one line naming the place (file:line) and
 /// the key's full path. Whatever is read, defaults included, is recorded in <see cref="Effective"/>: the study as it
-/// ran, which the manifest keeps and <c>--from</c> reads back. <see cref="Finish"/> refuses keys nobody asked for.
+/// ran, which the manifest keeps and <c>--rerun</c> reads back. <see cref="Finish"/> refuses keys nobody asked for.
 /// </summary>
 sealed class StudyNode
 {

@@ -33,7 +33,7 @@ static class StudyRun
         var page = new ReportPage(definition.Title);
         if (definition.Description is { } description) page.Paragraph(description);
         page.Paragraph($"Study `{definition.Name}` ({Path.GetFileName(study.Source)}): wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {peakRss:F0} MiB. " +
-                       "Rerun it with `layerprobe study --from report/manifest.json`.")
+                       "Rerun it with `layerprobe study --rerun report/manifest.json`.")
             .Table(Cost(measured, clock.Elapsed, peakRss));
         foreach (var (step, section) in sections) page.AddRange(step.Measured ? section.BlocksWithCost() : section.Blocks);
         var files = sections.SelectMany(s => s.Section.Files).ToList();
