@@ -34,8 +34,7 @@ sealed class RegionBench : IBenchmark
         try
         {
             Directory.CreateDirectory(work);
-            string model = RegionDevkit.Arg(args, "--model") ?? Path.Combine(work, "caffenet.onnx");
-            if (RegionDevkit.Arg(args, "--model") is null) File.WriteAllBytes(model, CaffeNet.Build(CaffeNetSpec.Full()).ToByteArray());
+            string model = RegionDevkit.Model(args, work);
             var network = OnnxNetwork.Load(model);
             var options = new ExtractionOptions { BatchSize = batch };
             Console.WriteLine($"model {network.Path}  batch {batch}  threads {Environment.ProcessorCount}  [machine shared with other jobs: load {RegionDevkit.Load()}]");

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Globalization;
 using LayerProbe.Data;
 using LayerProbe.Proposals;
@@ -68,6 +69,15 @@ static class RegionDevkit
     }
 
     /// <summary>The one-minute load average (the machine is shared: printed beside every timing).</summary>
+    /// <summary>The network of a region bench: <c>--model M</c>, or full CaffeNet (random weights) written into <paramref name="work"/>.</summary>
+    public static string Model(string[] args, string work)
+    {
+        if (Arg(args, "--model") is { } given) return given;
+        string path = Path.Combine(work, "caffenet.onnx");
+        File.WriteAllBytes(path, Networks.CaffeNet.Build(Networks.CaffeNetSpec.Full()).ToByteArray());
+        return path;
+    }
+
     public static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     public static string? Arg(string[] args, string name)

@@ -36,8 +36,7 @@ sealed class SharedConvBench : IBenchmark
         try
         {
             Directory.CreateDirectory(work);
-            string model = RegionDevkit.Arg(args, "--model") ?? Path.Combine(work, "caffenet.onnx");
-            if (RegionDevkit.Arg(args, "--model") is null) File.WriteAllBytes(model, CaffeNet.Build(CaffeNetSpec.Full()).ToByteArray());
+            string model = RegionDevkit.Model(args, work);
             var network = OnnxNetwork.Load(model);
             Console.WriteLine($"model {network.Path}  threads {Environment.ProcessorCount}  shared-conv at relu5, shorter side {scale} (longer <= 1000), {roiBatch} regions per head batch");
             Console.WriteLine($"[machine shared with other jobs (7 helpers building and testing): load {RegionDevkit.Load()}; one measured run]");
