@@ -27,9 +27,9 @@ sealed class RegionBench : IBenchmark
 
     public int Run(string[] args)
     {
-        int images = int.Parse(RegionDevkit.Arg(args, "--images") ?? "10"), perImage = int.Parse(RegionDevkit.Arg(args, "--regions") ?? "100");
-        int batch = int.Parse(RegionDevkit.Arg(args, "--batch") ?? "16"), rounds = int.Parse(RegionDevkit.Arg(args, "--rounds") ?? "5");
-        int plainBatches = int.Parse(RegionDevkit.Arg(args, "--plain-batches") ?? "20");
+        int images = RegionDevkit.Int(args, "--images", 10), perImage = RegionDevkit.Int(args, "--regions", 100);
+        int batch = RegionDevkit.Int(args, "--batch", 16), rounds = RegionDevkit.Int(args, "--rounds", 5);
+        int plainBatches = RegionDevkit.Int(args, "--plain-batches", 20);
         string work = Path.Combine(Path.GetTempPath(), $"layerprobe-region-bench-{Environment.ProcessId}");
         try
         {

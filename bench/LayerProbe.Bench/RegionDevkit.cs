@@ -78,6 +78,9 @@ static class RegionDevkit
         return path;
     }
 
+    /// <summary>The integer value of option <paramref name="name"/>, or <paramref name="fallback"/> when it is not given.</summary>
+    public static int Int(string[] args, string name, int fallback) => Arg(args, name) is { } text ? int.Parse(text) : fallback;
+
     public static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     public static string? Arg(string[] args, string name)

@@ -24,8 +24,8 @@ sealed class RegionRssBench : IBenchmark
 
     public int Run(string[] args)
     {
-        int images = int.Parse(RegionDevkit.Arg(args, "--images") ?? "500"), perImage = int.Parse(RegionDevkit.Arg(args, "--regions") ?? "2000");
-        int batch = int.Parse(RegionDevkit.Arg(args, "--batch") ?? "16");
+        int images = RegionDevkit.Int(args, "--images", 500), perImage = RegionDevkit.Int(args, "--regions", 2000);
+        int batch = RegionDevkit.Int(args, "--batch", 16);
         bool half = args.Contains("--float16");
         var checkpoints = (RegionDevkit.Arg(args, "--checkpoints") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
         string modelArg = RegionDevkit.Arg(args, "--model") ?? "caffenet-tiny";

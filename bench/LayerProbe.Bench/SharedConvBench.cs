@@ -29,9 +29,9 @@ sealed class SharedConvBench : IBenchmark
 
     public int Run(string[] args)
     {
-        int images = int.Parse(RegionDevkit.Arg(args, "--images") ?? "4"), proposals = int.Parse(RegionDevkit.Arg(args, "--proposals") ?? "2000");
-        int warpImages = int.Parse(RegionDevkit.Arg(args, "--warp-images") ?? "2"), warpProposals = int.Parse(RegionDevkit.Arg(args, "--warp-proposals") ?? "250");
-        int scale = int.Parse(RegionDevkit.Arg(args, "--scale") ?? "600"), roiBatch = int.Parse(RegionDevkit.Arg(args, "--roi-batch") ?? "256");
+        int images = RegionDevkit.Int(args, "--images", 4), proposals = RegionDevkit.Int(args, "--proposals", 2000);
+        int warpImages = RegionDevkit.Int(args, "--warp-images", 2), warpProposals = RegionDevkit.Int(args, "--warp-proposals", 250);
+        int scale = RegionDevkit.Int(args, "--scale", 600), roiBatch = RegionDevkit.Int(args, "--roi-batch", 256);
         string work = Path.Combine(Path.GetTempPath(), $"layerprobe-shared-conv-bench-{Environment.ProcessId}");
         try
         {
