@@ -10,9 +10,25 @@ namespace LayerProbe.Detection;
 /// <summary>Every setting of the detection task: detector training (§6.3–6.4) and test-time detection (§6.5, §6.7).</summary>
 public sealed record DetectionTaskSettings(DetectorTrainingSettings Training, DetectionSettings Detection)
 {
-    /// <summary>R-CNN's settings throughout.</summary>
+    /// <summary>R-CNN's settings throughout (warp mode, no box regression).</summary>
     public static DetectionTaskSettings Rcnn => new(DetectorTrainingSettings.Rcnn, DetectionSettings.Rcnn);
+
+    /// <summary>Bounding-box regression (§6.6) for a second AP column per feature; null: none.</summary>
+    public BoxRegressionSettings? BoxRegression { get; init; }
+
+    /// <summary>How region features are computed: null is R-CNN's warp of every region (§6.1); otherwise one forward
+    /// pass per image and RoI pooling (<see cref="SharedConvExtractor"/>).</summary>
+    public SharedConvSettings? SharedConv { get; init; }
 }
+
+/// <summary>
+/// The stores one detection reads: a feature of every trainval and test region — a layer of the network, or a
+/// transform of one (draft Table 6).
+/// </summary>
+/// <param name="Name">How tables name the feature (<c>pool5</c>, <c>pool5+sp-max</c>).</param>
+/// <param name="TrainValStore">The trainval regions' feature store.</param>
+/// <param name="TestStore">The test regions' feature store (same item order as the test split's region table).</param>
+public sealed record DetectionFeatures(string Name, string TrainValStore, string TestStore);
 
 /// <summary>The detection result of one layer, with where its detectors and test features are.</summary>
 /// <param name="Layer">The layer.</param>
@@ -24,7 +40,11 @@ public sealed record DetectionTaskSettings(DetectorTrainingSettings Training, De
 /// <param name="Comp4Folder">Where the devkit-format detections are.</param>
 /// <param name="Scaling">The feature scaling the detectors were trained with.</param>
 public sealed record LayerDetection(string Layer, int Dimensions, DetectionResult Result, DetectorTraining? Training,
-    string DetectorFile, string TestStore, string Comp4Folder, Probes.FeatureScaling Scaling);
+    string DetectorFile, string TestStore, string Comp4Folder, Probes.FeatureScaling Scaling)
+{
+    /// <summary>The same detections after bounding-box regression (§6.6), or null when it was not asked for.</summary>
+    public DetectionResult? Regressed { get; init; }
+}
 
 /// <summary>
 /// R-CNN detection as a probe of layers (docs/method.md §2.3, §6): the first requested layer is extracted for every
@@ -42,36 +62,63 @@ public static class RcnnDetectionTask
         ExtractionOptions? extraction = null, TextWriter? log = null)
     {
         log ??= Console.Error;
+        var features = ExtractFeatures(network, preprocessor, trainval, test, layers, storeRoot, settings, extraction, log);
+        return [.. features.Select(f => Detect(f, trainval, test, storeRoot, outputDirectory, settings, log))];
+    }
+
+    /// <summary>
+    /// The feature stores of every requested layer for trainval and test (the first layer extracted, the others from its
+    /// store by the head subgraph) and the splits' region tables; reused when present, resumed when interrupted.
+    /// </summary>
+    public static IReadOnlyList<DetectionFeatures> ExtractFeatures(OnnxNetwork network, IPreprocessor preprocessor, VocRegions trainval, VocRegions test,
+        IReadOnlyList<string> layers, string storeRoot, DetectionTaskSettings settings, ExtractionOptions? extraction = null, TextWriter? log = null)
+    {
+        log ??= Console.Error;
         if (layers.Count == 0) throw LayerProbeException.For("--layers", "no layer to detect with");
-        if (!trainval.Classes.SequenceEqual(test.Classes))
-            throw LayerProbeException.For(test.Devkit.Root, $"trainval and test have different class lists ({trainval.Classes.Count} and {test.Classes.Count} classes)");
+        CheckSplits(trainval, test);
         settings.Detection.Validate();
         var trainStores = Stores(network, preprocessor, trainval, layers, storeRoot, extraction, log);
         var testStores = Stores(network, preprocessor, test, layers, storeRoot, extraction, log);
+        RegionTable.WriteBeside(trainval, storeRoot);
+        RegionTable.WriteBeside(test, storeRoot);
+        return [.. layers.Select((layer, l) => new DetectionFeatures(layer, trainStores[l].Directory, testStores[l].Directory))];
+    }
+
+    /// <summary>
+    /// Detection with one feature: detectors trained on its trainval store with hard-negative mining (or read from their
+    /// content-addressed file), tested on its test store, detections written in the devkit's format under
+    /// <paramref name="outputDirectory"/>/detections/NAME.
+    /// </summary>
+    public static LayerDetection Detect(DetectionFeatures features, VocRegions trainval, VocRegions test, string storeRoot,
+        string outputDirectory, DetectionTaskSettings settings, TextWriter? log = null)
+    {
+        log ??= Console.Error;
+        CheckSplits(trainval, test);
+        settings.Detection.Validate();
         string trainTable = RegionTable.WriteBeside(trainval, storeRoot);
         RegionTable.WriteBeside(test, storeRoot);
-
-        var results = new List<LayerDetection>();
         string year = Path.GetFileName(Path.TrimEndingDirectorySeparator(test.Devkit.Root));
-        for (int l = 0; l < layers.Count; l++)
-        {
-            var (detectors, training, file) = Detectors(trainval, trainStores[l], trainTable, layers[l], storeRoot, settings.Training, log);
-            foreach (var warning in training?.Warnings ?? []) log.WriteLine($"detect {layers[l]}: {warning}");
-            string comp4 = Comp4Files.Folder(Path.Combine(outputDirectory, "detections", layers[l]), year);
-            var result = DetectionTest.Run(detectors, test, testStores[l].Directory, storeRoot, settings.Detection, file, comp4, log);
-            int dims = trainStores[l].Shape.Aggregate(1, (a, b) => a * b);
-            log.WriteLine($"detect {layers[l],-10} dims {dims,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  " +
-                          $"{result.ProposalsScored:N0} proposals in {result.ScoringSeconds:F1}s ({result.ProposalsPerSecond:N0}/s)" + (result.Note is { } note ? $"  ({note})" : ""));
-            results.Add(new LayerDetection(layers[l], dims, result, training, file, testStores[l].Directory, comp4, detectors.Scaling));
-        }
-        return results;
+        var store = FeatureManifest.Read(Path.Combine(features.TrainValStore, FeatureStoreFiles.Manifest));
+        var (detectors, training, file) = Detectors(trainval, features.TrainValStore, store, trainTable, features.Name, storeRoot, settings.Training, log);
+        foreach (var warning in training?.Warnings ?? []) log.WriteLine($"detect {features.Name}: {warning}");
+        string comp4 = Comp4Files.Folder(Path.Combine(outputDirectory, "detections", features.Name), year);
+        var result = DetectionTest.Run(detectors, test, features.TestStore, storeRoot, settings.Detection, file, comp4, log);
+        int dims = store.Shape.Aggregate(1, (a, b) => a * b);
+        log.WriteLine($"detect {features.Name,-10} dims {dims,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  " +
+                      $"{result.ProposalsScored:N0} proposals in {result.ScoringSeconds:F1}s ({result.ProposalsPerSecond:N0}/s)" + (result.Note is { } note ? $"  ({note})" : ""));
+        return new LayerDetection(features.Name, dims, result, training, file, features.TestStore, comp4, detectors.Scaling);
+    }
+
+    static void CheckSplits(VocRegions trainval, VocRegions test)
+    {
+        if (!trainval.Classes.SequenceEqual(test.Classes))
+            throw LayerProbeException.For(test.Devkit.Root, $"trainval and test have different class lists ({trainval.Classes.Count} and {test.Classes.Count} classes)");
     }
 
     /// <summary>The detectors of one layer: read from their content-addressed file when it exists, else trained and written.</summary>
-    static (DetectorSet Set, DetectorTraining? Training, string File) Detectors(VocRegions trainval, LayerStore store, string tablePath,
-        string layer, string storeRoot, DetectorTrainingSettings settings, TextWriter log)
+    static (DetectorSet Set, DetectorTraining? Training, string File) Detectors(VocRegions trainval, string storeDirectory, FeatureManifest manifest,
+        string tablePath, string layer, string storeRoot, DetectorTrainingSettings settings, TextWriter log)
     {
-        var manifest = FeatureManifest.Read(Path.Combine(store.Directory, FeatureStoreFiles.Manifest));
         string key = DetectorSetFile.Key(manifest.Key, tablePath, layer, settings);
         string directory = Path.Combine(storeRoot, "detectors");
         if (DetectorSetFile.TryRead(directory, key) is { } cached)
@@ -79,9 +126,9 @@ public static class RcnnDetectionTask
             log.WriteLine($"detect {layer}: detectors from {DetectorSetFile.PathFor(directory, key)}");
             return (cached, null, DetectorSetFile.PathFor(directory, key));
         }
-        using var matrix = FeatureMatrix.Open(store.Directory);
+        using var matrix = FeatureMatrix.Open(storeDirectory);
         using var table = RegionTableRows.Of(trainval, Path.GetDirectoryName(tablePath)!);
-        var input = DetectorTrainingInput.Of(trainval, new StoredFeatureRows(matrix), store.Directory, table, tablePath, layer);
+        var input = DetectorTrainingInput.Of(trainval, new StoredFeatureRows(matrix), storeDirectory, table, tablePath, layer);
         var training = HardNegativeMining.Train(input, settings, log: log);
         Directory.CreateDirectory(directory);
         string file = DetectorSetFile.Write(directory, key, training.Detectors, settings);
