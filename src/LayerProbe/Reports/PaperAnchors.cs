@@ -114,6 +114,51 @@ public static class PaperAnchors
         Table6.Aggregate(new ResultTable("Paper (draft Table 6): PASCAL-DET mAP of fine-tuned CaffeNet pool5 per transform", "feature", ["mAP"]),
             (t, row) => t.Add(row.Feature, [row.MeanAp]));
 
+    /// <summary>The VOC 2007 classes in the order of the paper's per-class detection tables (3, 5, 6).</summary>
+    public static IReadOnlyList<string> DetectionClasses { get; } =
+        ["aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow", "diningtable", "dog", "horse",
+         "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor"];
+
+    /// <summary>
+    /// Draft Table 3: VOC 2007 test detection AP (%) per class (<see cref="DetectionClasses"/> order) and mAP of l5, l6,
+    /// l7 for alex-net (no fine-tuning), FT (all layers fine-tuned) and FC-FT (fc layers only). l5 of FC-FT is alex-net's
+    /// l5 (its conv layers are not changed), and the draft gives no alex-net l6 row.
+    /// </summary>
+    public static IReadOnlyList<(string Feature, double[] ClassAp, double MeanAp)> Table3 { get; } =
+    [
+        ("l5", [51.9, 61.1, 36.8, 28.4, 23.7, 52.3, 60.8, 48.4, 24.9, 47.1, 47.5, 42.1, 55.6, 58.7, 42.5, 24.5, 46.9, 39.3, 52.0, 55.4], 45.0),
+        ("l5-ft", [57.8, 63.9, 38.8, 28.0, 29.0, 54.8, 66.9, 51.3, 30.5, 52.1, 45.2, 43.2, 57.3, 58.8, 46.0, 27.2, 51.2, 39.3, 53.3, 56.6], 47.6),
+        ("l6-ft", [63.5, 66.3, 48.7, 38.1, 30.6, 61.4, 70.9, 60.3, 34.8, 57.8, 47.6, 53.6, 59.8, 63.5, 52.5, 29.8, 54.6, 48.2, 58.5, 62.2], 53.1),
+        ("l6-fc-ft", [61.4, 63.9, 44.2, 36.2, 29.0, 59.9, 66.0, 55.3, 31.1, 57.6, 49.5, 49.4, 59.4, 63.7, 50.8, 29.5, 54.1, 43.2, 57.4, 58.8], 51.0),
+        ("l7", [57.6, 57.2, 41.4, 31.2, 25.6, 52.4, 58.8, 50.9, 25.2, 50.4, 42.7, 47.1, 52.2, 55.6, 44.5, 23.9, 48.0, 38.1, 51.5, 56.6], 45.5),
+        ("l7-ft", [64.3, 69.6, 50.1, 41.8, 32.0, 62.6, 71.0, 60.6, 32.8, 58.5, 46.4, 56.0, 60.0, 66.9, 54.2, 31.5, 52.7, 48.8, 57.7, 64.7], 54.1),
+        ("l7-fc-ft", [62.9, 65.2, 47.5, 39.0, 30.3, 63.1, 68.4, 59.7, 34.2, 58.5, 52.0, 53.8, 60.7, 65.3, 53.0, 30.2, 55.5, 46.3, 57.7, 62.2], 53.3),
+    ];
+
+    /// <summary>Draft Table 5 per class: detection AP (%) after fine-tuning from the 50K-iteration snapshot ("50-50");
+    /// the full network's rows are Table 3's l5-ft and l7-ft.</summary>
+    public static IReadOnlyList<(string Feature, double[] ClassAp, double MeanAp)> Table5PerClass { get; } =
+    [
+        ("l5 (50-50)", [55.2, 58.4, 31.0, 28.8, 21.0, 53.5, 63.6, 41.0, 25.4, 44.7, 40.9, 34.9, 49.5, 56.9, 43.8, 25.2, 45.3, 31.2, 48.7, 54.4], 42.7),
+        ("l7 (50-50)", [58.7, 64.8, 38.2, 34.9, 25.9, 59.5, 69.5, 46.2, 28.7, 52.4, 45.2, 44.3, 57.3, 63.4, 52.4, 28.0, 51.5, 34.9, 56.0, 59.4], 48.6),
+    ];
+
+    /// <summary>Draft Table 6 per class: detection AP (%) of the fine-tuned network's pool5 under each transform
+    /// (sm-bn-lc = binarize+loc; pool5 itself is Table 3's l5-ft row).</summary>
+    public static IReadOnlyList<(string Feature, double[] ClassAp, double MeanAp)> Table6PerClass { get; } =
+    [
+        ("sp-max", [35.0, 38.7, 17.3, 16.9, 13.9, 38.4, 45.6, 29.2, 11.0, 20.2, 21.0, 23.5, 27.2, 37.0, 20.5, 7.0, 30.3, 13.4, 28.3, 32.9], 25.4),
+        ("sm-bn-lc", [49.1, 48.0, 19.0, 15.2, 12.9, 44.7, 57.0, 32.8, 11.9, 32.5, 19.0, 25.0, 37.5, 41.6, 34.8, 15.6, 34.1, 13.0, 35.7, 44.9], 31.2),
+        ("crop-l", [48.2, 59.8, 32.2, 20.0, 24.6, 46.2, 61.2, 41.6, 20.6, 46.3, 32.9, 38.6, 49.9, 53.1, 41.8, 25.1, 45.0, 23.8, 46.2, 51.7], 40.4),
+        ("binary", [57.9, 61.3, 32.6, 24.7, 27.5, 55.0, 64.7, 49.8, 25.3, 47.4, 44.5, 40.3, 54.6, 56.4, 43.6, 27.1, 48.4, 41.6, 54.3, 57.6], 45.7),
+    ];
+
+    /// <summary>A per-class detection table of the draft (<see cref="Table3"/>, <see cref="Table5PerClass"/>,
+    /// <see cref="Table6PerClass"/>) as a result table: one row per feature, a column per class and the mAP.</summary>
+    public static ResultTable PerClassDetectionTable(string title, IReadOnlyList<(string Feature, double[] ClassAp, double MeanAp)> rows) =>
+        rows.Aggregate(new ResultTable(title, "feature", [.. DetectionClasses, "mAP"]) { Format = "F1" },
+            (t, r) => t.Add(r.Feature, [.. r.ClassAp.Select(v => (double?)v), r.MeanAp]));
+
     /// <summary>Draft Table 8: PASCAL-DET-GT AP (%, the draft gives fractions) of alex-net and the fine-tuned CaffeNet,
     /// unrolled and after sp-max (null: not reported; fc layers have no spatial extent).</summary>
     public static IReadOnlyList<(string Layer, double?[] MeanAp)> Table8 { get; } =
