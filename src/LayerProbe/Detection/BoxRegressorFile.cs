@@ -63,8 +63,8 @@ public static class BoxRegressorFile
             if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) throw LayerProbeException.For(path, "not a box-regressor file");
             if (r.ReadInt32() is var version && version != Version) throw LayerProbeException.For(path, $"box-regressor file version {version}, this build reads {Version}");
             int d = r.ReadInt32(), classes = r.ReadInt32();
-            // each class takes at least 5 bytes and each β (d+1)·4 doubles: bounds what a damaged header can make us allocate
-            if (d < 1 || classes < 1 || (long)(d + 1) * K * 8 > r.BaseStream.Length || classes > r.BaseStream.Length / 5)
+            // each class takes at least 5 bytes: bounds what a damaged header can make us allocate (β is checked where it is read)
+            if (d < 1 || classes < 1 || classes > r.BaseStream.Length / 5)
                 throw LayerProbeException.For(path, $"implausible header ({d} dimensions, {classes} classes)");
             string layer = r.ReadString();
             var scaling = new FeatureScaling(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), r.ReadInt32());
@@ -84,6 +84,7 @@ public static class BoxRegressorFile
                         if (!double.IsFinite(v[i] = r.ReadDouble())) throw LayerProbeException.For(path, $"class {names[c]}: a non-finite coefficient");
                     return v;
                 }
+                if ((long)(d + 1 + 2 * K + 1) * K * 8 > r.BaseStream.Length - r.BaseStream.Position) throw LayerProbeException.For(path, "truncated");
                 var whitening = new TargetWhitening(Values(K), Values(K * K), Values(K * K));
                 models[c] = new BoxRegressor(pairs, whitening, Values((d + 1) * K));
             }
