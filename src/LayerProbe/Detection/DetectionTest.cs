@@ -10,8 +10,9 @@ namespace LayerProbe.Detection;
 /// <c>imdb_eval_voc.m</c>, <c>VOCevaldet.m</c>): every non-GT proposal of the test split scored by each class's detector
 /// (<see cref="RegionScorer"/>, images in parallel), pruned image by image in split order (<see cref="RcnnPruning"/>),
 /// greedy NMS per class and image (<see cref="Nms"/>), then the devkit's AP per class (<see cref="VocDetectionAp"/>,
-/// difficult objects ignored) and the mean over the classes that have a detector and test positives. Memory: the
-/// scores of a few images and the pruned candidates, never the regions' features.
+/// difficult objects ignored) and the mean over the classes that have a detector and test positives. In two halves so that
+/// bounding-box regression can move the pruned boxes in between (<see cref="Prune"/>, <see cref="BoxRegressionTest"/>,
+/// <see cref="Evaluate"/>). Memory: the scores of a few images and the pruned candidates, never the regions' features.
 /// </summary>
 public static class DetectionTest
 {

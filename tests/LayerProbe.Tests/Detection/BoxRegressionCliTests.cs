@@ -14,12 +14,7 @@ public class BoxRegressionCliTests
 {
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
 
-    static string OneLine(ChildCli child)
-    {
-        Assert.True(child.ExitCode == 2, child.ToString());
-        var lines = child.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return Assert.Single(lines, l => l.StartsWith("layerprobe: ", StringComparison.Ordinal));
-    }
+    static string OneLine(ChildCli child) => DetectionCliTests.OneLine(child);
 
     static int Count(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 
