@@ -39,42 +39,18 @@ public partial class SlurmEngineTests
                 return StoreWriteLock.Acquire(store);
             }).ToList();
 
-            var submit = Cli(cluster, ["slurm", study, "--out", out_, "--shards", "3"]);
-            foreach (var line in submit.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"slurm: {line}");
+            var submit = Logged("slurm", Cli(cluster, ["slurm", study, "--out", out_, "--shards", "3"]));
             string array = ArrayJob().Match(submit).Groups[1].Value, merge = MergeJob().Match(submit).Groups[1].Value;
             Assert.True(array.Length > 0 && merge.Length > 0, submit);
             Assert.DoesNotContain("not sharded", submit);
 
-            string log1 = Path.Combine(out_, "slurm", "logs", $"extract-{array}_1.out");
-            WaitFor(() => ShardProgress.Of(features, 3).Complete.SequenceEqual([0, 2]) && cluster.Queue().GetValueOrDefault($"{array}_1") == "RUNNING"
-                          && File.Exists(log1) && File.ReadAllText(log1).Contains("waiting for PID"), "shards 0 and 2 done, task 1 running and waiting", cluster);
-            Log($"shards 0 and 2 complete (trainval and test, {reference.Count / 2} stores each); task {array}_1 running (waiting for the held store locks)");
-            cluster.Cancel($"{array}_1");
-            WaitFor(() => cluster.Queue().GetValueOrDefault($"{array}_1") is "CANCELLED" or "FAILED", "task 1 cancelled", cluster);
-            foreach (var l in held) l.Dispose();
-            Thread.Sleep(2000);
-            var queue = cluster.Queue();
-            Log($"cancelled {array}_1: {array}_1 {queue.GetValueOrDefault($"{array}_1")}, merge+study job {merge} {queue.GetValueOrDefault(merge)}");
-            Assert.Equal("PENDING", queue.GetValueOrDefault(merge));
-            Assert.False(Directory.Exists(Path.Combine(out_, "report")), "the study ran without shard 1");
-
-            var status = Cli(cluster, ["slurm", "status", out_]);
-            foreach (var line in status.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"status: {line}");
-            Assert.Contains("shards complete 2/3", status);
-            Assert.Contains($"{array}_1 CANCELLED", status);
-
-            var resubmit = Cli(cluster, ["slurm", "resubmit", out_]);
-            foreach (var line in resubmit.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"resubmit: {line}");
-            Assert.Contains("resubmitting 1", resubmit);
-            Assert.Contains($"cancelled follow-up job {merge}", resubmit);
-            string array2 = ArrayJob().Match(resubmit).Groups[1].Value, merge2 = MergeJob().Match(resubmit).Groups[1].Value;
-            Assert.Matches(@"tasks 1\)", resubmit);
+            var (array2, merge2) = CancelTaskOneAndResubmit(cluster, out_, features, array, merge, held,
+                () => Directory.Exists(Path.Combine(out_, "report")) || Directory.GetDirectories(features).Any(d => !d.Contains(".shard-") && FeatureStoreFiles.IsComplete(d)));
 
             WaitFor(() => cluster.Queue().GetValueOrDefault(merge2) is "COMPLETED" or "FAILED", "the new merge and study job to end", cluster);
             string finalLog = File.ReadAllText(Path.Combine(out_, "slurm", "logs", $"extract-merge-{merge2}.out"));
             Assert.True(cluster.Queue().GetValueOrDefault(merge2) == "COMPLETED", finalLog);
-            var after = Cli(cluster, ["slurm", "status", out_]);
-            foreach (var line in after.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"status: {line}");
+            var after = Logged("status", Cli(cluster, ["slurm", "status", out_]));
             Assert.Contains("stage 0 extract: merged", after);
             Assert.Contains($"{array2}_1 COMPLETED", after);
 
@@ -84,7 +60,7 @@ public partial class SlurmEngineTests
                 Assert.True(bytes.AsSpan().SequenceEqual(merged[key]), $"{key} merged through Slurm differs from the local run's");
             Log($"merged stores byte-identical to the local study's: {string.Join(", ", reference.Keys.Order().Select(Short))}");
 
-            foreach (var line in finalLog.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"merge+study job log: {line}");
+            Logged("merge+study job log", finalLog);
             Assert.DoesNotContain("items in", finalLog); // the study found every store whole: it extracted nothing
             var tables = ReportTables(Path.Combine(out_, "report"));
             Assert.Equal(referenceTables.Keys.Order(), tables.Keys.Order());
