@@ -25,7 +25,7 @@ if ! dotnet build tests/LayerProbe.Tests -c Release -p:LayerProbeGpu=true -nodeR
   echo "gpu-variant: the GPU build failed (errors above)"
   exit 1
 fi
-echo "gpu-variant: built in $((SECONDS - start)) s: $(ls src/LayerProbe.Cli/bin-gpu/Release/net10.0/runtimes/linux-x64/native/ | tr '\n' ' ')"
+echo "gpu-variant: built in $((SECONDS - start)) s: $(ls src/LayerProbe.Cli/bin-gpu/Release/net10.0/runtimes/linux-x64/native/ | grep onnxruntime | tr "\n" " ")"
 
 cli=src/LayerProbe.Cli/bin-gpu/Release/net10.0/layerprobe.dll
 work=$(mktemp -d)
