@@ -44,26 +44,14 @@ public partial class SlurmEngineTests(ITestOutputHelper output)
             Directory.CreateDirectory(heldStore);
             var held = StoreWriteLock.Acquire(heldStore);
 
-            var submit = Cli(cluster, ["slurm", .. extract(out_), "--shards", "3"]);
-            foreach (var line in submit.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"slurm: {line}");
+            var submit = Logged("slurm", Cli(cluster, ["slurm", .. extract(out_), "--shards", "3"]));
             string array = ArrayJob().Match(submit).Groups[1].Value, merge = MergeJob().Match(submit).Groups[1].Value;
             Assert.True(array.Length > 0 && merge.Length > 0, submit);
 
             var (array2, merge2) = CancelTaskOneAndResubmit(cluster, out_, out_, array, merge, [held],
                 () => Directory.GetDirectories(out_).Any(d => !d.Contains(".shard-") && FeatureStoreFiles.IsComplete(d)));
 
-            WaitFor(() => cluster.Queue().GetValueOrDefault(merge2) == "COMPLETED", "the new merge job to complete", cluster);
-            var after = Logged("status", Cli(cluster, ["slurm", "status", out_]));
-            Assert.Contains("stage 0 extract: merged", after);
-            Assert.Contains($"{array2}_1 COMPLETED", after);
-
-            var merged = ChildExtraction.StoreBytes(out_).Where(p => !p.Key.Contains(".shard-")).ToDictionary();
-            Assert.Equal(reference.Keys.Order(), merged.Keys.Order());
-            foreach (var (key, bytes) in reference)
-                Assert.True(bytes.AsSpan().SequenceEqual(merged[key]), $"{key} merged through Slurm differs from the local run's");
-            Log($"merged stores byte-identical to the local run: {string.Join(", ", reference.Keys.Order())}");
-            string mergeLog = File.ReadAllText(Path.Combine(out_, "slurm", "logs", $"extract-merge-{merge2}.out"));
-            foreach (var line in mergeLog.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"merge job log: {line}");
+            Logged("merge job log", MergedAsReference(cluster, out_, out_, array2, merge2, reference, "local run"));
         }
         foreach (int pid in daemons)
             Assert.False(Alive(pid), $"daemon {pid} still runs");
@@ -102,6 +90,31 @@ public partial class SlurmEngineTests(ITestOutputHelper output)
         Assert.Matches(@"tasks 1\)", resubmit);
         return (ArrayJob().Match(resubmit).Groups[1].Value, MergeJob().Match(resubmit).Groups[1].Value);
     }
+
+    /// <summary>
+    /// Waits for the resubmission's follow-up job, checks it completed, that <c>slurm status</c> says the stage is merged
+    /// and the resubmitted task completed, and that the whole stores in <paramref name="stores"/> equal
+    /// <paramref name="reference"/> byte for byte; returns the follow-up job's log.
+    /// </summary>
+    string MergedAsReference(OneNodeSlurm cluster, string out_, string stores, string array2, string merge2, Dictionary<string, byte[]> reference, string what)
+    {
+        WaitFor(() => cluster.Queue().GetValueOrDefault(merge2) is "COMPLETED" or "FAILED", "the new follow-up job to end", cluster);
+        string log = File.ReadAllText(Path.Combine(out_, "slurm", "logs", $"extract-merge-{merge2}.out"));
+        Assert.True(cluster.Queue().GetValueOrDefault(merge2) == "COMPLETED", log);
+        var after = Logged("status", Cli(cluster, ["slurm", "status", out_]));
+        Assert.Contains("stage 0 extract: merged", after);
+        Assert.Contains($"{array2}_1 COMPLETED", after);
+
+        var merged = ChildExtraction.StoreBytes(stores).Where(p => !p.Key.Contains(".shard-")).ToDictionary();
+        Assert.Equal(reference.Keys.Order(), merged.Keys.Order());
+        foreach (var (key, bytes) in reference)
+            Assert.True(bytes.AsSpan().SequenceEqual(merged[key]), $"{key} merged through Slurm differs from the {what}'s");
+        Log($"merged stores byte-identical to the {what}: {string.Join(", ", reference.Keys.Order().Select(Short))}");
+        return log;
+    }
+
+    /// <summary><c>pool1-bb83…/features.lpfm</c> for a store file's key.</summary>
+    static string Short(string key) => key.IndexOf('-') is int dash and > 0 && key.Length > dash + 5 ? $"{key[..(dash + 5)]}…/{Path.GetFileName(key)}" : key;
 
     /// <summary><paramref name="output"/>, each line logged after <paramref name="what"/>.</summary>
     string Logged(string what, string output)

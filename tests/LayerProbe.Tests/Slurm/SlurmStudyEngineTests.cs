@@ -47,19 +47,7 @@ public partial class SlurmEngineTests
             var (array2, merge2) = CancelTaskOneAndResubmit(cluster, out_, features, array, merge, held,
                 () => Directory.Exists(Path.Combine(out_, "report")) || Directory.GetDirectories(features).Any(d => !d.Contains(".shard-") && FeatureStoreFiles.IsComplete(d)));
 
-            WaitFor(() => cluster.Queue().GetValueOrDefault(merge2) is "COMPLETED" or "FAILED", "the new merge and study job to end", cluster);
-            string finalLog = File.ReadAllText(Path.Combine(out_, "slurm", "logs", $"extract-merge-{merge2}.out"));
-            Assert.True(cluster.Queue().GetValueOrDefault(merge2) == "COMPLETED", finalLog);
-            var after = Logged("status", Cli(cluster, ["slurm", "status", out_]));
-            Assert.Contains("stage 0 extract: merged", after);
-            Assert.Contains($"{array2}_1 COMPLETED", after);
-
-            var merged = ChildExtraction.StoreBytes(features).Where(p => !p.Key.Contains(".shard-")).ToDictionary();
-            Assert.Equal(reference.Keys.Order(), merged.Keys.Order());
-            foreach (var (key, bytes) in reference)
-                Assert.True(bytes.AsSpan().SequenceEqual(merged[key]), $"{key} merged through Slurm differs from the local run's");
-            Log($"merged stores byte-identical to the local study's: {string.Join(", ", reference.Keys.Order().Select(Short))}");
-
+            string finalLog = MergedAsReference(cluster, out_, features, array2, merge2, reference, "local study");
             Logged("merge+study job log", finalLog);
             Assert.DoesNotContain("items in", finalLog); // the study found every store whole: it extracted nothing
             var tables = ReportTables(Path.Combine(out_, "report"));
@@ -71,8 +59,6 @@ public partial class SlurmEngineTests
             Assert.False(Alive(pid), $"daemon {pid} still runs");
         Log($"daemons {string.Join(", ", daemons)} stopped");
     }
-
-    static string Short(string store) => store.Length > 24 ? $"{store[..Math.Min(store.IndexOf('-') + 5, store.Length)]}…/{Path.GetFileName(store)}" : store;
 
     /// <summary>
     /// The report's tables as text, by path in the report: every <c>.csv</c>, <c>.json</c> and <c>.md</c> file but the
