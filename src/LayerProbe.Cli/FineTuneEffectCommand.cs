@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using LayerProbe.Networks;
 using LayerProbe.Studies;
 
@@ -24,8 +25,14 @@ static class FineTuneEffectCommand
             study.Device(parse);
             var networks = new[] { pretrained, fcOnly, full }.Select(o => OnnxNetwork.Load(parse.GetValue(o)!)).ToArray();
             FineTuneEffectStudy.Check(networks[0], networks[1], networks[2]);
-            var layers = study.Layers(parse);
+            using var detection = study.DetectionTask(parse);
+            var layers = study.Layers(parse, detection is not null);
             NetworkProbes.CheckLayers(networks, layers);
+            if (detection is not null)
+            {
+                RunDetection(networks, layers, detection, OutputFolder.Prepare(study.Output(parse)));
+                return;
+            }
             var task = study.Task(parse, networks[0]);
             string output = study.Output(parse);
             var result = FineTuneEffectStudy.Run(networks[0], networks[1], networks[2], layers, task, output, task.Split.Test.Name);
@@ -34,5 +41,15 @@ static class FineTuneEffectCommand
             Console.WriteLine($"largest change under full fine-tuning: {result.MostChanged}");
         }));
         return command;
+    }
+
+    /// <summary>The detection columns (paper Tables 1 DET and 3): R-CNN detection per layer with each network.</summary>
+    static void RunDetection(OnnxNetwork[] networks, IReadOnlyList<string> layers, DetectionStudyTask task, string output)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = FineTuneEffectDetection.Run(networks[0], networks[1], networks[2], layers, task, output, task.Test.Name);
+        StudyManifest.Write("finetune-effect", output, task, FineTuneEffectStudy.Variants.Zip(networks), layers, result.Grid, result.Files, clock.Elapsed);
+        foreach (var stem in new[] { "finetune-effect-detection", "finetune-effect-detection-per-class", "finetune-effect-detection-vs-paper" })
+            Console.WriteLine(File.ReadAllText(Path.Combine(output, stem + ".md")));
     }
 }
