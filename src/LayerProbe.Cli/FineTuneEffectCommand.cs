@@ -7,7 +7,8 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>layerprobe finetune-effect --pretrained A.onnx --fc-only B.onnx --full C.onnx --trainval SPEC --test SPEC --out DIR</c>:
-/// layer-wise probes of a network and its two fine-tuned versions on one task (paper Tables 1, 2, 8).
+/// layer-wise probes of a network and its two fine-tuned versions on one task (paper Tables 1, 2, 8), or R-CNN detection
+/// per layer when both item sets are region items (Tables 1 DET, 3; <see cref="FineTuneEffectDetection"/>).
 /// </summary>
 static class FineTuneEffectCommand
 {
@@ -17,7 +18,7 @@ static class FineTuneEffectCommand
         var fcOnly = new Option<string>("--fc-only") { Description = "it fine-tuned with conv layers frozen (layerprobe train --finetune fc-only)", Required = true };
         var full = new Option<string>("--full") { Description = "it fine-tuned with all layers (layerprobe train --finetune all)", Required = true };
         var study = new StudyOptions();
-        var command = new Command("finetune-effect", "Layer-wise probes before and after fc-only and full fine-tuning (paper Tables 1, 2, 8).")
+        var command = new Command("finetune-effect", "Layer-wise probes before and after fc-only and full fine-tuning (paper Tables 1, 2, 8); R-CNN detection per layer on region items (Tables 1 DET, 3).")
             { pretrained, fcOnly, full };
         study.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
