@@ -19,7 +19,8 @@ public sealed partial class DataSources
     /// <summary>Builds the items for a specification and the warp context (pixels) their regions need.</summary>
     public delegate (IItemSet Items, int ContextPadding) ItemFactory(DataSpecification specification);
 
-    const int RcnnContext = 16;
+    /// <summary>R-CNN's context padding (pixels) of boxes and regions.</summary>
+    internal const int RcnnContext = 16;
 
     /// <summary>Source of R-CNN's fine-tuning windows (training only).</summary>
     public const string WindowsSource = "voc2007-windows";
@@ -58,6 +59,14 @@ public sealed partial class DataSources
         var (items, padding) = factory(spec);
         return (Subset(items, spec), Preprocessing.For(network, preprocessing ?? PreprocessingRequest.Automatic, padding));
     }
+
+    /// <summary>
+    /// Whether <paramref name="specification"/> names region items (<c>voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR</c>),
+    /// the items of the detection task; read from the text alone, nothing is opened.
+    /// </summary>
+    public static bool IsRegionItems(string specification) =>
+        specification.StartsWith("voc2007:", StringComparison.OrdinalIgnoreCase)
+        && specification["voc2007:".Length..].Split(':', 4) is [_, _, "proposals", _];
 
     /// <summary>As <see cref="Items"/>, for items that must carry class labels (probes, image-level training).</summary>
     public (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string specification, OnnxNetwork network,
