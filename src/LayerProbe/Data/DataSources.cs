@@ -60,14 +60,6 @@ public sealed partial class DataSources
         return (Subset(items, spec), Preprocessing.For(network, preprocessing ?? PreprocessingRequest.Automatic, padding));
     }
 
-    /// <summary>
-    /// Whether <paramref name="specification"/> names region items (<c>voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR</c>),
-    /// the items of the detection task; read from the text alone, nothing is opened.
-    /// </summary>
-    public static bool IsRegionItems(string specification) =>
-        specification.StartsWith("voc2007:", StringComparison.OrdinalIgnoreCase)
-        && specification["voc2007:".Length..].Split(':', 4) is [_, _, "proposals", _];
-
     /// <summary>As <see cref="Items"/>, for items that must carry class labels (probes, image-level training).</summary>
     public (ILabelledItemSet Items, IPreprocessor Preprocessor) Labelled(string specification, OnnxNetwork network,
         PreprocessingRequest? preprocessing = null, string parameter = "data")

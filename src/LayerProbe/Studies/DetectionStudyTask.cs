@@ -50,7 +50,7 @@ public sealed record DetectionStudyTask(VocRegions TrainVal, VocRegions Test, Pr
     public static DetectionStudyTask? TryCreate(string trainVal, string test, string? classes, IReadOnlyList<double>? cGrid,
         PreprocessingRequest request, string output)
     {
-        bool trainRegions = DataSources.IsRegionItems(trainVal), testRegions = DataSources.IsRegionItems(test);
+        bool trainRegions = ItemSetSources.IsRegionItems(trainVal), testRegions = ItemSetSources.IsRegionItems(test);
         if (!trainRegions && !testRegions) return null;
         if (trainRegions != testRegions)
             throw LayerProbeException.ForParameter(trainRegions ? "test" : "trainVal",
