@@ -25,7 +25,10 @@ public class StoreWriteLockTests
 
         var said = new List<string>();
         var second = Task.Run(() => StoreWriteLock.Acquire(store, line => { lock (said) said.Add(line); }));
-        Assert.False(second.Wait(400));
+        // under load the task may start late: wait for its waiting line (it is said before it blocks), not a fixed time
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && !second.IsCompleted) { lock (said) if (said.Count > 0) break; Thread.Sleep(10); }
+        Assert.False(second.Wait(200), "the second writer got the lock while the first held it");
         lock (said) Assert.Equal([$"waiting for PID {Environment.ProcessId} writing {store}"], said);
         first.Dispose();
         Assert.True(second.Wait(TimeSpan.FromSeconds(10)));
