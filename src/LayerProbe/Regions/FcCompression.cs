@@ -45,8 +45,11 @@ public static class FcCompression
                 "extract the layer they start from (pool5) and compute it with head-features --fc-rank, or use --regions shared-conv");
     }
 
-    /// <summary><paramref name="head"/> (a model cut from <paramref name="network"/>) with every layer of <paramref name="ranks"/> in it factored; the head itself when none is.</summary>
-    public static ModelProto Apply(OnnxNetwork network, ModelProto head, IReadOnlyDictionary<string, int> ranks)
+    /// <summary>
+    /// <paramref name="head"/> (a model cut from <paramref name="network"/>) with every layer of <paramref name="ranks"/>
+    /// in it factored (the factors kept in <paramref name="factorCache"/> when given); the head itself when none is.
+    /// </summary>
+    public static ModelProto Apply(OnnxNetwork network, ModelProto head, IReadOnlyDictionary<string, int> ranks, string? factorCache = null)
     {
         if (Applied(ranks, head).Count == 0) return head;
         var layers = ClassifierLayer.FullyConnectedLayers(network.Model).ToDictionary(l => l.Node.Output[0], StringComparer.Ordinal);
@@ -59,7 +62,7 @@ public static class FcCompression
         {
             if (node.OpType is not ("Gemm" or "MatMul") || !ranks.TryGetValue(node.Output[0], out int rank)) { graph.Node.Add(node); continue; }
             var fc = layers[node.Output[0]];
-            var svd = TruncatedSvd.Of(Weight(fc), fc.Classes, fc.Inputs, rank);
+            var svd = FcFactorCache.Get(factorCache, Weight(fc), fc.Classes, fc.Inputs, rank);
             graph.Node.AddRange(node.OpType == "Gemm" ? Gemm(node, svd, graph, opset) : MatMul(node, svd, graph));
         }
         Prune(graph);
@@ -69,7 +72,7 @@ public static class FcCompression
     }
 
     /// <summary>The layer's weight as W, row-major outputs × inputs (a Gemm with transB = 0 and a MatMul store it inputs × outputs).</summary>
-    static float[] Weight(ClassifierLayer fc)
+    internal static float[] Weight(ClassifierLayer fc)
     {
         var stored = OnnxTensors.ReadFloats(fc.Weight);
         if (fc.Transposed) return stored;

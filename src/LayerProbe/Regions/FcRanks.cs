@@ -18,6 +18,15 @@ public sealed record FcRanks
     /// <summary>Layer → rank, in the order given (empty when <see cref="All"/> is set).</summary>
     public IReadOnlyList<KeyValuePair<string, int>> Layers { get; init; } = [];
 
+    /// <summary>
+    /// Folder keeping the factors once computed (<see cref="FcFactorCache"/>); null: extraction and head-features use
+    /// <c>fc-svd</c> under their output folder.
+    /// </summary>
+    public string? FactorCache { get; init; }
+
+    /// <summary>These ranks with <see cref="FactorCache"/> under <paramref name="outputDirectory"/> unless one is set.</summary>
+    public FcRanks CachedUnder(string outputDirectory) => FactorCache is null ? this with { FactorCache = Path.Combine(outputDirectory, "fc-svd") } : this;
+
     /// <summary>The option as written (<c>256</c> or <c>fc6=1024,fc7=256</c>).</summary>
     public override string ToString() => All is int r ? r.ToString(CultureInfo.InvariantCulture) : string.Join(",", Layers.Select(p => $"{p.Key}={p.Value}"));
 

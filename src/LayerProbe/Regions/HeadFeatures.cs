@@ -24,6 +24,7 @@ public static class HeadFeatures
         ExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellation = default)
     {
         options ??= new ExtractionOptions();
+        if (options.FcRanks is { } fcRanks) options = options with { FcRanks = fcRanks.CachedUnder(outputDirectory) };
         if (options.BatchSize < 1) throw LayerProbeException.For("--batch", $"batch size must be at least 1, got {options.BatchSize}");
         if (!FeatureStoreFiles.IsComplete(sourceStore)) throw LayerProbeException.For(sourceStore, "not a complete feature store (extract it first, or rerun to resume)");
         var source = FeatureManifest.Read(Path.Combine(sourceStore, FeatureStoreFiles.Manifest));
@@ -55,7 +56,7 @@ public static class HeadFeatures
 
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Math.Max(1, options.IntraOpThreads), InterOpNumThreads = 1 };
         options.Device.AppendTo(sessionOptions);
-        var headModel = FcCompression.Apply(network, HeadSubgraph.Cut(network, source.LayerValue, [target], [.. itemShape.Select(d => (object)d)]), ranks);
+        var headModel = FcCompression.Apply(network, HeadSubgraph.Cut(network, source.LayerValue, [target], [.. itemShape.Select(d => (object)d)]), ranks, options.FcRanks?.FactorCache);
         using var session = OnnxSession.Create(network, headModel.ToByteArray(), sessionOptions);
         int inCols = checked((int)inHeader.Cols), batch = options.BatchSize;
         var inputs = new float[batch * inCols];

@@ -39,7 +39,7 @@ sealed class SharedConvPass : IDisposable
         {
             _conv = OnnxSession.Create(split.Network, split.ConvModel(), _options);
             var fcRanks = FcRanks.Resolve(split.Network, options.FcRanks);
-            var bytes = engine == RoiPoolEngine.Ort ? split.RoiPoolModel(targets, fcRanks) : split.HeadModel(targets, fcRanks);
+            var bytes = engine == RoiPoolEngine.Ort ? split.RoiPoolModel(targets, fcRanks, options.FcRanks?.FactorCache) : split.HeadModel(targets, fcRanks, options.FcRanks?.FactorCache);
             _head = bytes is null ? null : OnnxSession.Create(split.Network, bytes, _options);
             CheckScale();
             Shapes = ProbeShapes();

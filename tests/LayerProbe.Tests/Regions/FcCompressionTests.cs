@@ -78,7 +78,8 @@ public class FcCompressionTests
             alpha.ToString("R", CultureInfo.InvariantCulture), beta.ToString("R", CultureInfo.InvariantCulture), string.Join(",", ranks) }));
 
         var singular = MemoryMarshal.Cast<byte, double>(File.ReadAllBytes(tmp.Combine("np", "S.bin"))).ToArray();
-        var mine = TruncatedSvd.Of(FcWeight(fc), fc.Classes, fc.Inputs, 1).SingularValues;
+        // W and Wᵀ have the same singular values: factor the initializer as stored.
+        var mine = TruncatedSvd.Of(OnnxTensors.ReadFloats(fc.Weight), (int)fc.Weight.Dims[0], (int)fc.Weight.Dims[1], 1).SingularValues;
         Assert.Equal(full, singular.Length);
         Assert.Equal(full, mine.Length);
         for (int i = 0; i < full; i++) Assert.True(Math.Abs(mine[i] - singular[i]) <= 1e-9 * singular[0], $"σ{i}: {mine[i]} vs numpy {singular[i]}");
@@ -104,6 +105,37 @@ public class FcCompressionTests
         Assert.True(errors[^1] <= 1e-5, $"full rank differs from the exact layer by {errors[^1]:E2}");
     }
 
+    [Fact]
+    public void Factors_are_computed_once_per_weight_and_rank_and_a_damaged_file_is_computed_again()
+    {
+        using var tmp = new TempDir();
+        var random = new Random(2);
+        var weight = Enumerable.Range(0, 30 * 20).Select(_ => (float)random.NextDouble()).ToArray();
+        string folder = tmp.Combine("fc-svd");
+        var computed = TruncatedSvd.Of(weight, 30, 20, 5);
+        var first = FcFactorCache.Get(folder, weight, 30, 20, 5);
+        string file = Assert.Single(Directory.GetFiles(folder));
+        Assert.Equal(computed.First, first.First);
+        Assert.Equal(computed.Second, first.Second);
+
+        long length = new FileInfo(file).Length;
+        Assert.True(length > 20 * 8 + (5 * 20 + 30 * 5) * 4, $"{length} bytes cannot hold the singular values and both factors");
+        File.WriteAllBytes(file, [.. File.ReadAllBytes(file).Take(100)]); // a later read must not trust this
+        var again = FcFactorCache.Get(folder, weight, 30, 20, 5);
+        Assert.Equal(computed.First, again.First);
+        Assert.Equal(computed.SingularValues, again.SingularValues);
+        Assert.Equal(length, new FileInfo(file).Length); // the damaged file was written again whole
+        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(file, old);
+        Assert.Equal(computed.Second, FcFactorCache.Get(folder, weight, 30, 20, 5).Second);
+        Assert.Equal(old, File.GetLastWriteTimeUtc(file)); // read, not computed and written again
+
+        FcFactorCache.Get(folder, weight, 30, 20, 4);
+        weight[7] += 1;
+        FcFactorCache.Get(folder, weight, 30, 20, 5);
+        Assert.Equal(3, Directory.GetFiles(folder).Length); // another rank, another weight: other files
+    }
+
     /// <summary>numpy's truncated SVD from the stored initializer: W = B (transB = 1) or Bᵀ, y_t = alpha·x·(U_t Σ_t V_tᵀ)ᵀ + beta·b.</summary>
     const string Numpy = """
         import sys, numpy as np
@@ -118,12 +150,6 @@ public class FcCompressionTests
             Wt = (U[:, :t] * S[:t]) @ Vt[:t]
             (float(alpha) * x @ Wt.T + float(beta) * b).astype(np.float32).tofile(d + '/y%d.bin' % t)
         """;
-
-    static float[] FcWeight(ClassifierLayer fc)
-    {
-        var stored = OnnxTensors.ReadFloats(fc.Weight);
-        return fc.Transposed ? stored : Enumerable.Range(0, stored.Length).Select(k => stored[(k % fc.Inputs) * fc.Classes + k / fc.Inputs]).ToArray();
-    }
 
     internal static float[] Run(ModelProto model, string input, float[] x, long[] dims, string output)
     {
