@@ -75,7 +75,7 @@ static class ExtractCommand
             var sharedConv = regionOptions.SharedConv(parse, items);
             if (sharedConv is not null && options.Shard is not null)
                 throw new LayerProbeException("--shard: shared-conv region extraction is not sharded yet; shard warp mode, or run shared-conv whole (it is 20x+ faster)");
-            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch");
+            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch{(options.FcRanks is { } fc ? $", fc layers by truncated SVD ({fc})" : "")}");
             var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {
