@@ -8,7 +8,7 @@ namespace LayerProbe.Cli;
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
 /// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]
-/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600] [--roi-max-side 1000] [--roi-pool auto|ort|managed] [--roi-batch 256]]</c>:
+/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600] [--roi-max-side 1000] [--roi-pool auto|ort|managed] [--roi-batch 256] [--fc-rank fc6=1024,fc7=256]]</c>:
 /// features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
@@ -27,8 +27,9 @@ static class ExtractCommand
         var npy = new Option<bool>("--export-npy") { Description = "also write features.npy beside each store" };
         var commitEvery = new Option<double>("--commit-interval") { Description = "seconds between commits (0: after every batch); a kill loses at most this much work", DefaultValueFactory = _ => 1.0 };
         var keepNonFinite = new Option<bool>("--keep-non-finite") { Description = "store NaN/infinite activations instead of stopping at the first one" };
+        var fcRank = OptionCatalogue.FcRank();
         var command = new Command("extract", "Extract layer activations into feature stores (resumes interrupted runs).")
-            { model, input, layers, output, images, data, batch, half, npy, commitEvery, keepNonFinite };
+            { model, input, layers, output, images, data, batch, half, npy, commitEvery, keepNonFinite, fcRank };
         preprocess.AddTo(command);
         var regionOptions = new RegionModeOptions();
         regionOptions.AddTo(command);
@@ -57,6 +58,7 @@ static class ExtractCommand
                 CommitInterval = TimeSpan.FromSeconds(seconds),
                 Device = onDevice,
                 Shard = shard.Value(parse),
+                FcRanks = OptionCatalogue.FcRanks(parse, fcRank),
             };
             Console.WriteLine($"{network.Path}  {items.Name} ({items.Count} items)  layers {string.Join(",", names)}  {preprocessor.Description}  batch {options.BatchSize}  {options.DType.Name()}  {options.Device}");
             int count = items.Count;
@@ -73,7 +75,7 @@ static class ExtractCommand
             var sharedConv = regionOptions.SharedConv(parse, items);
             if (sharedConv is not null && options.Shard is not null)
                 throw new LayerProbeException("--shard: shared-conv region extraction is not sharded yet; shard warp mode, or run shared-conv whole (it is 20x+ faster)");
-            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch");
+            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch{(options.FcRanks is { } fc ? $", fc layers by truncated SVD ({fc})" : "")}");
             var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {

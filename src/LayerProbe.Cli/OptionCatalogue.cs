@@ -67,6 +67,14 @@ static class OptionCatalogue
     public static Option<int> Batch(string description, int defaultValue) =>
         new("--batch") { Description = description, DefaultValueFactory = _ => defaultValue };
 
+    /// <summary><c>--fc-rank</c>: truncated-SVD ranks of the head's fully connected layers (<see cref="Regions.FcRanks"/>).</summary>
+    public static Option<string?> FcRank() =>
+        new("--fc-rank") { Description = "run the head's fully connected layers compressed by truncated SVD (Fast R-CNN): LAYER=RANK,… (fc6=1024,fc7=256) or one rank for every fc layer; the stores get their own key" };
+
+    /// <summary>The parsed <c>--fc-rank</c>, or null when it is not given.</summary>
+    public static Regions.FcRanks? FcRanks(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text ? Regions.FcRanks.Parse(text) : null;
+
     /// <summary><c>--float16</c>.</summary>
     public static Option<bool> Float16() => new("--float16") { Description = "store features as float16 instead of float32" };
 

@@ -53,6 +53,13 @@ public sealed record ExtractionOptions
     /// (default). False: the per-call <c>Run</c> of earlier versions, kept so that benchmarks and tests can compare.
     /// </summary>
     public bool BindIo { get; init; } = true;
+    /// <summary>
+    /// Run the head's fully connected layers compressed by truncated SVD at these ranks (Fast R-CNN §3.1; null: exact).
+    /// Applies where layers are computed from a stored or pooled layer (<see cref="Regions.HeadFeatures"/>,
+    /// <see cref="Regions.SharedConvExtractor"/>); stores computed through a compressed layer have their own key.
+    /// Whole-network extraction refuses it for a layer it would change.
+    /// </summary>
+    public Regions.FcRanks? FcRanks { get; init; }
 
     /// <summary>The preprocessing threads this run uses (<see cref="PreprocessThreads"/> with 0 resolved by device).</summary>
     public int ResolvedPreprocessThreads =>

@@ -101,6 +101,7 @@ public static class FeatureExtractor
         {
             string value = network.ResolveLayer(layer);
             if (plan.Any(p => p.Value == value)) continue;
+            Regions.FcCompression.RequireExact(network, layer, value, options.FcRanks);
             var key = new FeatureStoreKey(network.Sha256, items.Fingerprint, preprocessor.Description, value, options.DType);
             string directory = Path.Combine(outputDirectory, key.DirectoryName(layer));
             // A shard writes its own store beside the whole one, unless the whole one is already complete.

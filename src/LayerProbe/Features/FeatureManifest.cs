@@ -47,6 +47,11 @@ public sealed record FeatureManifest
     public required bool Complete { get; init; }
     /// <summary>How region items' features were computed (warp or shared convolution); null for other items.</summary>
     public RegionFeatures? Regions { get; init; }
+    /// <summary>
+    /// The fully connected layers this layer was computed through at a truncated-SVD rank (Gemm/MatMul output value →
+    /// rank, <see cref="Regions.FcCompression"/>); null for exact features.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? FcSvdRanks { get; init; }
 
     static readonly JsonSerializerOptions Json = new()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using LayerProbe.Features;
 using LayerProbe.Networks;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LayerProbe.Regions;
@@ -23,13 +24,16 @@ public static class HeadFeatures
         ExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellation = default)
     {
         options ??= new ExtractionOptions();
+        if (options.FcRanks is { } fcRanks) options = options with { FcRanks = fcRanks.CachedUnder(outputDirectory) };
         if (options.BatchSize < 1) throw LayerProbeException.For("--batch", $"batch size must be at least 1, got {options.BatchSize}");
         if (!FeatureStoreFiles.IsComplete(sourceStore)) throw LayerProbeException.For(sourceStore, "not a complete feature store (extract it first, or rerun to resume)");
         var source = FeatureManifest.Read(Path.Combine(sourceStore, FeatureStoreFiles.Manifest));
         if (source.ModelSha256 != network.Sha256)
             throw LayerProbeException.For(sourceStore, $"was extracted with another model (sha256 {source.ModelSha256[..12]}…, {Path.GetFileName(network.Path)} is {network.Sha256[..12]}…)");
         string target = network.ResolveLayer(layer);
-        var key = new FeatureStoreKey(network.Sha256, source.DataFingerprint, $"head {source.LayerValue}->{target} of store {source.Key}", target, options.DType);
+        var ranks = FcRanks.Resolve(network, options.FcRanks);
+        var compressed = FcCompression.Applied(ranks, network, source.LayerValue, target);
+        var key = new FeatureStoreKey(network.Sha256, source.DataFingerprint, $"head {source.LayerValue}->{target} of store {source.Key}{FcCompression.Tag(compressed)}", target, options.DType);
         string directory = Path.Combine(outputDirectory, key.DirectoryName(layer));
         var clock = Stopwatch.StartNew();
 
@@ -52,7 +56,8 @@ public static class HeadFeatures
 
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = Math.Max(1, options.IntraOpThreads), InterOpNumThreads = 1 };
         options.Device.AppendTo(sessionOptions);
-        using var session = OnnxSession.Create(network, HeadSubgraph.Cut(network, source.LayerValue, target, itemShape), sessionOptions);
+        var headModel = FcCompression.Apply(network, HeadSubgraph.Cut(network, source.LayerValue, [target], [.. itemShape.Select(d => (object)d)]), ranks, options.FcRanks?.FactorCache);
+        using var session = OnnxSession.Create(network, headModel.ToByteArray(), sessionOptions);
         int inCols = checked((int)inHeader.Cols), batch = options.BatchSize;
         var inputs = new float[batch * inCols];
         int[] outShape = OutputShape(session, source.LayerValue, target, itemShape, inputs.AsMemory(0, inCols));
@@ -62,7 +67,7 @@ public static class HeadFeatures
         var rawRow = new byte[inHeader.RowBytes * batch];
 
         Directory.CreateDirectory(outputDirectory);
-        using var writer = FeatureStoreWriter.OpenOrCreate(directory, outHeader, Manifest(network, source, layer, target, key, outShape, options));
+        using var writer = FeatureStoreWriter.OpenOrCreate(directory, outHeader, Manifest(network, source, layer, target, key, outShape, options) with { FcSvdRanks = FcCompression.Record(source.FcSvdRanks, compressed) });
         long start = writer.CommittedRows;
         writer.RewindTo(start);
         using var ids = File.ReadLines(Path.Combine(sourceStore, FeatureStoreFiles.Ids)).Skip((int)(record.First + start)).GetEnumerator();

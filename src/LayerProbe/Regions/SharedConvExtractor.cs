@@ -27,6 +27,7 @@ public static class SharedConvExtractor
         CancellationToken cancellation = default)
     {
         options ??= new ExtractionOptions();
+        if (options.FcRanks is { } ranks) options = options with { FcRanks = ranks.CachedUnder(outputDirectory) };
         var clock = Stopwatch.StartNew();
         if (settings.RegionBatch < 1) throw LayerProbeException.For("--roi-batch", $"regions per batch must be at least 1, got {settings.RegionBatch}");
         if (layers.Count == 0) throw LayerProbeException.For(network.Path, "no layers requested");
@@ -36,6 +37,7 @@ public static class SharedConvExtractor
         var record = new RegionFeatures("shared-conv", split.FeatureValue, settings.ShorterSide, settings.MaxSide, split.Stride, split.PooledValue,
             [split.GridHeight, split.GridWidth], engine.ToString().ToLowerInvariant());
         string description = $"shared-conv({split.Description},pool={record.Pool}) {scaled.Description}";
+        var fcRanks = FcRanks.Resolve(network, options.FcRanks); // a layer computed through a compressed fc layer is keyed apart
 
         var plan = new List<LayerStore>();
         foreach (var layer in layers)
@@ -44,7 +46,7 @@ public static class SharedConvExtractor
             if (plan.Any(p => p.Value == value)) continue;
             if (value != split.PooledValue && !ComputedFrom(split, value))
                 throw LayerProbeException.For(network.Path, $"layer '{layer}' is not computed from the pooled regions ('{split.PooledValue}'); shared-conv mode extracts '{split.PooledValue}' and the layers after it");
-            var key = new FeatureStoreKey(network.Sha256, regions.Fingerprint, description, value, options.DType);
+            var key = new FeatureStoreKey(network.Sha256, regions.Fingerprint, description + FcCompression.Tag(FcCompression.Applied(fcRanks, network, split.PooledValue, value)), value, options.DType);
             plan.Add(new LayerStore(layer, value, Path.Combine(outputDirectory, key.DirectoryName(layer)), key, []));
         }
         FeatureExtractor.PrepareOutput(outputDirectory);
@@ -69,7 +71,7 @@ public static class SharedConvExtractor
             var stores = missing.Select((p, i) => p with { Shape = pass.Shapes[i] }).ToList();
             foreach (var s in stores)
                 writers.Add(FeatureStoreWriter.OpenOrCreate(s.Directory, FeatureMatrixHeader.ForShape(options.DType, regions.Count, s.Shape),
-                    FeatureExtractor.Manifest(network, regions, description, s, options, record), locks.Single(l => l.Directory == s.Directory), options.KeepNonFinite));
+                    FeatureExtractor.Manifest(network, regions, s.Key.Preprocessing, s, options, record) with { FcSvdRanks = FcCompression.Record(null, FcCompression.Applied(fcRanks, network, split.PooledValue, s.Value)) }, locks.Single(l => l.Directory == s.Directory), options.KeepNonFinite));
             long start = writers.Min(w => w.CommittedRows);
             foreach (var w in writers) w.RewindTo(start);
             pass.Run(regions, (int)start, writers, progress, clock, cancellation);

@@ -90,12 +90,19 @@ public sealed class SharedConvNetwork
 
     /// <summary>
     /// Pooled rows → <paramref name="targets"/> (values computed from <see cref="PooledValue"/>), for pooling done
-    /// outside the graph; null when the only target is the pooled value itself.
+    /// outside the graph; null when the only target is the pooled value itself. The fully connected layers of
+    /// <paramref name="fcRanks"/> run factored (<see cref="FcCompression"/>, factors kept in <paramref name="factorCache"/>).
     /// </summary>
-    public byte[]? HeadModel(IReadOnlyList<string> targets)
+    public byte[]? HeadModel(IReadOnlyList<string> targets, IReadOnlyDictionary<string, int>? fcRanks = null, string? factorCache = null)
     {
         var later = targets.Where(t => t != PooledValue).ToList();
-        return later.Count == 0 ? null : HeadSubgraph.Cut(Network, PooledValue, later, [Channels, GridHeight, GridWidth]).ToByteArray();
+        return later.Count == 0 ? null : Head(later, fcRanks, factorCache).ToByteArray();
+    }
+
+    ModelProto Head(List<string> later, IReadOnlyDictionary<string, int>? fcRanks, string? factorCache)
+    {
+        var head = HeadSubgraph.Cut(Network, PooledValue, later, [Channels, GridHeight, GridWidth]);
+        return fcRanks is null ? head : FcCompression.Apply(Network, head, fcRanks, factorCache);
     }
 
     /// <summary>
@@ -103,11 +110,12 @@ public sealed class SharedConvNetwork
     /// R × [batch index, x1, y1, x2, y2] in the scaled image's 0-based pixels) → <paramref name="targets"/>, the pooling
     /// done by the standard ONNX <c>MaxRoiPool</c> (spatial_scale 1/<see cref="Stride"/>, pooled_shape the grid), which
     /// ONNX Runtime's CPU provider implements with Fast R-CNN's rule (checked against a transcription in the tests).
+    /// The fully connected layers of <paramref name="fcRanks"/> run factored (<see cref="FcCompression"/>, factors kept in <paramref name="factorCache"/>).
     /// </summary>
-    public byte[] RoiPoolModel(IReadOnlyList<string> targets)
+    public byte[] RoiPoolModel(IReadOnlyList<string> targets, IReadOnlyDictionary<string, int>? fcRanks = null, string? factorCache = null)
     {
         var later = targets.Where(t => t != PooledValue).ToList();
-        ModelProto model = later.Count > 0 ? HeadSubgraph.Cut(Network, PooledValue, later, [Channels, GridHeight, GridWidth])
+        ModelProto model = later.Count > 0 ? Head(later, fcRanks, factorCache)
             : new ModelProto { IrVersion = Network.Model.IrVersion, Graph = new GraphProto(), ProducerName = "LayerProbe head subgraph" };
         if (later.Count == 0) model.OpsetImport.AddRange(Network.Model.OpsetImport);
         var graph = model.Graph;

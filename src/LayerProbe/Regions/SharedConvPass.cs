@@ -38,7 +38,8 @@ sealed class SharedConvPass : IDisposable
         try
         {
             _conv = OnnxSession.Create(split.Network, split.ConvModel(), _options);
-            var bytes = engine == RoiPoolEngine.Ort ? split.RoiPoolModel(targets) : split.HeadModel(targets);
+            var fcRanks = FcRanks.Resolve(split.Network, options.FcRanks);
+            var bytes = engine == RoiPoolEngine.Ort ? split.RoiPoolModel(targets, fcRanks, options.FcRanks?.FactorCache) : split.HeadModel(targets, fcRanks, options.FcRanks?.FactorCache);
             _head = bytes is null ? null : OnnxSession.Create(split.Network, bytes, _options);
             CheckScale();
             Shapes = ProbeShapes();

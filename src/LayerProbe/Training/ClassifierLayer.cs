@@ -75,6 +75,20 @@ public sealed record ClassifierLayer(NodeProto Node, TensorProto Weight, TensorP
     }
 
     /// <summary>
+    /// The fully connected layer (a Gemm, or a MatMul with its bias Add) computing <paramref name="value"/> in
+    /// <paramref name="model"/> with a constant (initializer) weight, or null when another kind of node computes it.
+    /// </summary>
+    public static ClassifierLayer? FullyConnected(ModelProto model, string value) => new Graph(model).Layer(value, allowConv: false);
+
+    /// <summary>Every fully connected layer of <paramref name="model"/> (Gemm or MatMul with a constant weight), in graph order, each by its Gemm/MatMul node.</summary>
+    public static IReadOnlyList<ClassifierLayer> FullyConnectedLayers(ModelProto model)
+    {
+        var graph = new Graph(model);
+        return [.. model.Graph.Node.Where(n => n.OpType is "Gemm" or "MatMul" && n.Output.Count > 0)
+            .Select(n => graph.Layer(n.Output[0], allowConv: false)).OfType<ClassifierLayer>()];
+    }
+
+    /// <summary>
     /// The class scores of <paramref name="model"/> for a softmax loss: the graph output, or the input of a
     /// Softmax/LogSoftmax that ends the graph (CaffeNet's prob → fc8), reached through Flatten/Reshape/Identity.
     /// </summary>

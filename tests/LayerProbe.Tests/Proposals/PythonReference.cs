@@ -12,6 +12,9 @@ static class PythonReference
     /// <summary>Why cv2 (with ximgproc, which Debian's python3-opencv includes) cannot be used here, or null.</summary>
     public static string? OpenCvUnavailable { get; } = Needs("cv2", "numpy");
 
+    /// <summary>Why numpy cannot be used here, or null.</summary>
+    public static string? NumpyUnavailable { get; } = Needs("numpy");
+
     static string? Needs(params string[] modules) =>
         References.ExternalReference.SkipReason([References.ExternalReferences.Get(Python), .. modules.Select(References.ExternalReferences.Get)]);
 
@@ -45,6 +48,12 @@ static class PythonReference
 sealed class ScipyFactAttribute : FactAttribute
 {
     public ScipyFactAttribute() { if (PythonReference.ScipyUnavailable is { } why) Skip = why; }
+}
+
+/// <summary>A theory skipped, with the reason, when Debian's python3-numpy is unavailable.</summary>
+sealed class NumpyTheoryAttribute : TheoryAttribute
+{
+    public NumpyTheoryAttribute() { if (PythonReference.NumpyUnavailable is { } why) Skip = why; }
 }
 
 /// <summary>Skipped, with the reason, when Debian's python3-opencv (cv2.ximgproc) is unavailable.</summary>
