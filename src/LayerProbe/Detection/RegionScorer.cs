@@ -94,8 +94,8 @@ public sealed class RegionScorer : IDisposable
     /// (<see cref="BatchedProducts.Forward"/>'s managed kernel: 4 rows × 4 classes per sweep, the block split between the
     /// cores), so each row is read once for all classes and the weights stay in cache across rows. libtorch's sgemm is
     /// not used here: at a few classes the gather costs as much as the product, and under load its OpenMP threads
-    /// collapse (<c>layerprobe-bench detect-scoring</c>: 4,500 against 22,000 proposals/s at 9,216 dims, 20 classes). Each block is checked for
-    /// non-finite and overflowing values just before it is multiplied (while it is in cache).
+    /// collapse (<c>layerprobe-bench detect-scoring</c>: 4,500 against 22,000 proposals/s at 9,216 dims, 20 classes).
+    /// Each block is checked for non-finite and overflowing values just before it is multiplied (while it is in cache).
     /// </summary>
     public ImageScores[] Score(int firstImage, int count)
     {
