@@ -181,5 +181,8 @@ static class OptionCatalogue
         ["preprocessing"] = "--preprocess", ["mode"] = "--mode", ["threads"] = "--threads", ["fgRule"] = "--fg-rule",
         ["device"] = "--device", ["display"] = "--display", ["finetune"] = "--finetune", ["model"] = "--model",
         ["proposals"] = "--proposals", ["windowSize"] = "--window-size", ["perClass"] = "--trainval-per-class", ["init"] = "--init",
+        ["maxPerImage"] = "--max-per-image", ["boxesPerImage"] = "--boxes-per-image", ["nmsOverlap"] = "--nms", ["minOverlap"] = "--min-overlap",
+        ["shards"] = "--shards", ["gpusPerTask"] = "--gpus-per-task", ["cpusPerTask"] = "--cpus-per-task",
+        ["shorterSide"] = "--roi-scale", ["maxSide"] = "--roi-max-side", ["regionBatch"] = "--roi-batch",
     };
 }

@@ -48,9 +48,28 @@ public static class LayerwiseProbe
 
     /// <summary>Probes one pair of complete store directories (extracted or transformed, e.g. by
     /// <see cref="Features.Transforms.TransformedStore"/>) whose items are the split's, in order.</summary>
-    /// <remarks><paramref name="log"/> (if given) hears the solver's progress through the C grid.</remarks>
+    /// <remarks>
+    /// The result is kept beside the stores (<see cref="ProbeResultCache"/>, content-addressed by stores, items, labels,
+    /// fit split and settings) and reused when every input is the same; <paramref name="log"/> (if given) hears that, or
+    /// the solver's progress through the C grid. <see cref="LayerProbeResult.Seconds"/> of a reused result is the time it
+    /// took when it was computed.
+    /// </remarks>
     public static LayerProbeResult ProbeLayer(string layer, string trainDirectory, string testDirectory, int[] shape, ProbeSplit split, ProbeSettings settings,
         TextWriter? log = null)
+    {
+        var cache = ProbeResultCache.For(layer, trainDirectory, testDirectory, shape, split, settings);
+        if (cache?.TryRead(layer, shape, log) is { } kept)
+        {
+            log?.WriteLine($"probe {layer,-10} reused the result kept in {cache.Path}");
+            return kept;
+        }
+        var result = Probe(layer, trainDirectory, testDirectory, shape, split, settings, log);
+        cache?.Write(result, log);
+        return result;
+    }
+
+    static LayerProbeResult Probe(string layer, string trainDirectory, string testDirectory, int[] shape, ProbeSplit split, ProbeSettings settings,
+        TextWriter? log)
     {
         var clock = Stopwatch.StartNew();
         using var trainMatrix = FeatureMatrix.Open(trainDirectory);

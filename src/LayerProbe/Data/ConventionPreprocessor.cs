@@ -24,7 +24,7 @@ public sealed class ConventionPreprocessor : IPreprocessor
     public ConventionPreprocessor(InputConvention convention, int size, int padding, MeanImage? meanImage = null)
     {
         convention.Validate();
-        if (size <= 0) throw LayerProbeException.For("--size", $"input size must be positive, got {size}");
+        if (size <= 0) throw LayerProbeException.ForParameter("size", $"input size must be positive, got {size}");
         if (meanImage is not null && meanImage.Size != size) throw new ArgumentException($"mean image side {meanImage.Size} differs from the input side {size}");
         _ = RcnnWarp.Compute(new PixelBox(1, 1, 1, 1), 1, 1, size, padding); // validates the settings
         Convention = convention;

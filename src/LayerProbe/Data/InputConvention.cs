@@ -82,6 +82,6 @@ public sealed record InputConvention(string Name, ChannelOrder Channels, float S
         problem ??= Std.All(s => s > 0 && float.IsFinite(s)) ? null : "--std values must be positive";
         problem ??= Mean.All(float.IsFinite) ? null : "--mean values must be finite";
         problem ??= MeanImage is not null && Channels == ChannelOrder.Grey ? "a mean image applies to colour input only" : null;
-        if (problem is not null) throw LayerProbeException.For("--preprocess", $"{Name}: {problem}");
+        if (problem is not null) throw LayerProbeException.ForParameter("preprocessing", $"{Name}: {problem}");
     }
 }

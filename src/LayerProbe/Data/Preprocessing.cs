@@ -36,7 +36,7 @@ public static class Preprocessing
             throw LayerProbeException.For(network.Path, $"the network takes {d.Height}x{d.Width} inputs; only square inputs are supported");
         if (request.Size is { } s && declared is { } dd && s != dd.Height)
             throw LayerProbeException.For(network.Path, $"the network takes {dd.Height}x{dd.Width} inputs, not {s}x{s} (adapt it with a dynamic input first)");
-        if (request.Size is <= 0) throw LayerProbeException.For("--size", $"input size must be positive, got {request.Size}");
+        if (request.Size is <= 0) throw LayerProbeException.ForParameter("size", $"input size must be positive, got {request.Size}");
         int side = request.Size ?? declared?.Height ?? OnnxNetwork.DefaultInputSide;
         if (2 * padding >= side)
             throw LayerProbeException.For(network.Path, $"{side}x{side} inputs leave no room for the warp's {padding} pixels of context on each side (box items need inputs larger than {2 * padding})");
@@ -79,7 +79,7 @@ public static class Preprocessing
         InputConvention convention;
         if (request.Preset is { } name)
             convention = InputConvention.Presets.TryGetValue(name, out var preset) ? preset
-                : throw LayerProbeException.For("--preprocess", $"unknown input convention '{name}' (known: {InputConvention.PresetList.Replace('|', ',')})");
+                : throw LayerProbeException.ForParameter("preprocessing", $"unknown input convention '{name}' (known: {InputConvention.PresetList.Replace('|', ',')})");
         else if (request.IsComplete)
             convention = new InputConvention("custom", request.Channels!.Value, request.Scale!.Value, request.Mean ?? [], request.Std!, request.MeanImage);
         else convention = ConventionOf(network);

@@ -23,10 +23,10 @@ public sealed class ScaledImagePreprocessor
     public ScaledImagePreprocessor(ConventionPreprocessor convention, int shorterSide, int maxSide, int minimumSide = 1)
     {
         if (shorterSide < minimumSide)
-            throw LayerProbeException.For("--roi-scale", $"{shorterSide}: below {minimumSide}, the smallest image side the network's layer is pooled from");
-        if (shorterSide < 1) throw LayerProbeException.For("--roi-scale", $"the shorter side must be at least 1 pixel, got {shorterSide}");
-        if (maxSide > LargestSide) throw LayerProbeException.For("--roi-max-side", $"at most {LargestSide} pixels, got {maxSide}");
-        if (maxSide < shorterSide) throw LayerProbeException.For("--roi-max-side", $"the longer side limit ({maxSide}) is below the shorter side ({shorterSide})");
+            throw LayerProbeException.ForParameter("shorterSide", $"{shorterSide}: below {minimumSide}, the smallest image side the network's layer is pooled from");
+        if (shorterSide < 1) throw LayerProbeException.ForParameter("shorterSide", $"the shorter side must be at least 1 pixel, got {shorterSide}");
+        if (maxSide > LargestSide) throw LayerProbeException.ForParameter("maxSide", $"at most {LargestSide} pixels, got {maxSide}");
+        if (maxSide < shorterSide) throw LayerProbeException.ForParameter("maxSide", $"the longer side limit ({maxSide}) is below the shorter side ({shorterSide})");
         _convention = convention;
         _mean = convention.MeanPixel;
         ShorterSide = shorterSide;
@@ -58,7 +58,7 @@ public sealed class ScaledImagePreprocessor
         if (Math.Round(scale * Math.Max(width, height)) > MaxSide) scale = (double)MaxSide / Math.Max(width, height);
         if (scale * Math.Min(width, height) < MinimumSide) scale = (double)MinimumSide / Math.Min(width, height);
         if (Math.Round(scale * Math.Max(width, height)) > LargestSide)
-            throw LayerProbeException.For("--roi-max-side", $"a {width}x{height} image cannot be scaled to a shorter side of at least {MinimumSide} with its longer side at most {LargestSide}");
+            throw LayerProbeException.ForParameter("maxSide", $"a {width}x{height} image cannot be scaled to a shorter side of at least {MinimumSide} with its longer side at most {LargestSide}");
         return scale;
     }
 

@@ -34,9 +34,9 @@ public sealed record DetectionSettings(
     /// <summary>Throws for a setting that cannot work (named as the CLI option it comes from).</summary>
     public void Validate()
     {
-        if (MaxPerImage < 1) throw LayerProbeException.For("--max-per-image", $"must be at least 1, got {MaxPerImage}");
-        if (BoxesPerImageOverall < 1) throw LayerProbeException.For("--boxes-per-image", $"must be at least 1, got {BoxesPerImageOverall}");
-        if (!(NmsOverlap is >= 0 and <= 1)) throw LayerProbeException.For("--nms", $"must be an IoU in [0, 1], got {NmsOverlap}");
-        if (!(MinOverlap is > 0 and <= 1)) throw LayerProbeException.For("--min-overlap", $"must be an IoU in (0, 1], got {MinOverlap}");
+        if (MaxPerImage < 1) throw LayerProbeException.ForParameter("maxPerImage", $"must be at least 1, got {MaxPerImage}");
+        if (BoxesPerImageOverall < 1) throw LayerProbeException.ForParameter("boxesPerImage", $"must be at least 1, got {BoxesPerImageOverall}");
+        if (!(NmsOverlap is >= 0 and <= 1)) throw LayerProbeException.ForParameter("nmsOverlap", $"must be an IoU in [0, 1], got {NmsOverlap}");
+        if (!(MinOverlap is > 0 and <= 1)) throw LayerProbeException.ForParameter("minOverlap", $"must be an IoU in (0, 1], got {MinOverlap}");
     }
 }

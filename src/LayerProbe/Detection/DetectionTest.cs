@@ -8,7 +8,7 @@ namespace LayerProbe.Detection;
 /// <summary>
 /// R-CNN's test-time detection and its VOC 2007 evaluation (docs/method.md §6.5, §6.7; <c>rcnn_test.m</c>,
 /// <c>imdb_eval_voc.m</c>, <c>VOCevaldet.m</c>): every non-GT proposal of the test split scored by each class's detector
-/// (<see cref="RegionScorer"/>, images in parallel), pruned image by image in split order (<see cref="RcnnPruning"/>),
+/// (<see cref="RegionScorer"/>, a few images per blocked product), pruned image by image in split order (<see cref="RcnnPruning"/>),
 /// greedy NMS per class and image (<see cref="Nms"/>), then the devkit's AP per class (<see cref="VocDetectionAp"/>,
 /// difficult objects ignored) and the mean over the classes that have a detector and test positives. In two halves so that
 /// bounding-box regression can move the pruned boxes in between (<see cref="Prune"/>, <see cref="BoxRegressionTest"/>,
@@ -45,11 +45,7 @@ public static class DetectionTest
         for (int first = 0; first < regions.Images; first += chunk)
         {
             int n = Math.Min(chunk, regions.Images - first);
-            try { Parallel.For(0, n, i => batch[i] = scorer.Score(first + i)); }
-            catch (AggregateException e) when (e.InnerExceptions.OfType<LayerProbeException>().FirstOrDefault() is { } problem)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(problem).Throw(); // one line, as a serial loop would give
-            }
+            scorer.Score(first, n).CopyTo(batch, 0);
             for (int i = 0; i < n; i++)
             {
                 var image = batch[i];

@@ -89,7 +89,7 @@ public static class FeatureExtractor
     static List<LayerStore> Plan(OnnxNetwork network, IItemSet items, IPreprocessor preprocessor, IReadOnlyList<string> layers,
         string outputDirectory, ExtractionOptions options)
     {
-        if (options.BatchSize < 1) throw LayerProbeException.For("--batch", $"batch size must be at least 1, got {options.BatchSize}");
+        if (options.BatchSize < 1) throw LayerProbeException.ForParameter("batchSize", $"batch size must be at least 1, got {options.BatchSize}");
         if (layers.Count == 0) throw LayerProbeException.For(network.Path, "no layers requested");
         if (preprocessor.Channels != network.InputChannels)
             throw LayerProbeException.For(network.Path, $"the network takes {network.InputChannels} input channels, the preprocessor makes {preprocessor.Channels}");

@@ -12,9 +12,9 @@ public sealed unsafe class FeatureMatrix : IDisposable
     readonly MemoryMappedViewAccessor _view;
     readonly byte* _data;
     readonly float[] _rowBuffer;
-    readonly string[] _ids;
+    readonly StoredIds? _ids;
 
-    FeatureMatrix(string path, FeatureMatrixHeader header, long rows, string[] ids)
+    FeatureMatrix(string path, FeatureMatrixHeader header, long rows, StoredIds? ids)
     {
         Path = path;
         Header = header;
@@ -36,8 +36,9 @@ public sealed unsafe class FeatureMatrix : IDisposable
     public long RowCount { get; }
     /// <summary>Values per row.</summary>
     public int Cols => (int)Header.Cols;
-    /// <summary>Item ids in row order.</summary>
-    public IReadOnlyList<string> Ids => _ids;
+    /// <summary>Item ids in row order, read from the store's id file on demand (<see cref="StoredIds"/>: RAM does not
+    /// grow with the rows); empty for a bare matrix file. Valid until the matrix is disposed.</summary>
+    public IReadOnlyList<string> Ids => _ids ?? StoredIds.None;
 
     /// <summary>
     /// Opens the store in <paramref name="directory"/>. Partial stores are refused unless <paramref name="allowPartial"/>,
@@ -54,9 +55,15 @@ public sealed unsafe class FeatureMatrix : IDisposable
         if (rows > header.Rows) throw LayerProbeException.For(directory, $"commit record holds {rows} rows, the matrix plans {header.Rows}");
         if (new FileInfo(matrixPath).Length < header.FileLength(rows))
             throw LayerProbeException.For(matrixPath, $"file is shorter than its {rows} rows");
-        var ids = File.ReadLines(System.IO.Path.Combine(directory, FeatureStoreFiles.Ids)).Take((int)rows).ToArray();
-        if (ids.Length != rows) throw LayerProbeException.For(directory, $"{ids.Length} ids for {rows} rows");
-        return new FeatureMatrix(matrixPath, header, rows, ids);
+        string idsPath = System.IO.Path.Combine(directory, FeatureStoreFiles.Ids);
+        if (!File.Exists(idsPath)) throw LayerProbeException.For(directory, $"no item ids ({FeatureStoreFiles.Ids} missing)");
+        var ids = StoredIds.Open(idsPath, rows, directory);
+        try { return new FeatureMatrix(matrixPath, header, rows, ids); }
+        catch
+        {
+            ids.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -69,7 +76,7 @@ public sealed unsafe class FeatureMatrix : IDisposable
         var header = ReadHeader(path);
         if (new FileInfo(path).Length != header.FileLength(header.Rows))
             throw LayerProbeException.For(path, $"file length does not match its {header.Rows} rows");
-        return new FeatureMatrix(path, header, header.Rows, []);
+        return new FeatureMatrix(path, header, header.Rows, null);
     }
 
     static FeatureMatrixHeader ReadHeader(string path)
@@ -126,5 +133,6 @@ public sealed unsafe class FeatureMatrix : IDisposable
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();
+        _ids?.Dispose();
     }
 }

@@ -40,11 +40,17 @@ internal static class BatchedProducts
     static bool Torch(int rowCount, int d, int k) =>
         _forced ?? (AllowTorch && TorchBatchedProducts.Worth(rowCount, d, k));
 
-    /// <summary>Z[i·K + k] = x_i·V_k + B·vb_k for every listed row i (Z indexed by item, like the other products).</summary>
-    public static void Forward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k, double[] z)
+    /// <summary>
+    /// Z[i·K + k] = x_i·V_k + B·vb_k for every listed row i (Z indexed by item, like the other products).
+    /// <paramref name="allowTorch"/> false keeps the pass on the managed kernels unless <see cref="Force"/> says otherwise
+    /// (test-time detection scoring: a forward pass alone reads each row once for a few classes, where gathering rows
+    /// for sgemm does not pay and libtorch's OpenMP threads lose most of their time on a loaded machine).
+    /// </summary>
+    public static void Forward(IFeatureRows x, int[] rows, int rowCount, float[] v, double[] vb, double bias, int k, double[] z,
+        bool allowTorch = true)
     {
         int d = x.Dimensions;
-        if (Torch(rowCount, d, k)) { TorchBatchedProducts.Forward(x, rows, rowCount, v, vb, bias, k, z); return; }
+        if (_forced ?? (allowTorch && Torch(rowCount, d, k))) { TorchBatchedProducts.Forward(x, rows, rowCount, v, vb, bias, k, z); return; }
         ForRanges(rowCount, (start, end) =>
         {
             Span<float> zb = stackalloc float[R * k];

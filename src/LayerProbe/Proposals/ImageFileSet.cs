@@ -37,17 +37,17 @@ public sealed class ImageFileSet
             case "voc2007":
                 var parts = argument.Split(':');
                 if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || (parts.Length == 3 && parts[2] != "images"))
-                    throw LayerProbeException.For("--data", $"'{specification}' does not match voc2007:DEVKIT_DIR:SPLIT");
+                    throw LayerProbeException.ForParameter("data", $"'{specification}' does not match voc2007:DEVKIT_DIR:SPLIT");
                 var devkit = new VocDevkit(parts[0]);
                 var ids = devkit.ImageIds(parts[1]);
                 return new ImageFileSet($"voc2007/{parts[1]}", ids, [.. ids.Select(devkit.ImagePath)]);
             case "images":
-                if (argument.Length == 0) throw LayerProbeException.For("--data", "missing argument (expected images:DIR)");
+                if (argument.Length == 0) throw LayerProbeException.ForParameter("data", "missing argument (expected images:DIR)");
                 var folder = new ImageFolderItems(argument);
                 return new ImageFileSet(folder.Name, [.. Enumerable.Range(0, folder.Count).Select(folder.Id)],
                     [.. Enumerable.Range(0, folder.Count).Select(folder.FilePath)]);
             default:
-                throw LayerProbeException.For("--data", $"proposals need images: voc2007:DEVKIT_DIR:SPLIT or images:DIR, not '{specification}'");
+                throw LayerProbeException.ForParameter("data", $"proposals need images: voc2007:DEVKIT_DIR:SPLIT or images:DIR, not '{specification}'");
         }
     }
 

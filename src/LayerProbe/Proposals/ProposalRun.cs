@@ -30,7 +30,7 @@ public static class ProposalRun
     public static ProposalRunResult Compute(ImageFileSet images, SelectiveSearchSettings settings, string outDirectory, int threads,
         IProgress<long>? progress = null, CancellationToken cancel = default, Sharding.Shard? shard = null)
     {
-        if (threads < 1) throw LayerProbeException.For("--threads", $"must be at least 1, got {threads}");
+        if (threads < 1) throw LayerProbeException.ForParameter("threads", $"must be at least 1, got {threads}");
         var hashes = images.ContentHashes();
         var key = ProposalStoreFiles.Key(MethodIdentity, ImageFileSet.Fingerprint(images.Ids, hashes), settings.Description);
         string directory = Path.Combine(outDirectory, key.DirectoryName($"proposals-{settings.Mode}"));

@@ -25,7 +25,7 @@ public static class HeadFeatures
     {
         options ??= new ExtractionOptions();
         if (options.FcRanks is { } fcRanks) options = options with { FcRanks = fcRanks.CachedUnder(outputDirectory) };
-        if (options.BatchSize < 1) throw LayerProbeException.For("--batch", $"batch size must be at least 1, got {options.BatchSize}");
+        if (options.BatchSize < 1) throw LayerProbeException.ForParameter("batchSize", $"batch size must be at least 1, got {options.BatchSize}");
         if (!FeatureStoreFiles.IsComplete(sourceStore)) throw LayerProbeException.For(sourceStore, "not a complete feature store (extract it first, or rerun to resume)");
         var source = FeatureManifest.Read(Path.Combine(sourceStore, FeatureStoreFiles.Manifest));
         if (source.ModelSha256 != network.Sha256)

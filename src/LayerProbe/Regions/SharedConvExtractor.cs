@@ -29,7 +29,7 @@ public static class SharedConvExtractor
         options ??= new ExtractionOptions();
         if (options.FcRanks is { } ranks) options = options with { FcRanks = ranks.CachedUnder(outputDirectory) };
         var clock = Stopwatch.StartNew();
-        if (settings.RegionBatch < 1) throw LayerProbeException.For("--roi-batch", $"regions per batch must be at least 1, got {settings.RegionBatch}");
+        if (settings.RegionBatch < 1) throw LayerProbeException.ForParameter("regionBatch", $"regions per batch must be at least 1, got {settings.RegionBatch}");
         if (layers.Count == 0) throw LayerProbeException.For(network.Path, "no layers requested");
         var split = SharedConvNetwork.For(network, settings.Layer);
         var engine = settings.Pool;

@@ -171,7 +171,7 @@ sealed class SharedConvPass : IDisposable
             problem = $"'{_split.Layer}' is {shape[2]}x{shape[3]} on a {side}x{side} image, smaller than the {_split.GridHeight}x{_split.GridWidth} grid of '{_split.PooledValue}'; use a larger scale";
         }
         catch (OnnxRuntimeException e) { problem = $"the layers up to '{_split.Layer}' cannot run on a {side}x{side} image ({e.Message.Split('\n')[0].Trim()}); use a larger scale"; }
-        throw LayerProbeException.For("--roi-scale", $"{side}: {problem}");
+        throw LayerProbeException.ForParameter("shorterSide", $"{side}: {problem}");
     }
 
     /// <summary>Per-row shapes of the targets: the grid for the pooled value, the head's outputs from one run on a zero row.</summary>

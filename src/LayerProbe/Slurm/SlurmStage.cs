@@ -33,9 +33,9 @@ public sealed record SlurmSettings(int Shards, string? Partition, int? GpusPerTa
     /// <summary>Checks the numbers; a bad one is one line naming its option.</summary>
     public SlurmSettings Checked()
     {
-        if (Shards < 1) throw LayerProbeException.For("--shards", $"must be at least 1, got {Shards}");
-        if (GpusPerTask is < 0) throw LayerProbeException.For("--gpus-per-task", $"must be 0 or more, got {GpusPerTask}");
-        if (CpusPerTask < 1) throw LayerProbeException.For("--cpus-per-task", $"must be at least 1, got {CpusPerTask}");
+        if (Shards < 1) throw LayerProbeException.ForParameter("shards", $"must be at least 1, got {Shards}");
+        if (GpusPerTask is < 0) throw LayerProbeException.ForParameter("gpusPerTask", $"must be 0 or more, got {GpusPerTask}");
+        if (CpusPerTask < 1) throw LayerProbeException.ForParameter("cpusPerTask", $"must be at least 1, got {CpusPerTask}");
         if (Launcher.Count == 0) throw new ArgumentException("no launcher");
         return this;
     }

@@ -105,4 +105,84 @@ public class LayerwiseProbeTests
         Assert.False(result.PerClass[2].Ap.IsValid);
         Assert.Equal(2, result.Mean.ValidClasses);
     }
+
+    static string Json(LayerProbeResult r, bool withSeconds = true) =>
+        System.Text.Json.JsonSerializer.Serialize(withSeconds ? r : r with { Seconds = 0 }, new System.Text.Json.JsonSerializerOptions
+        {
+            IncludeFields = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        });
+
+    [Fact]
+    public void A_kept_result_is_reused_on_a_rerun_and_equals_a_fresh_one()
+    {
+        var (split, train, test) = Setup(Enumerable.Range(0, 60).Select(i => i % 2).ToArray()); // class c skipped: the note survives too
+        var first = LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings());
+        var cache = ProbeResultCache.For("pool5", train.Directory, test.Directory, [8], split, new ProbeSettings())!;
+        Assert.True(File.Exists(cache.Path));
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(train.Directory)!, "probe-results"), Path.GetDirectoryName(cache.Path));
+
+        var log = new StringWriter();
+        var again = LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings(), log);
+        Assert.Equal($"probe pool5      reused the result kept in {cache.Path}", log.ToString().Trim());
+        Assert.Equal(Json(first), Json(again)); // every field, to the last bit of every double (Seconds: the original run's)
+        Assert.Equal(["c"], again.Mean.SkippedClasses);
+
+        // it is read from the file, not recomputed: an edit of the kept time shows through
+        File.WriteAllText(cache.Path, File.ReadAllText(cache.Path).Replace($"\"Seconds\":{first.Seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "\"Seconds\":12345"));
+        Assert.Equal(12345, LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings()).Seconds);
+
+        // and equals what probing afresh gives
+        File.Delete(cache.Path);
+        var fresh = LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings());
+        Assert.Equal(Json(first, withSeconds: false), Json(fresh, withSeconds: false));
+    }
+
+    [Fact]
+    public void A_changed_c_grid_store_label_or_fit_split_probes_again()
+    {
+        var classes = Cycle(60, 3);
+        var (split, train, test) = Setup(classes);
+        var settings = new ProbeSettings();
+        LayerwiseProbe.ProbeLayer("pool5", train, test, split, settings);
+        string Key(ProbeSplit s, ProbeSettings p, LayerStore tr, LayerStore te) => ProbeResultCache.For("pool5", tr.Directory, te.Directory, [8], s, p)!.Key;
+        string original = Key(split, settings, train, test);
+        Assert.Equal(original, Key(ProbeSplit.HalvesPerClass(new LabelledIds("trainval", classes), new LabelledIds("test", Cycle(30, 3))), new ProbeSettings(), train, test));
+
+        var grid = settings with { CGrid = [1e-3] };
+        var svm = settings with { Svm = settings.Svm with { PositiveWeight = 2 } };
+        var relabelled = split with { Test = new LabelledIds("test", Cycle(30, 3).Select(c => (c + 1) % 3).ToArray()) }; // same ids, other labels
+        var refit = split with { Train = split.Validation, Validation = split.Train };
+        var (_, otherTrain, _) = Setup(classes); // another store (another content key)
+        string[] changed = [Key(split, grid, train, test), Key(split, svm, train, test), Key(relabelled, settings, train, test), Key(refit, settings, train, test), Key(split, settings, otherTrain, test)];
+        Assert.Equal(changed.Length + 1, changed.Append(original).Distinct().Count());
+
+        var log = new StringWriter();
+        var regridded = LayerwiseProbe.ProbeLayer("pool5", train, test, split, grid, log);
+        Assert.DoesNotContain("reused", log.ToString());
+        Assert.Equal([1e-3], regridded.Training.Grid.Select(g => g.C));
+        var relabelledResult = LayerwiseProbe.ProbeLayer("pool5", train, test, relabelled, settings, log);
+        Assert.DoesNotContain("reused", log.ToString());
+        Assert.True(relabelledResult.Mean.ElevenPoint < 0.5, $"{relabelledResult.Mean.ElevenPoint}"); // labels moved one class on: the probes (mAP 1 before) rank the wrong items
+    }
+
+    [Fact]
+    public void A_corrupt_kept_result_is_ignored_with_a_warning_and_rewritten()
+    {
+        var (split, train, test) = Setup(Cycle(60, 3));
+        var fresh = LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings());
+        var cache = ProbeResultCache.For("pool5", train.Directory, test.Directory, [8], split, new ProbeSettings())!;
+        string good = File.ReadAllText(cache.Path);
+        foreach (var bad in new[] { good[..(good.Length / 2)], "", "{}", good.Replace(cache.Key, new string('0', 64)), good.Replace("\"Layer\":\"pool5\"", "\"Layer\":\"fc7\"") })
+        {
+            File.WriteAllText(cache.Path, bad);
+            var log = new StringWriter();
+            var result = LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings(), log);
+            Assert.StartsWith($"layerprobe: warning: {cache.Path}: ignored a kept probe result that cannot be read (", log.ToString());
+            Assert.EndsWith("); probing again and rewriting it", log.ToString().Split('\n')[0]);
+            Assert.Equal(Json(fresh, withSeconds: false), Json(result, withSeconds: false));
+            var reread = new StringWriter();
+            LayerwiseProbe.ProbeLayer("pool5", train, test, split, new ProbeSettings(), reread);
+            Assert.Contains("reused the result kept in", reread.ToString()); // rewritten whole
+        }
+    }
 }

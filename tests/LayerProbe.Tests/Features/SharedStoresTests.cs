@@ -1,3 +1,4 @@
+using LayerProbe.Features;
 using LayerProbe.Cli;
 namespace LayerProbe.Tests.Features;
 
@@ -28,7 +29,8 @@ public class SharedStoresTests
             var stamps = extracted.ToDictionary(d => d, d => File.GetLastWriteTimeUtc(Path.Combine(d, "features.lpfm")));
             Assert.True(0 == CliApp.Run(["probe", "--model", "resnet18-imagenet", "--size", "64", "--layers", "res4b,pool5", "--trainval", trainval,
                 "--test", test, "--store", stores, "--out", tmp.Sub("report"), "--c", "0.001"]), log.ToString());
-            Assert.Equal(extracted, Directory.GetDirectories(stores).Order());
+            Assert.Equal(extracted, Directory.GetDirectories(stores).Where(d => File.Exists(Path.Combine(d, FeatureStoreFiles.Matrix))).Order()); // no new store
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(stores, "probe-results"), "probe-*.json").Length); // the probe results, kept beside them
             Assert.All(extracted, d => Assert.Equal(stamps[d], File.GetLastWriteTimeUtc(Path.Combine(d, "features.lpfm"))));
             // tables name the model as the user wrote it (not ResNet18.onnx@batched); the plot names model and data
             Assert.Contains("resnet18-imagenet (ResNet18.onnx) at 64×64 input", File.ReadAllText(Path.Combine(tmp.Sub("report"), "probe.md")));
