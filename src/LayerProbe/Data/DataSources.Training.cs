@@ -123,6 +123,6 @@ public sealed partial class DataSources
             ? Preprocessing.Caffe(windows.Size ?? 227, windows.ContextPad)
             : Preprocessing.For(network, (preprocessing ?? PreprocessingRequest.Automatic) is var r && windows.Size is { } size ? r with { Size = size } : r,
                 windows.ContextPad);
-        return VocWindows.FromStore(new VocDevkit(devkit), split, proposals, rule, warp);
+        return VocWindows.FromStore(new VocDevkit(devkit), split, proposals, rule, warp, maxProposals: spec.MaxProposals);
     }
 }

@@ -23,10 +23,10 @@ public static class ItemSetSources
     /// </summary>
     public static Regions.VocRegions RegionItems(string specification, string option)
     {
-        const string prefix = "voc2007:";
-        var parts = specification.StartsWith(prefix, StringComparison.Ordinal) ? specification[prefix.Length..].Split(':', 4) : [];
-        if (parts.Length != 4 || parts[2] != "proposals")
-            throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR)");
-        return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]);
+        var spec = DataSpecification.Parse(specification, option);
+        var parts = spec.Source == "voc2007" ? spec.Argument.Split(':', 4) : [];
+        if (parts.Length != 4 || parts[2] != "proposals" || spec.HasSubset)
+            throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR[:max-proposals=N])");
+        return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3], spec.MaxProposals);
     }
 }
