@@ -58,6 +58,8 @@ public sealed partial class DataSources
         var (items, padding) = factory(spec);
         if (spec.MaxProposals is not null && items is not Regions.VocRegions)
             throw spec.Error("max-proposals= applies to region items (voc2007:DEVKIT:SPLIT:proposals:STORE) only");
+        if (spec.Context is { } context)
+            padding = padding > 0 ? context : throw spec.Error("context= applies to box and region items (voc2007:…:gt-boxes, voc2007:…:proposals:STORE) only");
         return (Subset(items, spec), Preprocessing.For(network, preprocessing ?? PreprocessingRequest.Automatic, padding));
     }
 

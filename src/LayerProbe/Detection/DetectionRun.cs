@@ -97,7 +97,11 @@ public static class DetectionRun
         double detectSeconds = detectClock.Elapsed.TotalSeconds;
         string title = $"Detection AP (%) per layer of {r.ModelName} on {r.Test.Name}";
         var (blocks, files) = DetectionReport.Write(r.OutputDirectory, r.Stem, title, results, r.Test);
-        string mode = r.Settings.SharedConv is { } shared ? $"shared-conv ({shared.Layer} once per image, shorter side {shared.ShorterSide})" : "warped";
+        // The mode the stores were made in, as their manifest says (not as asked): a build without shared-conv extraction says so.
+        bool sharedConv = FeatureManifest.Read(Path.Combine(features[0].TrainValStore, FeatureStoreFiles.Manifest)).Regions?.Mode == "shared-conv";
+        string mode = sharedConv && r.Settings.SharedConv is { } shared ? $"shared-conv ({shared.Layer} once per image, shorter side {shared.ShorterSide})"
+            : r.Settings.SharedConv is not null ? "warped — shared-conv was asked for, but the stores hold warped regions (this build's detection task warps only)" : "warped";
+        if (r.Settings.SharedConv is not null && !sharedConv) log.WriteLine($"detection: {r.ModelName}: shared-conv asked for, but the stores hold warped regions");
         string summary = $"R-CNN detection with {r.Layers.Count} layers of `{r.ModelName}`: detectors trained on {r.TrainVal.Name} ({r.TrainVal.Images} images, " +
                          $"{r.TrainVal.Count:N0} regions) with hard-negative mining, tested on {r.Test.Name} ({r.Test.Images} images, {r.Test.Count:N0} regions); " +
                          $"{r.Layers[0]} extracted ({mode} regions), {(r.Layers.Count > 1 ? string.Join(", ", r.Layers.Skip(1)) + " computed from it by the network's head; " : "")}" +

@@ -25,10 +25,11 @@ public static class DetectionFineTuning
 {
     /// <summary>
     /// The fine-tuned network (read when its file exists); <paramref name="model"/> is the file or built-in name
-    /// <paramref name="network"/> was loaded from, <paramref name="warp"/> the region warp detection uses (part of the key).
+    /// <paramref name="network"/> was loaded from, <paramref name="warp"/> the region warp detection uses (part of the key),
+    /// <paramref name="context"/> the windows' context pixels (null: R-CNN's 16).
     /// </summary>
     public static (OnnxNetwork Network, string File, bool Trained, double Seconds) Run(string model, OnnxNetwork network, PreprocessingRequest preprocessing,
-        IPreprocessor warp, VocRegions trainval, DetectionFineTuneRecipe recipe, string cache, TextWriter log)
+        IPreprocessor warp, VocRegions trainval, int? context, DetectionFineTuneRecipe recipe, string cache, TextWriter log)
     {
         string key = new Fingerprints().Add(network.Sha256).Add(trainval.Fingerprint).Add(warp.Description)
             .Add(string.Create(CultureInfo.InvariantCulture, $"{recipe.Iterations} {recipe.BaseLr:R} {recipe.Batch} {recipe.Seed}")).Finish()[..20];
@@ -44,7 +45,8 @@ public static class DetectionFineTuning
         try
         {
             string data = $"{DataSources.WindowsSource}:{trainval.Devkit.Root}:{trainval.Split}" +
-                          (trainval.MaxProposals is { } n ? $":max-proposals={n.ToString(CultureInfo.InvariantCulture)}" : "");
+                          (trainval.MaxProposals is { } n ? $":max-proposals={n.ToString(CultureInfo.InvariantCulture)}" : "") +
+                          (context is { } c ? $":context={c.ToString(CultureInfo.InvariantCulture)}" : "");
             log.WriteLine($"fine-tuning {Path.GetFileName(model)} for detection on {data}: {recipe.Iterations} iterations of {recipe.Batch} windows, lr {recipe.BaseLr:G3}");
             TrainingJob.Run(new TrainingJobSettings
             {

@@ -10,11 +10,21 @@ namespace LayerProbe.Studies.Files;
 /// One network of a detection step (<c>runs: NAME: {…}</c>): a network of the study (NAME, or <c>network:</c>) or one the
 /// training step before it wrote (<c>trained: ft-full</c>), its layers (the first extracted, the others by its head),
 /// transforms of one layer (draft Table 6), shared-conv settings, and a fine-tuning-for-detection recipe after which
-/// the same detection runs again on the fine-tuned network.
+/// the same detection runs again on the fine-tuned network; <c>size:</c> and <c>context:</c> set the warp for this run
+/// (a 28-pixel network has no room for R-CNN's 16 pixels of context).
 /// </summary>
 sealed record DetectionRunPlan(string Name, string? Network, string? Trained, string? Title, IReadOnlyList<string> Layers,
     IReadOnlyList<string> Transforms, string? TransformLayer, IReadOnlyList<string> Regions, SharedConvSettings? SharedConv,
-    DetectionFineTuneRecipe? FineTune, bool TrainingSkipped, string Where);
+    DetectionFineTuneRecipe? FineTune, bool TrainingSkipped, string Where)
+{
+    /// <summary>Input side for this run (null: the network entry's).</summary>
+    public int? Size { get; init; }
+    /// <summary>Pixels of context around each warped region (null: R-CNN's 16).</summary>
+    public int? Context { get; init; }
+
+    /// <summary>A data specification with this run's context appended.</summary>
+    public string WithContext(string specification) => Context is { } c ? $"{specification}:context={c.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : specification;
+}
 
 /// <summary>
 /// Step <c>detection</c> (paper Tables 1 DET, 3, 5, 6; issue 18's warp vs shared-conv): R-CNN detection per layer on
@@ -130,7 +140,7 @@ sealed class DetectionStep : StudyStep
             f.Finish();
         }
         var plan = new DetectionRunPlan(name, network, trained, n.String("title"), layers, transforms, transformLayer, regions, shared, fineTune,
-            trained is not null && trainingSkipped, n.Where);
+            trained is not null && trainingSkipped, n.Where) { Size = n.OptionalInt("size", min: 1), Context = n.OptionalInt("context", min: 0) };
         n.Finish();
         return plan;
     }

@@ -54,7 +54,7 @@ static class DetectionStepRun
                 if (run.FineTune is { } recipe)
                 {
                     var tuned = StudyPlace.Guard(run.Where, $"runs.{run.Name}.finetune", () =>
-                        DetectionFineTuning.Run(model, network, request, split.Warp, split.TrainVal, recipe, Path.Combine(context.Study.Output, "cache"), log));
+                        DetectionFineTuning.Run(model, network, request, split.Warp, split.TrainVal, run.Context, recipe, Path.Combine(context.Study.Output, "cache"), log));
                     if (tuned.Trained) measurements[$"{DetectionPaperTables.Safe(run.Name)}.finetune_seconds"] = tuned.Seconds;
                     var ftNetwork = Adapt(tuned.Network, request);
                     using var ftSplit = OpenRegions(run, trainSpec, testSpec, ftNetwork, request);
@@ -114,11 +114,14 @@ static class DetectionStepRun
         if (run.Network is { } name)
         {
             var entry = context.NetworkEntry(name);
-            return (entry.Model, context.Network(name).Adapted, entry.Preprocessing, entry.Title);
+            if (run.Size is null) return (entry.Model, context.Network(name).Adapted, entry.Preprocessing, entry.Title);
+            entry = entry with { Preprocessing = entry.Preprocessing with { Size = run.Size } };
+            return (entry.Model, entry.Load().Adapted, entry.Preprocessing, entry.Title);
         }
         string file = Path.Combine(context.Study.Output, "training", run.Trained + ".onnx");
         if (!File.Exists(file)) throw LayerProbeException.For(file, "not found: the training step writes it (was it skipped?)");
-        return (file, Adapt(OnnxNetwork.Load(file), PreprocessingRequest.Automatic), PreprocessingRequest.Automatic, $"CaffeNet-mini ({run.Trained}, demo training)");
+        var request = PreprocessingRequest.Automatic with { Size = run.Size };
+        return (file, Adapt(OnnxNetwork.Load(file), request), request, $"CaffeNet-mini ({run.Trained}, demo training)");
     }
 
     /// <summary>As the study adapts its networks: a requested side or a fixed batch of 1 gets a dynamic input.</summary>
@@ -133,8 +136,8 @@ static class DetectionStepRun
     static Split OpenRegions(DetectionRunPlan run, string trainSpec, string testSpec, OnnxNetwork network, PreprocessingRequest request) =>
         StudyPlace.Guard(run.Where, $"runs.{run.Name}", () =>
         {
-            var (train, warp) = ItemSetSources.Create(trainSpec, network, request, "trainval");
-            var (test, _) = ItemSetSources.Create(testSpec, network, request, "test");
+            var (train, warp) = ItemSetSources.Create(run.WithContext(trainSpec), network, request, "trainval");
+            var (test, _) = ItemSetSources.Create(run.WithContext(testSpec), network, request, "test");
             if (train is not VocRegions trainval || test is not VocRegions testRegions)
             {
                 (train as IDisposable)?.Dispose();
