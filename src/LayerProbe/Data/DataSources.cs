@@ -55,9 +55,9 @@ public sealed partial class DataSources
         var spec = DataSpecification.Parse(specification, parameter);
         if (!_items.TryGetValue(spec.Source, out var factory))
             throw LayerProbeException.ForParameter(parameter, $"unknown data source '{spec.Source}' (known: {string.Join(", ", Schemes)})");
-        var (items, padding) = factory(spec);
-        if (spec.MaxProposals is not null && items is not Regions.VocRegions)
+        if (spec.MaxProposals is not null && !(spec.Source.Equals("voc2007", StringComparison.OrdinalIgnoreCase) && spec.Argument.Split(':', 4) is [_, _, "proposals", _]))
             throw spec.Error("max-proposals= applies to region items (voc2007:DEVKIT:SPLIT:proposals:STORE) only");
+        var (items, padding) = factory(spec);
         if (spec.Context is { } context)
             padding = padding > 0 ? context : throw spec.Error("context= applies to box and region items (voc2007:…:gt-boxes, voc2007:…:proposals:STORE) only");
         return (Subset(items, spec), Preprocessing.For(network, preprocessing ?? PreprocessingRequest.Automatic, padding));
