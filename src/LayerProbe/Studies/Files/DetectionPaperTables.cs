@@ -45,7 +45,16 @@ static class DetectionPaperTables
         var beside = PaperComparison.Beside($"{r.Label} beside the paper's Table 1 (DET column; mAP %)", ours, PaperAnchors.Table1AsTable(),
             [("alex-net", "alex-net"), ("full FT", "full FT")]);
         if (r.After is null) beside.Note("No fine-tuning for detection in this run: the full-FT columns are empty.");
+        NoteStandIns(beside, r.Before);
         return beside;
+    }
+
+    /// <summary>Names the layers that stand for the paper's layer 6/7 without being its ReLU output (R-CNN's fc6/fc7 are after an in-place ReLU).</summary>
+    static void NoteStandIns(ResultTable table, DetectionRunResult run)
+    {
+        var standIns = run.Features.Select(f => f.Layer).Where(l => l is "fc6" or "fc7").ToList();
+        if (standIns.Count > 0)
+            table.Note($"Our {string.Join(" and ", standIns)} (before the ReLU) stand in for the paper's layer {string.Join("/", standIns.Select(l => l[^1]))}, which R-CNN takes after the in-place ReLU (relu6/relu7).");
     }
 
     static IEnumerable<(string, ResultTable)> Table3(DetectionComparison r, IReadOnlyList<string> classes)
@@ -59,6 +68,7 @@ static class DetectionPaperTables
         var beside = PaperComparison.Beside($"{r.Label} beside the paper's Table 3 (detection AP %)", ours, paper, [.. matched.Append("mAP").Select(c => (c, c))]);
         if (matched.Count == 0)
             beside.Note($"The test classes ({string.Join(", ", classes.Take(4))}{(classes.Count > 4 ? ", …" : "")}) are not VOC's, so per-class AP is not compared; only mAP stands beside.");
+        NoteStandIns(beside, r.Before);
         yield return ($"paper-table3-beside-{Safe(r.Label)}", beside);
     }
 

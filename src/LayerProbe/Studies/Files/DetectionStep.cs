@@ -119,6 +119,8 @@ sealed class DetectionStep : StudyStep
         foreach (var r in regions)
             if (!Modes.Contains(r)) throw n.Problem("regions", $"unknown region mode '{r}' (modes: {string.Join(", ", Modes)})");
         SharedConvSettings? shared = null;
+        if (regions.Contains("shared-conv") && !n.Has("shared_conv"))
+            throw n.Problem("shared_conv", "is required when regions has shared-conv (layer: the layer run once per image, e.g. relu5 before pool5; shorter_side, max_side)");
         var sharedNode = n.Map("shared_conv");
         if (regions.Contains("shared-conv"))
         {
