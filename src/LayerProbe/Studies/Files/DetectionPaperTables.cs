@@ -97,5 +97,7 @@ static class DetectionPaperTables
 
     static double? Map(LayerDetection f) => DetectionRun.Finite(100 * f.Result.Mean.ElevenPoint);
 
-    internal static string Safe(string label) => string.Concat(label.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '-'));
+    /// <summary>A file-name part for a label: letters and digits, other runs as one dash, lower case (<c>resnet-18-imagenet</c>).</summary>
+    internal static string Safe(string label) =>
+        System.Text.RegularExpressions.Regex.Replace(label.ToLowerInvariant(), "[^a-z0-9_]+", "-").Trim('-');
 }

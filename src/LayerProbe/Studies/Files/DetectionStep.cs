@@ -85,7 +85,7 @@ sealed class DetectionStep : StudyStep
         var regions = s.Names("regions", ["warp"])!;
         foreach (var r in regions)
             if (!Modes.Contains(r)) throw s.Problem("regions", $"unknown region mode '{r}' (modes: {string.Join(", ", Modes)})");
-        var paper = s.Names("paper", [])!;
+        var paper = s.Names("paper") ?? [];
         foreach (var p in paper)
             if (!DetectionPaperTables.Names.Contains(p)) throw s.Problem("paper", $"unknown table '{p}' (tables: {string.Join(", ", DetectionPaperTables.Names)})");
 
@@ -110,7 +110,7 @@ sealed class DetectionStep : StudyStep
         if (trained is not null && !trainingBefore) throw n.Problem("trained", "needs a training step before this step (it writes the network)");
         var layers = n.Names("layers") ?? throw n.Problem("layers", "is required (the first is extracted, the others computed from it by the network's head)");
         if (layers.Count == 0) throw n.Problem("layers", "needs at least one layer");
-        var transforms = n.Names("transforms", [])!;
+        var transforms = n.Names("transforms") ?? [];
         foreach (var t in transforms)
             if (!FeatureTransforms.Names.Contains(t)) throw n.Problem("transforms", $"unknown transform '{t}' (known: {string.Join(", ", FeatureTransforms.Names)})");
         string? transformLayer = n.String("transform_layer");
@@ -148,4 +148,17 @@ sealed class DetectionStep : StudyStep
     }
 
     public override DemoSection Run(StudyContext context) => DetectionStepRun.Run(this, context);
+
+    /// <summary>Checks, before anything is written, that the step's data are region items (unless it makes scenes).</summary>
+    public void CheckData(StudyContext context)
+    {
+        if (Scenes is not null) return;
+        var entry = context.Study.Data.First(d => d.Name == Data);
+        foreach (var (spec, key) in new[] { (entry.TrainVal, "trainval"), (entry.Test, "test") })
+            StudyPlace.Guard(entry.Where, $"data.{entry.Name}", () =>
+            {
+                using var regions = Features.ItemSetSources.RegionItems(spec, key);
+                return regions.Count;
+            });
+    }
 }

@@ -121,7 +121,7 @@ static class DetectionStepRun
         string file = Path.Combine(context.Study.Output, "training", run.Trained + ".onnx");
         if (!File.Exists(file)) throw LayerProbeException.For(file, "not found: the training step writes it (was it skipped?)");
         var request = PreprocessingRequest.Automatic with { Size = run.Size };
-        return (file, Adapt(OnnxNetwork.Load(file), request), request, $"CaffeNet-mini ({run.Trained}, demo training)");
+        return (file, Adapt(OnnxNetwork.Load(file), request), request, $"CaffeNet-mini {run.Trained} (demo training)");
     }
 
     /// <summary>As the study adapts its networks: a requested side or a fixed batch of 1 gets a dynamic input.</summary>
