@@ -30,11 +30,15 @@ static class ProbeCommand
         var half = OptionCatalogue.Float16();
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
             { model, input, trainVal, test, fit, layers, output, stores, solver, grid, half };
+        var boxRegression = OptionCatalogue.BoxRegression();
+        command.Options.Add(boxRegression);
         preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
+            if (parse.GetValue(boxRegression) && !ItemSetSources.IsRegionItems(parse.GetValue(trainVal)!))
+                throw LayerProbeException.For("--box-regression", "moves detections, so it needs region items (--trainval voc2007:DEVKIT:SPLIT:proposals:STORE)");
             var settings = ProbeSettings.For(parse.GetValue(solver)!);
             if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ProbeSettings.ParseGrid(g) };
             var outcome = ProbeJob.Run(new ProbeJobSettings
@@ -43,7 +47,7 @@ static class ProbeCommand
                 Fit = parse.GetValue(fit), Layers = ListOption.Items(parse.GetValue(layers)!), Output = parse.GetValue(output)!, Stores = parse.GetValue(stores),
                 Preprocessing = preprocess.Request(parse), Settings = settings,
                 Extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = device.Value(parse) },
-                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid)),
+                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid), parse.GetValue(boxRegression)),
             }, log: Console.Error);
             if (outcome.Results.Count > 0) Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(outcome.Title, outcome.Results)));
         }));

@@ -16,8 +16,11 @@ namespace LayerProbe.Cli;
 /// </summary>
 static class ProbeDetection
 {
-    /// <summary>Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one C), or null.</summary>
-    public static void Run(RegionTask task, string? grid)
+    /// <summary>
+    /// Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one
+    /// C), or null; <paramref name="boxRegression"/> (<c>--box-regression</c>) adds R-CNN's box regression from the first layer.
+    /// </summary>
+    public static void Run(RegionTask task, string? grid, bool boxRegression = false)
     {
         var (job, source, network, preprocessor, trainval, outDir, clock) = (task.Job, task.Source, task.Network, task.Preprocessor, task.TrainVal, task.Output, task.Clock);
         var extraction = job.Extraction;
@@ -34,6 +37,7 @@ static class ProbeDetection
             if (c.Count != 1) throw LayerProbeException.For("--c", "detection takes one C (R-CNN: 0.001), not a grid");
             settings = settings with { Training = settings.Training with { Svm = settings.Training.Svm with { C = c[0] } } };
         }
+        if (boxRegression) settings = settings with { BoxRegression = BoxRegressionSettings.Rcnn };
         var layers = job.Layers.ToArray();
         foreach (var name in layers) network.ResolveLayer(name);
 
@@ -49,6 +53,7 @@ static class ProbeDetection
         var page = new ReportPage(result.Title).Paragraph(summary).AddRange(result.Blocks);
         manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
         Console.WriteLine(TableWriters.Markdown(DetectionReport.ApTable(result.Title, result.Features)));
+        if (boxRegression) Console.WriteLine(TableWriters.Markdown(DetectionReport.MapTable(DetectionReport.MapTitle(result.Title), result.Features)));
     }
 
     /// <summary>The value, or null for NaN/∞ (JSON has no NaN; a mean over no valid class is NaN).</summary>

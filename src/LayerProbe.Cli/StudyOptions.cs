@@ -41,8 +41,23 @@ sealed class StudyOptions
 
     public string Output(ParseResult parse) => parse.GetValue(_output)!;
 
-    public IReadOnlyList<string> Layers(ParseResult parse) =>
-        ListOption.Items(parse.GetValue(_layers)!);
+    /// <summary>The layers of the detection task when --layers is not given: the paper's Table 1 rows (pool5 extracted, relu6/relu7 from it).</summary>
+    public const string DefaultDetectionLayers = "pool5,relu6,relu7";
+
+    /// <summary>The layers asked for; when none are given, the paper's Table 4 rows, or its Table 1 rows for <paramref name="detection"/>.</summary>
+    public IReadOnlyList<string> Layers(ParseResult parse, bool detection = false) =>
+        ListOption.Items(detection && parse.GetResult(_layers) is null or { Implicit: true } ? DefaultDetectionLayers : parse.GetValue(_layers)!);
+
+    /// <summary>
+    /// The detection task when --trainval and --test are both region items (voc2007:DEVKIT:SPLIT:proposals:STORE), else
+    /// null; one of them region items and the other not is a one-line error.
+    /// </summary>
+    public DetectionStudyTask? DetectionTask(ParseResult parse)
+    {
+        var grid = parse.GetValue(_grid) is { } g ? ProbeSettings.ParseGrid(g) : null;
+        return DetectionStudyTask.TryCreate(parse.GetValue(_trainVal)!, parse.GetValue(_test)!, parse.GetValue(_classes), grid, Preprocessing(parse), Output(parse))
+            is { } task ? task with { Log = Console.Out, Extraction = new ExtractionOptions { Device = _device.Value(parse) } } : null;
+    }
 
     /// <summary>The probe task; <paramref name="network"/> (any network of the study) only resolves the data specifications.</summary>
     public StudyTask Task(ParseResult parse, OnnxNetwork network)

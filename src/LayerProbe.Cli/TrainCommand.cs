@@ -32,14 +32,12 @@ static class TrainCommand
         var fc = new Option<int>("--fc") { Description = "caffenet-mini: width of fc6 and fc7", DefaultValueFactory = _ => 256 };
         var init = OptionCatalogue.Choice("--init", "caffenet-mini: caffe (the paper's Gaussian fillers) or msra (He: std sqrt(2/fan-in); learns from scratch without the ln(classes) plateau)", ["caffe", "msra"], "caffe");
         var threads = OptionCatalogue.TorchThreads();
-        var proposals = new Option<string?>("--proposals") { Description = "voc2007-windows: a proposals store folder (layerprobe proposals; a CSV or MAT file is imported with its --import)" };
-        var fgRule = OptionCatalogue.Choice("--fg-rule", "voc2007-windows: rcnn (fg IoU ≥ 0.5, bg < 0.5) or gt (fg GT boxes only, bg < 0.3)", WindowRule.Names, "rcnn");
-        var windowSize = new Option<int?>("--window-size") { Description = "voc2007-windows: side of the warped windows (default: the network's input side; 227 for caffenet-mini)" };
-        var contextPad = new Option<int>("--context-pad") { Description = "voc2007-windows: context padding of the warp in output pixels", DefaultValueFactory = _ => 16 };
         var test = OptionCatalogue.Test("image data: labelled items for the held-out top-1 (same classes as --data)", required: false).WithDeprecated("--held-out");
         var command = new Command("train", "Train or fine-tune a network with Caffe SGD; snapshots are ONNX files.")
-            { model, data, iterations, batch, seed, snapshots, output, resume, crop, mirror, testInterval, display, finetune, freeze, divisor, fc, init, threads,
-              proposals, fgRule, windowSize, contextPad, test };
+            { model, data, iterations, batch, seed, snapshots, output, resume, crop, mirror, testInterval, display, finetune, freeze, divisor, fc, init, threads };
+        var windows = new WindowOptions();
+        windows.AddTo(command);
+        command.Options.Add(test);
         var solverOptions = new SolverOptions(defaultLr: 0.01);
         solverOptions.AddTo(command);
         command.Options.Add(classifier);
@@ -57,7 +55,7 @@ static class TrainCommand
                 Model = parse.GetValue(model)!, Data = parse.GetValue(data)!, Resume = parse.GetValue(resume),
                 DataRequest = new TrainingDataRequest
                 {
-                    Windows = new WindowSettings(parse.GetValue(proposals), parse.GetValue(fgRule)!, parse.GetValue(windowSize), parse.GetValue(contextPad)),
+                    Windows = windows.Settings(parse),
                     HeldOut = parse.GetValue(test), Preprocessing = preprocess.Request(parse),
                 },
                 Solver = solverOptions.Settings(parse, maxIter),

@@ -19,7 +19,8 @@ public sealed partial class DataSources
     /// <summary>Builds the items for a specification and the warp context (pixels) their regions need.</summary>
     public delegate (IItemSet Items, int ContextPadding) ItemFactory(DataSpecification specification);
 
-    const int RcnnContext = 16;
+    /// <summary>R-CNN's context padding (pixels) of boxes and regions.</summary>
+    internal const int RcnnContext = 16;
 
     /// <summary>Source of R-CNN's fine-tuning windows (training only).</summary>
     public const string WindowsSource = "voc2007-windows";

@@ -93,7 +93,8 @@ public static class DetectionRun
         }
 
         var detectClock = Stopwatch.StartNew();
-        var results = features.Select(f => RcnnDetectionTask.Detect(f, r.TrainVal, r.Test, r.StoreRoot, r.OutputDirectory, r.Settings, log)).ToList();
+        // R-CNN's box regressors read the first (extracted) layer, pool5, whatever feature the detectors use.
+        var results = features.Select(f => RcnnDetectionTask.Detect(f, r.TrainVal, r.Test, r.StoreRoot, r.OutputDirectory, r.Settings, log, regressionFeatures: features[0])).ToList();
         double detectSeconds = detectClock.Elapsed.TotalSeconds;
         string title = $"Detection AP (%) per layer of {r.ModelName} on {r.Test.Name}";
         var (blocks, files) = DetectionReport.Write(r.OutputDirectory, r.Stem, title, results, r.Test);
@@ -106,7 +107,8 @@ public static class DetectionRun
                          $"{r.TrainVal.Count:N0} regions) with hard-negative mining, tested on {r.Test.Name} ({r.Test.Images} images, {r.Test.Count:N0} regions); " +
                          $"{r.Layers[0]} extracted ({mode} regions), {(r.Layers.Count > 1 ? string.Join(", ", r.Layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
                          (r.Transforms.Count > 0 ? $"{transformLayer} also under {string.Join(", ", transforms.Where(t => !t.IsIdentity).Select(t => t.Name))} (draft Table 6); " : "") +
-                         "detections in the devkit's format under detections/FEATURE/. " +
+                         "detections in the devkit's format under detections/FEATURE/" +
+                         (r.Settings.BoxRegression is not null ? $", after bounding-box regression from {r.Layers[0]} under detections/FEATURE+bbox-reg/. " : ". ") +
                          (cost.RegionsPerSecond is { } rate ? $"Extraction: {cost.Regions:N0} regions in {cost.Seconds:F0} s ({rate:F0} regions/s)." : "Extraction: every store reused (nothing extracted).");
         return new DetectionRunResult(title, results, cost, detectSeconds, blocks, files, summary);
     }
@@ -143,8 +145,13 @@ public static class DetectionRun
         ["max_proposals"] = r.TrainVal.MaxProposals, ["max_proposals_test"] = r.Test.MaxProposals,
         ["transforms"] = r.Transforms, ["transform_layer"] = r.Transforms.Count > 0 ? r.TransformLayer ?? r.Layers[0] : null,
         ["detector_training"] = r.Settings.Training, ["detection"] = r.Settings.Detection,
-        ["box_regression"] = r.Settings.BoxRegression, ["shared_conv"] = r.Settings.SharedConv,
-        ["per_layer"] = result.Features.Select(f => new { f.Layer, f.Dimensions, Map = Finite(f.Result.Mean.ElevenPoint), f.Scaling, f.DetectorFile, f.Comp4Folder, f.Result.Note }).ToList(),
+        ["box_regression"] = r.Settings.BoxRegression, ["box_regression_feature"] = r.Settings.BoxRegression is not null ? r.Layers[0] : null,
+        ["shared_conv"] = r.Settings.SharedConv,
+        ["per_layer"] = result.Features.Select(f => new
+        {
+            f.Layer, f.Dimensions, Map = Finite(f.Result.Mean.ElevenPoint), f.Scaling, f.DetectorFile, f.Comp4Folder, f.Result.Note,
+            MapBb = f.Regressed is { } bb ? Finite(bb.Mean.ElevenPoint) : null, BoxRegression = f.Regression,
+        }).ToList(),
     };
 
     /// <summary>Wall time, peak RSS, extraction speed and each feature's scoring speed.</summary>
@@ -157,7 +164,14 @@ public static class DetectionRun
         };
         if (result.Extraction.RegionsPerSecond is { } rate) (m["regions_extracted"], m["extraction_seconds"], m["regions_per_second"]) = (result.Extraction.Regions, result.Extraction.Seconds, rate);
         foreach (var f in result.Features)
+        {
             if (Finite(f.Result.ProposalsPerSecond) is { } scored) m[$"proposals_per_second_{f.Layer}"] = scored;
+            if (f.Regression is { } bb)
+            {
+                if (bb.TrainingSeconds is { } seconds) m[$"box_regression_training_seconds_{bb.Feature}"] = seconds;
+                m[$"box_regression_seconds_{f.Layer}"] = bb.ApplySeconds;
+            }
+        }
         return m;
     }
 

@@ -24,9 +24,22 @@ public static class ItemSetSources
     public static Regions.VocRegions RegionItems(string specification, string option)
     {
         var spec = DataSpecification.Parse(specification, option);
-        var parts = spec.Source == "voc2007" ? spec.Argument.Split(':', 4) : [];
-        if (parts.Length != 4 || parts[2] != "proposals" || spec.HasSubset)
+        if (RegionParts(spec) is not { } parts)
             throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR[:max-proposals=N])");
         return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3], spec.MaxProposals);
+    }
+
+    /// <summary>Whether <paramref name="specification"/> names region items (it is not opened).</summary>
+    public static bool IsRegionItems(string specification)
+    {
+        try { return RegionParts(DataSpecification.Parse(specification, "data")) is not null; }
+        catch (LayerProbeException) { return false; } // a malformed trailing field: not region items; opening it says why
+    }
+
+    /// <summary>DEVKIT, SPLIT, "proposals", STORE of a region-items specification (trailing fields such as max-proposals= apart), or null.</summary>
+    static string[]? RegionParts(DataSpecification spec)
+    {
+        var parts = spec.Source == "voc2007" ? spec.Argument.Split(':', 4) : [];
+        return parts.Length == 4 && parts[2] == "proposals" && !spec.HasSubset ? parts : null;
     }
 }

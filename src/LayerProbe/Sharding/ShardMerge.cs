@@ -21,7 +21,15 @@ public static class ShardMerge
     public static IReadOnlyList<MergedStore> Run(string folder, bool removeShards = false, IProgress<string>? progress = null)
     {
         var sets = ShardSet.Find(folder);
-        if (sets.Count == 0) throw LayerProbeException.For(folder, "no shard stores here (folders named STORE.shard-I-of-N)");
+        if (sets.Count == 0)
+        {
+            // A study or command whose stores were whole before its shards ran (a rerun): nothing to join, and the
+            // job that follows the merge must still run.
+            var whole = Directory.Exists(folder) ? Directory.GetDirectories(folder).Where(d => FeatureStoreFiles.IsComplete(d) || Proposals.ProposalStoreFiles.IsComplete(d)).Order(StringComparer.Ordinal).ToList() : [];
+            if (whole.Count == 0) throw LayerProbeException.For(folder, "no shard stores here (folders named STORE.shard-I-of-N)");
+            foreach (var directory in whole) progress?.Report($"{Path.GetFileName(directory)}: already whole (no shards)");
+            return [.. whole.Select(d => new MergedStore(d, 0))];
+        }
         var plan = sets.Select(s => (Set: s, Shards: s.Joined ? [] : s.CheckJoinable())).ToList();
         var merged = new List<MergedStore>();
         foreach (var (set, shards) in plan)

@@ -3,8 +3,8 @@ using System.Text;
 namespace LayerProbe.Slurm;
 
 /// <summary>
-/// The batch scripts of a submission: one array script per sharded stage (task I runs the stage's command with
-/// <c>--shard I/N</c>) and one follow-up script per stage (merges the stage's shard stores, and after the last stage
+/// The batch scripts of a submission: one array script per sharded stage (task I runs the stage's commands with
+/// <c>--shard I/N</c>, in order; <c>set -e</c> stops it at the first that fails) and one follow-up script per stage (merges the stage's shard stores, and after the last stage
 /// runs the <see cref="SlurmSettings.Then"/> commands). The array range and the dependencies are not in the scripts but
 /// on sbatch's command line, so a resubmission reuses the same scripts for only the missing shards.
 /// </summary>
@@ -16,8 +16,10 @@ public static class SlurmScripts
         var text = Header($"layerprobe-{stage.Name}", Path.Combine(logFolder, $"{stage.Name}-%A_%a.out"), settings, gpus: true);
         text.Append("echo \"layerprobe shard ${SLURM_ARRAY_TASK_ID}/").Append(settings.Shards).Append(" of ").Append(stage.Name)
             .Append(" on $(hostname), job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"\n");
-        text.Append("exec ").Append(Command(settings.Launcher, stage.Arguments)).Append(" --shard \"${SLURM_ARRAY_TASK_ID}/")
-            .Append(settings.Shards).Append("\"\n");
+        var commands = stage.Commands;
+        foreach (var command in commands)
+            text.Append(commands.Count == 1 ? "exec " : "").Append(Command(settings.Launcher, command)).Append(" --shard \"${SLURM_ARRAY_TASK_ID}/")
+                .Append(settings.Shards).Append("\"\n");
         return text.ToString();
     }
 

@@ -4,12 +4,19 @@ namespace LayerProbe.Slurm;
 /// One sharded stage of a submission: a <c>layerprobe</c> command line (without <c>--shard</c>; each array task adds
 /// its own <c>--shard $SLURM_ARRAY_TASK_ID/N</c>) and the folder its shard stores are written to (its <c>--out</c>).
 /// The shard stores in that folder say which shards are done (<see cref="Sharding.ShardProgress"/>), so each stage of
-/// one submission needs a folder of its own.
+/// one submission needs a folder of its own. A stage may hold further commands into the same folder (a study's
+/// extractions of several (network, data) pairs): each array task runs them all, one after the other, with its shard.
 /// </summary>
 /// <param name="Name">Short name (the command's verb), used in job names and file names.</param>
 /// <param name="Arguments">The command's arguments, verb first.</param>
 /// <param name="StoreFolder">Where its shard stores go (absolute).</param>
-public sealed record SlurmStage(string Name, IReadOnlyList<string> Arguments, string StoreFolder);
+/// <param name="Also">Further commands of the stage (arguments, verb first), run after <paramref name="Arguments"/> by each task.</param>
+public sealed record SlurmStage(string Name, IReadOnlyList<string> Arguments, string StoreFolder, IReadOnlyList<IReadOnlyList<string>>? Also = null)
+{
+    /// <summary>Every command of the stage, in the order each array task runs them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<IReadOnlyList<string>> Commands => [Arguments, .. Also ?? []];
+}
 
 /// <summary>How the jobs of a submission are requested from Slurm.</summary>
 /// <param name="Shards">Array tasks per sharded stage (N).</param>

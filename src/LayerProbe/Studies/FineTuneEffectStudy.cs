@@ -30,12 +30,14 @@ public static class FineTuneEffectStudy
     /// </summary>
     public static void Check(OnnxNetwork pretrained, OnnxNetwork fcOnly, OnnxNetwork full, int? expectedClasses = null)
     {
-        int fcClasses = ClassifierLayer.Find(fcOnly.Model, "fc8", fcOnly.Path).Classes;
-        int fullClasses = ClassifierLayer.Find(full.Model, "fc8", full.Path).Classes;
+        // the classifier as the graph shows it (fc8 in CaffeNet, an appended one on a headless network), never by name
+        int fcClasses = ClassifierLayer.Find(fcOnly.Model, null, fcOnly.Path).Classes;
+        var fullClassifier = ClassifierLayer.Find(full.Model, null, full.Path);
+        int fullClasses = fullClassifier.Classes;
         if (fcClasses != fullClasses)
-            throw LayerProbeException.For(full.Path, $"fc8 has {fullClasses} classes but the fc-only network {Path.GetFileName(fcOnly.Path)} has {fcClasses}; both must be fine-tuned on the same task");
+            throw LayerProbeException.For(full.Path, $"{fullClassifier.LayerName} has {fullClasses} classes but the fc-only network {Path.GetFileName(fcOnly.Path)} has {fcClasses}; both must be fine-tuned on the same task");
         if (expectedClasses is { } expected && fullClasses != expected)
-            throw LayerProbeException.For(full.Path, $"fc8 has {fullClasses} classes but the fine-tuning task has {expected}");
+            throw LayerProbeException.For(full.Path, $"{fullClassifier.LayerName} has {fullClasses} classes but the fine-tuning task has {expected}");
         foreach (var n in new[] { fcOnly, full })
             if (!n.InputShape.SequenceEqual(pretrained.InputShape))
                 throw LayerProbeException.For(n.Path, $"input [{string.Join(",", n.InputShape)}] differs from the pre-trained network's [{string.Join(",", pretrained.InputShape)}]");

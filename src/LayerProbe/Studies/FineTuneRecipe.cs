@@ -14,7 +14,7 @@ namespace LayerProbe.Studies;
 /// <param name="Test">Held-out items for top-1 accuracy (or null).</param>
 /// <param name="Solver">Solver settings (iterations, lr policy).</param>
 /// <param name="Options">Trainer options (batch, seed, augmentation, log); snapshots and output folder are ignored.</param>
-public sealed record FineTuneRecipe(ITrainingSource Train, ITrainingSource? Test, SolverSettings Solver, TrainerOptions Options)
+public sealed partial record FineTuneRecipe(ITrainingSource Train, ITrainingSource? Test, SolverSettings Solver, TrainerOptions Options)
 {
     /// <summary>
     /// fc-only: re-draw fc6/fc7 with He initialisation (biases 0) instead of the paper's Gaussian 0.005 / bias 1 — for

@@ -21,23 +21,37 @@ public static class ShortPretrainingStudy
     public static ShortPretrainingResult Run(Snapshot early, Snapshot final, FineTuneRecipe recipe, FineTuningMode mode,
         IReadOnlyList<string> layers, StudyTask task, string report, string taskName)
     {
+        var (tuned, top1) = FineTuneBoth(early, final, recipe, mode, layers, task.Split.Validate, report);
+        return Compare(early.Iteration, final.Iteration, tuned[0], tuned[1], top1, layers, task, report, taskName);
+    }
+
+    /// <summary>
+    /// Checks the two starts (order, one run, the layers, the recipe, then <paramref name="checkTask"/>) before any
+    /// training, then fine-tunes both with the one recipe; the results are <c>{report}/ft-from-iter-N.onnx</c>.
+    /// </summary>
+    public static (IReadOnlyList<OnnxNetwork> Tuned, IReadOnlyList<double?> HeldOutTop1) FineTuneBoth(Snapshot early, Snapshot final,
+        FineTuneRecipe recipe, FineTuningMode mode, IReadOnlyList<string> layers, Action checkTask, string report)
+    {
         if (early.Iteration >= final.Iteration)
             throw LayerProbeException.For(early.Network.Path, $"the early snapshot (iteration {early.Iteration}) must precede the final one ({final.Iteration})");
         SnapshotFolder.CheckSameRun([early, final]);
         NetworkProbes.CheckLayers([early.Network, final.Network], layers);
         recipe.Check(early.Network, mode);
-        task.Split.Validate();
+        checkTask();
 
-        var tuned = new List<(int, OnnxNetwork)>();
+        var tuned = new List<OnnxNetwork>();
         var top1 = new List<double?>();
         foreach (var start in new[] { early, final })
         {
-            var (network, accuracy) = recipe.Run(start.Network, mode, Path.Combine(report, $"ft-from-iter-{start.Iteration}.onnx"));
-            tuned.Add((start.Iteration, network));
+            var (network, accuracy) = recipe.Run(start.Network, mode, Path.Combine(report, TunedFile(start.Iteration)));
+            tuned.Add(network);
             top1.Add(accuracy);
         }
-        return Compare(early.Iteration, final.Iteration, tuned[0].Item2, tuned[1].Item2, top1, layers, task, report, taskName);
+        return (tuned, top1);
     }
+
+    /// <summary>The file a start fine-tuned from iteration <paramref name="iteration"/> is written to, relative to the report.</summary>
+    public static string TunedFile(int iteration) => $"ft-from-iter-{iteration}.onnx";
 
     /// <summary>Probes an early and a final start already fine-tuned with the same recipe and writes <c>short-pretraining.*</c>.</summary>
     public static ShortPretrainingResult Compare(int earlyIteration, int finalIteration, OnnxNetwork earlyTuned, OnnxNetwork finalTuned,

@@ -88,7 +88,35 @@ public sealed class ChildCli : IDisposable
     }
 
     /// <summary>SIGSTOP: the process is frozen where it is, holding whatever it holds (locks, half-written files).</summary>
-    public void Pause() => Signal(19);
+    /// <remarks>kill() returns before the child has stopped: a thread on another core runs on until the signal is
+    /// handled, so this waits until every thread of the child shows state T (stopped) in /proc, or it has exited.</remarks>
+    public void Pause()
+    {
+        Signal(19);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!_process.HasExited && !AllThreadsStopped(_process.Id))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"PID {_process.Id} did not stop within 30 s of SIGSTOP");
+            Thread.Sleep(5);
+        }
+    }
+
+    static bool AllThreadsStopped(int pid)
+    {
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            {
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+                catch (IOException) { continue; } // a thread that ended meanwhile
+                char state = stat[(stat.LastIndexOf(')') + 2)..][0];
+                if (state is not ('T' or 't' or 'Z' or 'X')) return false;
+            }
+            return true;
+        }
+        catch (DirectoryNotFoundException) { return true; } // exited
+    }
 
     /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
     public void Resume() => Signal(18);

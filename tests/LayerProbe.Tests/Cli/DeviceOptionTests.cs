@@ -57,6 +57,24 @@ public class DeviceOptionTests
         Assert.False(Directory.Exists(tmp.Combine("out")), "nothing is written before the device is known to work");
     }
 
+    /// <summary>
+    /// The GPU build (<c>-p:LayerProbeGpu=true</c>; run by scripts/gpu-variant.sh in CI) on a machine without CUDA: one
+    /// line naming what is missing, exit 2, no crash, nothing written — and the same command on the CPU runs.
+    /// </summary>
+    [Fact]
+    public void Cuda_on_the_GPU_build_without_CUDA_is_one_line_and_the_CPU_still_runs()
+    {
+        if (!ExecutionDevice.GpuBuild || CudaLibraries.Missing() is null) return; // the CPU build's case is the test above; with CUDA it would run
+        using var tmp = new TempDir();
+        var line = OneLine(Extract(tmp, tmp.Combine("out"), "--device", "cuda"));
+        Assert.Equal($"layerprobe: --device cuda:0: ONNX Runtime's CUDA provider cannot start: {CudaLibraries.Missing()} not found " +
+                     "(the CUDA provider needs an NVIDIA driver, CUDA 13 and cuDNN 9 on the library path)", line);
+        Assert.False(Directory.Exists(tmp.Combine("out")), "nothing is written before the device is known to work");
+        var cpu = Extract(tmp, tmp.Combine("out"), "--device", "cpu");
+        Assert.True(cpu.Code == 0, cpu.Err);
+        Assert.Equal(2, ChildExtraction.StoreBytes(tmp.Combine("out")).Count / 2);
+    }
+
     /// <summary>Every command that runs a network, with arguments that name nothing real: the device is checked first.</summary>
     public static TheoryData<string[]> NetworkCommands => new()
     {

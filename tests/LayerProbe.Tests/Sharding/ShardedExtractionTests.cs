@@ -118,6 +118,16 @@ public class ShardedExtractionTests
         var (emptyCode, _, emptyErr) = CliProcess.Run("merge", tmp.Sub("empty"));
         Assert.Equal(2, emptyCode);
         Assert.Contains("no shard stores here", Assert.Single(CliProcess.ErrorLines(emptyErr)));
+
+        // stores that were whole before any shard ran (a rerun of a sharded study): nothing to join, not an error,
+        // so the job after the merge still runs
+        string whole = tmp.Sub("whole");
+        Run(Extract(model, images, whole));
+        var before = ChildExtraction.StoreBytes(whole);
+        var (wholeCode, wholeOut, wholeErr) = CliProcess.Run("merge", whole);
+        Assert.True(wholeCode == 0, wholeErr);
+        Assert.Contains("already whole", wholeOut + wholeErr);
+        Assert.Equal(before.Keys.Order(), ChildExtraction.StoreBytes(whole).Keys.Order());
     }
 
     [Fact]

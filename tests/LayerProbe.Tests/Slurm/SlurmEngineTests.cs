@@ -19,7 +19,7 @@ namespace LayerProbe.Tests.Slurm;
 [Collection("Store faults")]
 public partial class SlurmEngineTests(ITestOutputHelper output)
 {
-    static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
     void Log(string line) => output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 
@@ -44,53 +44,83 @@ public partial class SlurmEngineTests(ITestOutputHelper output)
             Directory.CreateDirectory(heldStore);
             var held = StoreWriteLock.Acquire(heldStore);
 
-            var submit = Cli(cluster, ["slurm", .. extract(out_), "--shards", "3"]);
-            foreach (var line in submit.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"slurm: {line}");
+            var submit = Logged("slurm", Cli(cluster, ["slurm", .. extract(out_), "--shards", "3"]));
             string array = ArrayJob().Match(submit).Groups[1].Value, merge = MergeJob().Match(submit).Groups[1].Value;
             Assert.True(array.Length > 0 && merge.Length > 0, submit);
 
-            string log1 = Path.Combine(out_, "slurm", "logs", $"extract-{array}_1.out");
-            WaitFor(() => ShardProgress.Of(out_, 3).Complete.SequenceEqual([0, 2]) && cluster.Queue().GetValueOrDefault($"{array}_1") == "RUNNING"
-                          && File.Exists(log1) && File.ReadAllText(log1).Contains("waiting for PID"), "shards 0 and 2 done, task 1 running and waiting", cluster);
-            Log($"shards 0 and 2 complete; task {array}_1 running (waiting for the held store lock)");
-            cluster.Cancel($"{array}_1");
-            WaitFor(() => cluster.Queue().GetValueOrDefault($"{array}_1") is "CANCELLED" or "FAILED", "task 1 cancelled", cluster);
-            held.Dispose();
-            Thread.Sleep(2000);
-            var queue = cluster.Queue();
-            Log($"cancelled {array}_1: {array}_1 {queue.GetValueOrDefault($"{array}_1")}, merge job {merge} {queue.GetValueOrDefault(merge)}");
-            Assert.Equal("PENDING", queue.GetValueOrDefault(merge)); // afterok can no longer be met: the merge never runs
-            Assert.False(Directory.GetDirectories(out_).Any(d => !d.Contains(".shard-") && FeatureStoreFiles.IsComplete(d)), "merged without shard 1");
+            var (array2, merge2) = CancelTaskOneAndResubmit(cluster, out_, out_, array, merge, [held],
+                () => Directory.GetDirectories(out_).Any(d => !d.Contains(".shard-") && FeatureStoreFiles.IsComplete(d)));
 
-            var status = Cli(cluster, ["slurm", "status", out_]);
-            foreach (var line in status.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"status: {line}");
-            Assert.Contains("shards complete 2/3", status);
-            Assert.Contains($"{array}_1 CANCELLED", status);
-
-            var resubmit = Cli(cluster, ["slurm", "resubmit", out_]);
-            foreach (var line in resubmit.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"resubmit: {line}");
-            Assert.Contains("resubmitting 1", resubmit);
-            Assert.Contains($"cancelled follow-up job {merge}", resubmit);
-            string array2 = ArrayJob().Match(resubmit).Groups[1].Value, merge2 = MergeJob().Match(resubmit).Groups[1].Value;
-            Assert.Matches(@"tasks 1\)", resubmit);
-
-            WaitFor(() => cluster.Queue().GetValueOrDefault(merge2) == "COMPLETED", "the new merge job to complete", cluster);
-            var after = Cli(cluster, ["slurm", "status", out_]);
-            foreach (var line in after.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"status: {line}");
-            Assert.Contains("stage 0 extract: merged", after);
-            Assert.Contains($"{array2}_1 COMPLETED", after);
-
-            var merged = ChildExtraction.StoreBytes(out_).Where(p => !p.Key.Contains(".shard-")).ToDictionary();
-            Assert.Equal(reference.Keys.Order(), merged.Keys.Order());
-            foreach (var (key, bytes) in reference)
-                Assert.True(bytes.AsSpan().SequenceEqual(merged[key]), $"{key} merged through Slurm differs from the local run's");
-            Log($"merged stores byte-identical to the local run: {string.Join(", ", reference.Keys.Order())}");
-            string mergeLog = File.ReadAllText(Path.Combine(out_, "slurm", "logs", $"extract-merge-{merge2}.out"));
-            foreach (var line in mergeLog.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"merge job log: {line}");
+            Logged("merge job log", MergedAsReference(cluster, out_, out_, array2, merge2, reference, "local run"));
         }
         foreach (int pid in daemons)
             Assert.False(Alive(pid), $"daemon {pid} still runs");
         Log($"daemons {string.Join(", ", daemons)} stopped");
+    }
+
+    /// <summary>
+    /// The kill and the resubmission: waits until shards 0 and 2 of the stores in <paramref name="stores"/> are complete
+    /// and task 1 waits inside its run for a lock the test holds (<paramref name="held"/>), cancels task 1, releases the
+    /// locks, checks the follow-up job stays pending (afterok can no longer be met), nothing was merged and
+    /// <c>slurm status</c> says so, then <c>slurm resubmit</c>s: only shard 1 and a new follow-up job.
+    /// </summary>
+    (string Array, string Merge) CancelTaskOneAndResubmit(OneNodeSlurm cluster, string out_, string stores, string array, string merge,
+        IReadOnlyList<IDisposable> held, Func<bool> merged)
+    {
+        string log1 = Path.Combine(out_, "slurm", "logs", $"extract-{array}_1.out");
+        WaitFor(() => ShardProgress.Of(stores, 3).Complete.SequenceEqual([0, 2]) && cluster.Queue().GetValueOrDefault($"{array}_1") == "RUNNING"
+                      && File.Exists(log1) && File.ReadAllText(log1).Contains("waiting for PID"), "shards 0 and 2 done, task 1 running and waiting", cluster);
+        Log($"shards 0 and 2 complete ({ShardProgress.Of(stores, 3).Stores} stores); task {array}_1 running (waiting for the held store lock)");
+        cluster.Cancel($"{array}_1");
+        WaitFor(() => cluster.Queue().GetValueOrDefault($"{array}_1") is "CANCELLED" or "FAILED", "task 1 cancelled", cluster);
+        foreach (var l in held) l.Dispose();
+        Thread.Sleep(2000);
+        var queue = cluster.Queue();
+        Log($"cancelled {array}_1: {array}_1 {queue.GetValueOrDefault($"{array}_1")}, follow-up job {merge} {queue.GetValueOrDefault(merge)}");
+        Assert.Equal("PENDING", queue.GetValueOrDefault(merge)); // afterok can no longer be met: the merge never runs
+        Assert.False(merged(), "merged without shard 1");
+
+        var status = Logged("status", Cli(cluster, ["slurm", "status", out_]));
+        Assert.Contains("shards complete 2/3", status);
+        Assert.Contains($"{array}_1 CANCELLED", status);
+
+        var resubmit = Logged("resubmit", Cli(cluster, ["slurm", "resubmit", out_]));
+        Assert.Contains("resubmitting 1", resubmit);
+        Assert.Contains($"cancelled follow-up job {merge}", resubmit);
+        Assert.Matches(@"tasks 1\)", resubmit);
+        return (ArrayJob().Match(resubmit).Groups[1].Value, MergeJob().Match(resubmit).Groups[1].Value);
+    }
+
+    /// <summary>
+    /// Waits for the resubmission's follow-up job, checks it completed, that <c>slurm status</c> says the stage is merged
+    /// and the resubmitted task completed, and that the whole stores in <paramref name="stores"/> equal
+    /// <paramref name="reference"/> byte for byte; returns the follow-up job's log.
+    /// </summary>
+    string MergedAsReference(OneNodeSlurm cluster, string out_, string stores, string array2, string merge2, Dictionary<string, byte[]> reference, string what)
+    {
+        WaitFor(() => cluster.Queue().GetValueOrDefault(merge2) is "COMPLETED" or "FAILED", "the new follow-up job to end", cluster);
+        string log = File.ReadAllText(Path.Combine(out_, "slurm", "logs", $"extract-merge-{merge2}.out"));
+        Assert.True(cluster.Queue().GetValueOrDefault(merge2) == "COMPLETED", log);
+        var after = Logged("status", Cli(cluster, ["slurm", "status", out_]));
+        Assert.Contains("stage 0 extract: merged", after);
+        Assert.Contains($"{array2}_1 COMPLETED", after);
+
+        var merged = ChildExtraction.StoreBytes(stores).Where(p => !p.Key.Contains(".shard-")).ToDictionary();
+        Assert.Equal(reference.Keys.Order(), merged.Keys.Order());
+        foreach (var (key, bytes) in reference)
+            Assert.True(bytes.AsSpan().SequenceEqual(merged[key]), $"{key} merged through Slurm differs from the {what}'s");
+        Log($"merged stores byte-identical to the {what}: {string.Join(", ", reference.Keys.Order().Select(Short))}");
+        return log;
+    }
+
+    /// <summary><c>pool1-bb83…/features.lpfm</c> for a store file's key.</summary>
+    static string Short(string key) => key.IndexOf('-') is int dash and > 0 && key.Length > dash + 5 ? $"{key[..(dash + 5)]}…/{Path.GetFileName(key)}" : key;
+
+    /// <summary><paramref name="output"/>, each line logged after <paramref name="what"/>.</summary>
+    string Logged(string what, string output)
+    {
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Log($"{what}: {line}");
+        return output;
     }
 
     static bool Alive(int pid)

@@ -38,14 +38,15 @@ sealed record StudyNetwork(string Name, string Model, string Title, string? Inpu
         return new StudyNetwork(name, model, title, input, new PreprocessingRequest(preset, channels, scale, mean, meanFile, std, size), node.Where);
     }
 
-    /// <summary>Loads the network and adapts it as <c>probe</c> does: a requested side or a fixed batch of 1 gets a dynamic input.</summary>
+    /// <summary>
+    /// Loads the network and adapts it as <c>probe</c> and <c>extract</c> do (<see cref="InputAdaptation.AtInputSide"/>:
+    /// a side other than the declared one gets a new graph; extraction frees a fixed batch itself), so that the study's
+    /// stores have the same keys as theirs and a sharded <c>extract</c> fills them (<see cref="StudyShards"/>).
+    /// </summary>
     public (OnnxNetwork Source, OnnxNetwork Adapted) Load()
     {
         var source = StudyPlace.Guard(Where, $"networks.{Name}", () => OnnxNetwork.Load(Model, Input));
-        var adapted = Preprocessing.Size is { } s || source.InputShape.FirstOrDefault() == 1
-            ? StudyPlace.Guard(Where, $"networks.{Name}", () => source.WithInput(Preprocessing.Size, Preprocessing.Size))
-            : source;
-        return (source, adapted);
+        return (source, StudyPlace.Guard(Where, $"networks.{Name}", () => source.AtInputSide(Preprocessing.Size)));
     }
 }
 
