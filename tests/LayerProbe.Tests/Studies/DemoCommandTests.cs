@@ -113,7 +113,13 @@ public class DemoCommandTests
         Assert.StartsWith("network / feature,mAP warp,", header);
         Assert.Contains(",mAP shared-conv", header);
         var own = File.ReadAllLines(Path.Combine(step, "resnet-18-imagenet-warp", "detection.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-        foreach (var row in own) Assert.Equal(row[^1], map.Single(r => r[0].Trim('"') == $"{resnet} {row[0]}")[1]);
+        Assert.Contains(",mAP + BB warp,", header);    // box regression: a second column per mode
+        foreach (var row in own)
+        {
+            bool regressed = row[0].EndsWith(" + BB", StringComparison.Ordinal);  // the run's table has a "LAYER + BB" row after each layer
+            string layer = regressed ? row[0][..^" + BB".Length] : row[0];
+            Assert.Equal(row[^1], map.Single(r => r[0].Trim('"') == $"{resnet} {layer}")[regressed ? 2 : 1]);
+        }
         var cost = File.ReadAllLines(Path.Combine(step, "detection-cost.csv")).Skip(1).Select(l => l.Split(',')[0].Trim('"')).ToList();
         Assert.Equal([$"{resnet} warp", $"{resnet} shared-conv", $"{mini} warp", $"{mini} FT warp"], cost);
         foreach (var file in new[] { "paper-table1-beside-caffenet-mini-ft-full-demo-training.csv", "paper-table3-beside-caffenet-mini-ft-full-demo-training.csv",
