@@ -41,57 +41,21 @@ static class ProbeDetection
         var layers = job.Layers.ToArray();
         foreach (var name in layers) network.ResolveLayer(name);
 
-        var results = RcnnDetectionTask.Run(network, preprocessor, trainval, test, layers, job.Stores ?? Path.Combine(outDir, "features"), outDir, settings, extraction);
         string modelName = Path.GetFileName(source.Path) + (network.InputSize is { } size ? $" ({size.Height}×{size.Width} input)" : "");
-        string title = $"Detection AP (%) per layer of {modelName} on {test.Name}";
-        var (blocks, files) = DetectionReport.Write(outDir, "detection", title, results, test);
-        var manifest = new Manifest
+        var request = new DetectionRunRequest
         {
-            Task = "probe (detection)",
-            Inputs =
-            {
-                ["network"] = $"{source.Path} sha256:{source.Sha256}",
-                ["trainval"] = $"{trainval.Name} {trainval.Fingerprint} proposals {trainval.ProposalsDirectory}",
-                ["test"] = $"{test.Name} {test.Fingerprint} proposals {test.ProposalsDirectory}",
-            },
-            Settings =
-            {
-                ["preprocessing"] = preprocessor.Description, ["layers"] = layers, ["extracted_layer"] = layers[0],
-                ["layers_from_head_subgraph"] = layers.Skip(1).ToArray(), ["device"] = extraction.Device,
-                ["detector_training"] = settings.Training, ["detection"] = settings.Detection,
-                ["box_regression"] = settings.BoxRegression, ["box_regression_feature"] = boxRegression ? layers[0] : null,
-                ["per_layer"] = results.Select(r => new
-                {
-                    r.Layer, r.Dimensions, Map = Finite(r.Result.Mean.ElevenPoint), r.Scaling, r.DetectorFile, r.Comp4Folder, r.Result.Note,
-                    MapBb = r.Regressed is { } bb ? Finite(bb.Mean.ElevenPoint) : null, BoxRegression = r.Regression,
-                }).ToList(),
-            },
-            Measurements =
-            {
-                ["wall_seconds"] = clock.Elapsed.TotalSeconds, ["peak_rss_mib"] = ResourceUsage.PeakRssMegabytes(),
-                ["test_proposals"] = results[0].Result.ProposalsScored,
-            },
-        }.WithOutputs(outDir, files);
-        foreach (var r in results)
-        {
-            if (Finite(r.Result.ProposalsPerSecond) is { } rate) manifest.Measurements[$"proposals_per_second_{r.Layer}"] = rate;
-            if (r.Regression is { } bb)
-            {
-                if (bb.TrainingSeconds is { } seconds) manifest.Measurements[$"box_regression_training_seconds_{bb.Feature}"] = seconds;
-                manifest.Measurements[$"box_regression_seconds_{r.Layer}"] = bb.ApplySeconds;
-            }
-        }
-        string summary = $"R-CNN detection with {layers.Length} layers of `{modelName}`: detectors trained on {trainval.Name} ({trainval.Images} images, " +
-                         $"{trainval.Count:N0} regions) with hard-negative mining, tested on {test.Name} ({test.Images} images, {test.Count:N0} regions); " +
-                         $"{layers[0]} extracted, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
-                         $"detections in the devkit's format under detections/LAYER/" +
-                         (boxRegression ? $", after bounding-box regression from {layers[0]} under detections/LAYER+bbox-reg/" : "") + $". Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
-        var page = new ReportPage(title).Paragraph(summary).AddRange(blocks);
+            Network = network, ModelName = modelName, Preprocessor = preprocessor, TrainVal = trainval, Test = test, Layers = layers,
+            StoreRoot = job.Stores ?? Path.Combine(outDir, "features"), OutputDirectory = outDir, Settings = settings, Extraction = extraction,
+        };
+        var result = DetectionRun.Run(request, Console.Error);
+        var manifest = DetectionRun.Manifest(request, result, source.Path, source.Sha256, clock.Elapsed.TotalSeconds).WithOutputs(outDir, result.Files);
+        string summary = $"{result.Summary} Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
+        var page = new ReportPage(result.Title).Paragraph(summary).AddRange(result.Blocks);
         manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
-        Console.WriteLine(TableWriters.Markdown(DetectionReport.ApTable(title, results)));
-        if (boxRegression) Console.WriteLine(TableWriters.Markdown(DetectionReport.MapTable(DetectionReport.MapTitle(title), results)));
+        Console.WriteLine(TableWriters.Markdown(DetectionReport.ApTable(result.Title, result.Features)));
+        if (boxRegression) Console.WriteLine(TableWriters.Markdown(DetectionReport.MapTable(DetectionReport.MapTitle(result.Title), result.Features)));
     }
 
     /// <summary>The value, or null for NaN/∞ (JSON has no NaN; a mean over no valid class is NaN).</summary>
-    internal static double? Finite(double value) => double.IsFinite(value) ? value : null;
+    internal static double? Finite(double value) => DetectionRun.Finite(value);
 }

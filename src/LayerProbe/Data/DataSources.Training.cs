@@ -116,6 +116,7 @@ public sealed partial class DataSources
         if (File.Exists(proposals))
             throw LayerProbeException.For(proposals, $"is a file; --proposals takes a proposals store folder: import it first with " +
                 $"'layerprobe proposals --data voc2007:{devkit}:{split} --import {proposals} --out DIR' and pass the store it makes");
+        if (spec.Context is { } context) windows = windows with { ContextPad = context };
         if (windows.Size is <= 0 || windows.ContextPad < 0 || (windows.Size is { } s && 2 * windows.ContextPad >= s))
             throw LayerProbeException.ForParameter("windowSize", $"{windows.Size} with context pad {windows.ContextPad}: need size > 0 and 0 ≤ 2·pad < size");
         var rule = WindowRule.Parse(windows.FgRule);
@@ -123,6 +124,6 @@ public sealed partial class DataSources
             ? Preprocessing.Caffe(windows.Size ?? 227, windows.ContextPad)
             : Preprocessing.For(network, (preprocessing ?? PreprocessingRequest.Automatic) is var r && windows.Size is { } size ? r with { Size = size } : r,
                 windows.ContextPad);
-        return VocWindows.FromStore(new VocDevkit(devkit), split, proposals, rule, warp);
+        return VocWindows.FromStore(new VocDevkit(devkit), split, proposals, rule, warp, maxProposals: spec.MaxProposals);
     }
 }

@@ -9,7 +9,7 @@ namespace LayerProbe.Data;
 /// resolves here, for probes and extraction (<see cref="Items"/>: an item set and the preprocessor that fits the
 /// network) and for training (<see cref="Training"/>: a training source and its held-out source). Item sources:
 /// <c>images:DIR</c> (class sub-folders, <see cref="ImageFolderItems"/>), <c>fashion-mnist:train|test</c> (also the older
-/// positional <c>fashion-mnist:SPLIT:PER_CLASS[:SEED]</c>), <c>voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes|proposals:STORE_DIR]</c>
+/// positional <c>fashion-mnist:SPLIT:PER_CLASS[:SEED]</c>), <c>voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes|proposals:STORE_DIR[:max-proposals=N]]</c>
 /// (boxes and regions get R-CNN's 16 pixels of context). Training adds <c>voc2007-windows:DEVKIT:SPLIT</c> (R-CNN
 /// fine-tuning windows) and uses Fashion-MNIST as in-memory tensors. The trailing fields work the same for every
 /// source. An instance is passed to the use cases; <see cref="Default"/> is the built-in one, and tests register more.
@@ -56,7 +56,11 @@ public sealed partial class DataSources
         var spec = DataSpecification.Parse(specification, parameter);
         if (!_items.TryGetValue(spec.Source, out var factory))
             throw LayerProbeException.ForParameter(parameter, $"unknown data source '{spec.Source}' (known: {string.Join(", ", Schemes)})");
+        if (spec.MaxProposals is not null && !(spec.Source.Equals("voc2007", StringComparison.OrdinalIgnoreCase) && spec.Argument.Split(':', 4) is [_, _, "proposals", _]))
+            throw spec.Error("max-proposals= applies to region items (voc2007:DEVKIT:SPLIT:proposals:STORE) only");
         var (items, padding) = factory(spec);
+        if (spec.Context is { } context)
+            padding = padding > 0 ? context : throw spec.Error("context= applies to box and region items (voc2007:…:gt-boxes, voc2007:…:proposals:STORE) only");
         return (Subset(items, spec), Preprocessing.For(network, preprocessing ?? PreprocessingRequest.Automatic, padding));
     }
 
@@ -97,7 +101,7 @@ public sealed partial class DataSources
     {
         const string usage = "voc2007:DEVKIT_DIR:SPLIT[:images|gt-boxes|proposals:STORE_DIR]";
         var parts = Required(spec, usage).Split(':', 4);
-        if (parts.Length == 4 && parts[2] == "proposals") return (new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]), RcnnContext);
+        if (parts.Length == 4 && parts[2] == "proposals") return (new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3], spec.MaxProposals), RcnnContext);
         if (parts.Length is < 2 or > 3) throw LayerProbeException.ForParameter(spec.Parameter, $"'voc2007:{spec.Argument}' does not match {usage}");
         var devkit = new VocDevkit(parts[0]);
         return (parts.Length == 3 ? parts[2] : "images") switch

@@ -23,18 +23,23 @@ public static class ItemSetSources
     /// </summary>
     public static Regions.VocRegions RegionItems(string specification, string option)
     {
-        if (RegionParts(specification) is not { } parts)
-            throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR)");
-        return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]);
+        var spec = DataSpecification.Parse(specification, option);
+        if (RegionParts(spec) is not { } parts)
+            throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR[:max-proposals=N])");
+        return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3], spec.MaxProposals);
     }
 
     /// <summary>Whether <paramref name="specification"/> names region items (it is not opened).</summary>
-    public static bool IsRegionItems(string specification) => RegionParts(specification) is not null;
-
-    static string[]? RegionParts(string specification)
+    public static bool IsRegionItems(string specification)
     {
-        const string prefix = "voc2007:";
-        var parts = specification.StartsWith(prefix, StringComparison.Ordinal) ? specification[prefix.Length..].Split(':', 4) : [];
-        return parts.Length == 4 && parts[2] == "proposals" ? parts : null;
+        try { return RegionParts(DataSpecification.Parse(specification, "data")) is not null; }
+        catch (LayerProbeException) { return false; } // a malformed trailing field: not region items; opening it says why
+    }
+
+    /// <summary>DEVKIT, SPLIT, "proposals", STORE of a region-items specification (trailing fields such as max-proposals= apart), or null.</summary>
+    static string[]? RegionParts(DataSpecification spec)
+    {
+        var parts = spec.Source == "voc2007" ? spec.Argument.Split(':', 4) : [];
+        return parts.Length == 4 && parts[2] == "proposals" && !spec.HasSubset ? parts : null;
     }
 }

@@ -23,11 +23,16 @@ public sealed class VocRegions : IItemSet, IDisposable
     /// <summary>
     /// The regions of <paramref name="split"/> with the proposals in <paramref name="proposalsDirectory"/>; every image
     /// of the split must be in the store with the annotated size (a store made for another split is one clear line).
+    /// <paramref name="maxProposals"/> keeps only each image's first N proposals in the store's rank order (R-CNN's
+    /// pseudo-random rank, so a fair sample of the image's proposals); GT rows are always all kept. The cap is part of
+    /// the fingerprint, so stores of capped and uncapped regions never mix.
     /// </summary>
-    public VocRegions(VocDevkit devkit, string split, string proposalsDirectory)
+    public VocRegions(VocDevkit devkit, string split, string proposalsDirectory, int? maxProposals = null)
     {
+        if (maxProposals is < 1) throw LayerProbeException.For(proposalsDirectory, $"max-proposals={maxProposals} must be at least 1");
         _devkit = devkit;
         Split = split;
+        MaxProposals = maxProposals;
         _store = ProposalStore.Open(proposalsDirectory);
         try
         {
@@ -46,7 +51,7 @@ public sealed class VocRegions : IItemSet, IDisposable
                 if (im.Width != a.Width || im.Height != a.Height)
                     throw LayerProbeException.For(storeImages, $"image {ids[i]} is {im.Width}x{im.Height} there but {a.Width}x{a.Height} in its annotation");
                 _firstItem[i] = (int)total;
-                total += RegionRows.Count(a, im.Rows);
+                total += RegionRows.Count(a, Math.Min(im.Rows, maxProposals ?? int.MaxValue));
                 if (total > int.MaxValue) throw LayerProbeException.For(proposalsDirectory, $"more than {int.MaxValue} regions; extract the split in parts");
             }
             _firstItem[ids.Count] = (int)total;
@@ -60,9 +65,10 @@ public sealed class VocRegions : IItemSet, IDisposable
         _decoded = new(2, id => devkit.DecodeImage(byId[id]));
         _fingerprint = new(() =>
         {
-            var f = new Fingerprints().Add(Name)
-                .AddFile(Path.Combine(proposalsDirectory, ProposalStoreFiles.Boxes))
-                .AddFile(Path.Combine(proposalsDirectory, ProposalStoreFiles.Images));
+            var f = new Fingerprints().Add(Name);
+            if (maxProposals is { } cap) f.Add($"max-proposals={cap}");
+            f.AddFile(Path.Combine(proposalsDirectory, ProposalStoreFiles.Boxes))
+             .AddFile(Path.Combine(proposalsDirectory, ProposalStoreFiles.Images));
             for (int i = 0; i < _annotations.Length; i++)
             {
                 f.Add(_annotations[i].ImageId).AddFile(devkit.ImagePath(_annotations[i].ImageId)).Add(ProposalCount(i).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -74,6 +80,8 @@ public sealed class VocRegions : IItemSet, IDisposable
 
     /// <summary>The split.</summary>
     public string Split { get; }
+    /// <summary>The cap on proposals per image (the first N in rank order), or null for all of them.</summary>
+    public int? MaxProposals { get; }
     /// <summary>The devkit the split is read from.</summary>
     public VocDevkit Devkit => _devkit;
     /// <summary>The proposals store folder.</summary>
@@ -95,7 +103,11 @@ public sealed class VocRegions : IItemSet, IDisposable
     /// <summary>The decoded pixels of image <paramref name="image"/> (through the same decode cache as <see cref="Load"/>).</summary>
     public RgbImage Decode(int image) => _decoded.Get(_annotations[image].ImageId);
     /// <summary>Proposals of image <paramref name="image"/> in rank order.</summary>
-    public PixelBox[] Proposals(int image) => _store.Boxes(_storeIndex[image]);
+    public PixelBox[] Proposals(int image)
+    {
+        var boxes = _store.Boxes(_storeIndex[image]);
+        return boxes.Length <= ProposalCount(image) ? boxes : boxes[..ProposalCount(image)];
+    }
 
     /// <summary>The (image, row) of item <paramref name="index"/>.</summary>
     public (int Image, int Row) Locate(int index)
@@ -126,7 +138,7 @@ public sealed class VocRegions : IItemSet, IDisposable
         return (_decoded.Get(a.ImageId), box);
     }
 
-    int ProposalCount(int image) => _store.Images[_storeIndex[image]].Rows;
+    int ProposalCount(int image) => Math.Min(_store.Images[_storeIndex[image]].Rows, MaxProposals ?? int.MaxValue);
 
     /// <summary>Releases the proposals store's map.</summary>
     public void Dispose() => _store.Dispose();

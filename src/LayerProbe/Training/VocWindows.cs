@@ -75,11 +75,12 @@ public sealed class VocWindows : IBatchComposingSource
     /// Reads the annotations of <paramref name="split"/> and the proposals of the store in
     /// <paramref name="proposalsStore"/> — every image of the split must be there with its annotated size, as for region
     /// items (<see cref="VocRegions"/>) — and builds the windows; every input error surfaces here, before training.
+    /// <paramref name="maxProposals"/> keeps each image's first N proposals, as for region items.
     /// </summary>
     public static VocWindows FromStore(VocDevkit devkit, string split, string proposalsStore, WindowRule rule, IPreprocessor warp,
-        double foregroundFraction = 0.25)
+        double foregroundFraction = 0.25, int? maxProposals = null)
     {
-        using var regions = new VocRegions(devkit, split, proposalsStore);
+        using var regions = new VocRegions(devkit, split, proposalsStore, maxProposals);
         var images = Enumerable.Range(0, regions.Images).Select(regions.Annotation).ToList();
         return new VocWindows(devkit, images, i => regions.Proposals(i), rule, warp, $"voc {split} windows", foregroundFraction);
     }

@@ -46,6 +46,7 @@ public class DemoCommandTests
             foreach (var row in fineTuning.Take(5)) Assert.Equal("0", row[4]); // fc-only: conv layers frozen, probes unchanged
 
             AssertAnalysisSections(report);
+            AssertDetectionSection(report);
 
             using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "manifest.json")));
             var outputs = manifest.RootElement.GetProperty("outputs").EnumerateObject().ToList();
@@ -55,7 +56,7 @@ public class DemoCommandTests
             Assert.Contains(outputs, o => o.Name == "finetune-representations.csv");
             foreach (var file in SectionFiles) Assert.Contains(outputs, o => o.Name == file);
             var measurements = manifest.RootElement.GetProperty("measurements");
-            foreach (var section in new[] { "transforms", "entropy", "grandmother", "heads", "cka", "training" })
+            foreach (var section in new[] { "transforms", "entropy", "grandmother", "heads", "cka", "training", "detection" })
             {
                 Assert.InRange(measurements.GetProperty($"{section}.wall_seconds").GetDouble(), 0, 600);
                 Assert.InRange(measurements.GetProperty($"{section}.peak_rss_mib").GetDouble(), 1, 1 << 16);
@@ -84,13 +85,48 @@ public class DemoCommandTests
                      "Linear CKA", "Training studies", "Provenance" })
             Assert.Contains(heading, html);
         Assert.Contains("Section time", html);
-        Assert.Equal(9, System.Text.RegularExpressions.Regex.Count(html, "<svg "));   // every plot but the conv1 tiles (PNG, embedded)
+        int detection = html.IndexOf("<h2 id=\"detection-r-cnn-on-fashion-mnist-scenes\">", StringComparison.Ordinal);
+        Assert.True(detection > 0);
+        Assert.Equal(9, System.Text.RegularExpressions.Regex.Count(html[..detection], "<svg "));   // every plot but the conv1 tiles (PNG, embedded)
+        Assert.Contains("data:image/jpeg;base64,", html[detection..]);                            // the detection pictures, inline
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(html, "<img src=\"data:image/png;base64,"));
         Assert.DoesNotContain("src=\"conv1", html);   // PNG-only figures are embedded, not linked
         if (LayerProbe.Tests.Reports.HeadlessChromium.SkipReason is not null) return;
         var check = LayerProbe.Tests.Reports.HeadlessChromium.Load(Path.Combine(report, "report.html"), Path.Combine(report, "report-screenshot.png"));
         Assert.Empty(check.Problems);
         Assert.True(new FileInfo(Path.Combine(report, "report-screenshot.png")).Length > 10_000);
+    }
+
+    /// <summary>
+    /// The detection section in tiny mode: the ResNet-18 (res4b, res5c, pool5; warp beside shared-conv) and the training
+    /// step's CaffeNet-mini (pool5, relu6, relu7) before and after fine-tuning for detection, each feature's mAP equal to
+    /// its run's own table, Tables 1 and 3 beside, pictures and the proposals' recall stated.
+    /// </summary>
+    static void AssertDetectionSection(string report)
+    {
+        string step = Path.Combine(report, "detection");
+        var map = File.ReadAllLines(Path.Combine(step, "detection-map.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        const string resnet = "ResNet-18 (ImageNet)", mini = "CaffeNet-mini ft-full (demo training)";
+        Assert.Equal([.. new[] { "res4b", "res5c", "pool5" }.Select(l => $"{resnet} {l}"), .. new[] { "pool5", "relu6", "relu7" }.Select(l => $"{mini} {l}"),
+            .. new[] { "pool5", "relu6", "relu7" }.Select(l => $"{mini} FT {l}")], map.Select(r => r[0].Trim('"')));
+        string header = File.ReadAllLines(Path.Combine(step, "detection-map.csv"))[0];
+        Assert.StartsWith("network / feature,mAP warp,", header);
+        Assert.Contains(",mAP shared-conv", header);
+        var own = File.ReadAllLines(Path.Combine(step, "resnet-18-imagenet-warp", "detection.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Contains(",mAP + BB warp,", header);    // box regression: a second column per mode
+        foreach (var row in own)
+        {
+            bool regressed = row[0].EndsWith(" + BB", StringComparison.Ordinal);  // the run's table has a "LAYER + BB" row after each layer
+            string layer = regressed ? row[0][..^" + BB".Length] : row[0];
+            Assert.Equal(row[^1], map.Single(r => r[0].Trim('"') == $"{resnet} {layer}")[regressed ? 2 : 1]);
+        }
+        var cost = File.ReadAllLines(Path.Combine(step, "detection-cost.csv")).Skip(1).Select(l => l.Split(',')[0].Trim('"')).ToList();
+        Assert.Equal([$"{resnet} warp", $"{resnet} shared-conv", $"{mini} warp", $"{mini} FT warp"], cost);
+        foreach (var file in new[] { "paper-table1-beside-caffenet-mini-ft-full-demo-training.csv", "paper-table3-beside-caffenet-mini-ft-full-demo-training.csv",
+                     "paper-table3-beside-resnet-18-imagenet.csv", "detection-finetune-caffenet-mini-ft-full-demo-training.csv" })
+            Assert.True(File.Exists(Path.Combine(step, file)), file);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(step, "caffenet-mini-ft-full-demo-training-ft-warp", "detection-pictures"), "*.svg"));
+        Assert.Contains("recall", File.ReadAllText(Path.Combine(report, "README.md")));
     }
 
     /// <summary>Tables and plots of the "what layers encode" sections that the manifest must list.</summary>

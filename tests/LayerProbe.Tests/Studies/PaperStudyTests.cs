@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
 using LayerProbe.Networks;
+using LayerProbe.Proposals;
 using LayerProbe.Reports;
 using LayerProbe.Scenes;
 using LayerProbe.Tests.Data;
@@ -24,9 +25,16 @@ public class PaperStudyTests
         FashionScenes.Generate(new SceneSettings { Images = 40, Seed = 5 }, dir.Combine("scenes"), TextWriter.Null);
         string model = dir.Combine("caffenet-mini.onnx");
         File.WriteAllBytes(model, CaffeNet.Build(CaffeNetSpec.Mini(64, 3, 8, 32, 10, 0)).ToByteArray());
-        string output = dir.Combine("out");
+        string output = dir.Combine("out"), devkit = dir.Combine("scenes", "VOC2007");
+        // Detection (Tables 1 DET, 3, 6) on the scenes' own selective-search proposals, 6 per image, and 3 iterations of fine-tuning.
+        string Proposals(string split) => ProposalRun.Compute(ImageFileSet.FromSpec($"voc2007:{devkit}:{split}"), SelectiveSearchSettings.Fast, dir.Combine("proposals"), 2).Directory;
+        string trainvalProposals = Proposals("trainval"), testProposals = Proposals("test");
         var (code, log) = StudyFileTests.Run(["study", Path.Combine(StudyFileTests.Root, "studies", "voc2007-paper.yaml"), "--out", output,
-            "--set", $"vars.devkit={dir.Combine("scenes", "VOC2007")}", "--set", $"vars.model={model}"]);
+            "--set", $"vars.devkit={devkit}", "--set", $"vars.model={model}",
+            "--set", $"vars.trainval_proposals={trainvalProposals}", "--set", $"vars.test_proposals={testProposals}",
+            "--set", "data.det.trainval=voc2007:${devkit}:trainval:proposals:${trainval_proposals}:max-proposals=6",
+            "--set", "data.det.test=voc2007:${devkit}:test:proposals:${test_proposals}:max-proposals=6",
+            "--set", "steps.detection.runs.alexnet.finetune={iterations: 3, lr: 0.001, batch: 16}"]);
         Assert.True(code == 0, log);
         string report = Path.Combine(output, "report");
 
@@ -48,6 +56,19 @@ public class PaperStudyTests
         AssertBeside(Path.Combine(report, "det-gt", "paper-table8-beside.csv"), gtBoxes, table8);
         var spMax = Csv(Path.Combine(report, "det-gt-transforms", "transforms.csv"));
         Assert.All(spMax, r => Assert.NotNull(r.Values[1]));
+
+        // Detection: Table 3's l5/l7 (and the -ft rows), Table 1's DET column, Table 6's transforms of the fine-tuned pool5.
+        string detection = Path.Combine(report, "detection-det-alexnet");
+        var map = Csv(Path.Combine(detection, "detection-map.csv"));
+        string[] features = ["pool5", "relu6", "relu7", "pool5+sp-max", "pool5+binarize", "pool5+binarize+loc"];
+        Assert.Equal([.. features.Select(f => $"CaffeNet (ImageNet) {f}"), .. features.Select(f => $"CaffeNet (ImageNet) FT {f}")], map.Select(r => r.Label));
+        var table3 = Csv(Path.Combine(detection, "paper-table3-beside-caffenet-imagenet.csv"));
+        Assert.Equal(["l5", "l7", "l5-ft", "l6-ft", "l7-ft"], table3.Select(r => r.Label));
+        Assert.Equal(map.Single(r => r.Label == "CaffeNet (ImageNet) FT relu7").Values[0], table3[^1].Values[0]);
+        Assert.Equal(54.1, table3[^1].Values[1]!.Value, 9);
+        var table6 = Csv(Path.Combine(detection, "paper-table6-beside-caffenet-imagenet.csv"));
+        Assert.Equal(["pool5", "sp-max", "binary", "sm-bn-lc"], table6.Select(r => r.Label));
+        Assert.True(File.Exists(Path.Combine(detection, "paper-table1-beside-caffenet-imagenet.csv")));
 
         // Figures 3 and 5, and the plots.
         foreach (var file in new[] { "layerwise-map.svg", "cls-transforms/transforms.svg", "det-gt/layerwise-map.svg", "det-gt-entropy/entropy-curves.png",

@@ -33,7 +33,7 @@ public class StudyFileTests
     {
         using var dir = new TempDir();
         string output = dir.Combine("out");
-        var (code, log) = Run(["demo", "--out", output, "--trainval-per-class", "4", "--test-per-class", "3", "--size", "32", "--skip-training"]);
+        var (code, log) = Run(["demo", "--out", output, "--trainval-per-class", "4", "--test-per-class", "3", "--size", "32", "--skip-training", "--skip-detection"]);
         Assert.True(code == 0, log);
         var demo = Numbers(output);
         Assert.Contains("extract fashion-mnist/train", log);
@@ -43,7 +43,7 @@ public class StudyFileTests
         string[] sizes =
         [
             "--set", "data.fashion-mnist.trainval=fashion-mnist:train:4:1", "--set", "data.fashion-mnist.test=fashion-mnist:test:3:1",
-            "--set", "networks.resnet18.size=32", "--set", "steps.training.skip=true",
+            "--set", "networks.resnet18.size=32", "--set", "steps.training.skip=true", "--set", "steps.detection.skip=true",
         ];
         (code, log) = Run(["study", Path.Combine(Root, "studies", "demo.yaml"), "--out", output, .. sizes]);
         Assert.True(code == 0, log);
@@ -72,7 +72,7 @@ public class StudyFileTests
             Assert.Equal(Manifest(file.Settings), Manifest(shipped.Settings));
             Assert.NotEmpty(shipped.Steps);
         }
-        Assert.Equal(["layerwise", "text", "transforms", "entropy", "grandmother", "heads", "cka", "training"], Study.LoadShipped("demo").Steps);
+        Assert.Equal(["layerwise", "text", "transforms", "entropy", "grandmother", "heads", "cka", "training", "detection"], Study.LoadShipped("demo").Steps);
         Assert.DoesNotContain("training", Study.LoadShipped("demo", ["steps.training.skip=true"]).Steps);
     }
 

@@ -21,6 +21,14 @@ public sealed record DemoOptions
     public IReadOnlyList<double> CGrid { get; init; } = Probes.CSelection.RcnnGrid;
     /// <summary>Skip the training section (CaffeNet-mini pre-training, fine-tuning and their probes).</summary>
     public bool SkipTraining { get; init; }
+    /// <summary>Skip the detection section (scenes, proposals, R-CNN detection per layer).</summary>
+    public bool SkipDetection { get; init; }
+    /// <summary>Scenes of the detection section (trainval + test), or null: 80 at the default size, fewer for smaller runs.</summary>
+    public int? DetectionImages { get; init; }
+    /// <summary>Proposals per scene (the first N in rank order), or null: 100 at the default size, fewer for smaller runs.</summary>
+    public int? MaxProposals { get; init; }
+    /// <summary>More <c>key.path=value</c> overrides of <c>studies/demo.yaml</c>, applied last (e.g. <c>steps.detection.c=0.001</c>).</summary>
+    public IReadOnlyList<string> Set { get; init; } = [];
     /// <summary>Where ONNX Runtime extracts the features (training stays on the CPU).</summary>
     public Networks.ExecutionDevice Device { get; init; } = Networks.ExecutionDevice.Cpu;
 }

@@ -19,7 +19,11 @@ public static class DemoStudy
     public static string Run(DemoOptions options, TextWriter? log = null) =>
         Study.LoadShipped("demo", Overrides(options)).Run(log).ReportDirectory;
 
-    /// <summary>The demo's options as <c>key=value</c> overrides of <c>studies/demo.yaml</c>.</summary>
+    /// <summary>
+    /// The demo's options as <c>key=value</c> overrides of <c>studies/demo.yaml</c>. The detection section scales with the
+    /// trainval size unless given: 4/5 of trainval-per-class scenes (80 at 100, at least 8), as many proposals per
+    /// scene (20–100), and 2 fine-tuning iterations per trainval image per class (200 at 100).
+    /// </summary>
     public static IReadOnlyList<string> Overrides(DemoOptions options)
     {
         if (options.FashionMnistFolder != Data.FashionMnist.DefaultFolder)
@@ -38,6 +42,12 @@ public static class DemoStudy
             $"steps.training.test_per_class={I(options.TestPerClass)}",
             $"steps.training.seed={I(options.Seed)}",
             $"steps.training.skip={(options.SkipTraining ? "true" : "false")}",
+            $"steps.detection.skip={(options.SkipDetection ? "true" : "false")}",
+            $"steps.detection.scenes.images={I(options.DetectionImages ?? Math.Max(8, 4 * options.TrainPerClass / 5))}",
+            $"steps.detection.scenes.seed={I(options.Seed)}",
+            $"steps.detection.proposals.max_per_image={I(options.MaxProposals ?? Math.Clamp(options.TrainPerClass, 20, 100))}",
+            $"steps.detection.runs.caffenet-mini.finetune.iterations={I(Math.Max(10, 2 * options.TrainPerClass))}",
+            .. options.Set,
         ];
     }
 }

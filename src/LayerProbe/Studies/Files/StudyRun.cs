@@ -19,6 +19,7 @@ static class StudyRun
         // Every network and data specification is resolved before anything is written: a bad path fails in seconds.
         var context = new StudyContext(definition, log);
         foreach (var step in definition.Steps.Where(s => !s.Skip && s is LayerwiseStep)) context.Split(step.Data, step.Network);
+        foreach (var step in definition.Steps.OfType<DetectionStep>().Where(s => !s.Skip)) step.CheckData(context);
         string output = OutputFolder.Prepare(definition.Output);
         string report = Path.Combine(output, "report");
         (context.Report, context.FeatureRoot) = (report, Path.Combine(output, "features"));

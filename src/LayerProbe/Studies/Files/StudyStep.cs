@@ -40,7 +40,11 @@ static class StudySteps
     delegate StudyStep Reader(StudyNode settings, StepCommon common);
 
     /// <summary>The common settings of one step, read before its own.</summary>
-    internal sealed record StepCommon(string Kind, string Data, string Network, string DefaultFolder, bool Skip, StepContext Context);
+    internal sealed record StepCommon(string Kind, string Data, string Network, string DefaultFolder, bool Skip, StepContext Context)
+    {
+        /// <summary>The steps read before this one.</summary>
+        public IReadOnlyList<StudyStep> Before { get; init; } = [];
+    }
 
     static readonly Dictionary<string, Reader> Kinds = new()
     {
@@ -52,6 +56,7 @@ static class StudySteps
         ["cka"] = (s, c) => SectionStep.Read(s, c, (inputs, folder) => DemoCkaSection.Run(inputs, folder)),
         ["training"] = TrainingStep.Read,
         ["text"] = TextStep.Read,
+        ["detection"] = (s, c) => DetectionStep.Read(s, c, c.Before),
     };
 
     /// <summary>The step kinds.</summary>
@@ -65,8 +70,8 @@ static class StudySteps
         string network = settings.Choice("network", context.Networks[0], context.Networks);
         bool skip = settings.Bool("skip");
         string folder = data == context.Data[0] && network == context.Networks[0] ? kind : $"{kind}-{data}-{network}";
-        var step = reader(settings, new StepCommon(kind, data, network, folder, skip, context));
-        if (skip || step is LayerwiseStep or TrainingStep or TextStep) return step;
+        var step = reader(settings, new StepCommon(kind, data, network, folder, skip, context) { Before = before });
+        if (skip || step is LayerwiseStep or TrainingStep or TextStep or DetectionStep) return step;
         var layerwise = before.OfType<LayerwiseStep>().LastOrDefault(s => !s.Skip && s.Data == data && s.Network == network)
             ?? throw LayerProbeException.For(settings.Where, $"{settings.Path}: needs a layerwise step on data '{data}' and network '{network}' before it (it reads that step's stores)");
         foreach (var layer in step.LayersRead)
