@@ -11,13 +11,16 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>probe</c> on region items: R-CNN detection per layer (<see cref="RcnnDetectionTask"/>): the first layer of
-/// <c>--layers</c> is extracted for every region, the others computed from its store by the network's head; detectors
+/// <c>--layers</c> is extracted for every region (warp, or shared-conv: <see cref="RegionModeOptions"/>), the others computed from its store by the network's head; detectors
 /// with hard-negative mining; detection AP per class and layer, comp4 files, PR curves, pictures, manifest, report.html.
 /// </summary>
 static class ProbeDetection
 {
-    /// <summary>Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one C), or null.</summary>
-    public static void Run(RegionTask task, string? grid)
+    /// <summary>
+    /// Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one
+    /// C), or null; <paramref name="sharedConv"/> computes the region features in shared-conv mode (null: R-CNN's warp).
+    /// </summary>
+    public static void Run(RegionTask task, string? grid, SharedConvSettings? sharedConv = null)
     {
         var (job, source, network, preprocessor, trainval, outDir, clock) = (task.Job, task.Source, task.Network, task.Preprocessor, task.TrainVal, task.Output, task.Clock);
         var extraction = job.Extraction;
@@ -27,7 +30,8 @@ static class ProbeDetection
         using var owned = testItems as IDisposable;
         if (testItems is not VocRegions test)
             throw LayerProbeException.For("--test", $"'{testSpec}' are not region items; detection needs voc2007:DEVKIT:SPLIT:proposals:STORE for --test too");
-        var settings = DetectionTaskSettings.Rcnn;
+        var settings = DetectionTaskSettings.Rcnn with { SharedConv = sharedConv };
+        Console.Error.WriteLine(RegionModeOptions.Describe(sharedConv));
         if (grid is not null)
         {
             var c = ProbeSettings.ParseGrid(grid);
@@ -55,6 +59,7 @@ static class ProbeDetection
                 ["preprocessing"] = preprocessor.Description, ["layers"] = layers, ["extracted_layer"] = layers[0],
                 ["layers_from_head_subgraph"] = layers.Skip(1).ToArray(), ["device"] = extraction.Device,
                 ["detector_training"] = settings.Training, ["detection"] = settings.Detection,
+                ["regions"] = RegionRecord(results[0].TestStore, sharedConv),
                 ["per_layer"] = results.Select(r => new { r.Layer, r.Dimensions, Map = Finite(r.Result.Mean.ElevenPoint), r.Scaling, r.DetectorFile, r.Comp4Folder, r.Result.Note }).ToList(),
             },
             Measurements =
@@ -67,11 +72,18 @@ static class ProbeDetection
             if (Finite(r.Result.ProposalsPerSecond) is { } rate) manifest.Measurements[$"proposals_per_second_{r.Layer}"] = rate;
         string summary = $"R-CNN detection with {layers.Length} layers of `{modelName}`: detectors trained on {trainval.Name} ({trainval.Images} images, " +
                          $"{trainval.Count:N0} regions) with hard-negative mining, tested on {test.Name} ({test.Images} images, {test.Count:N0} regions); " +
-                         $"{layers[0]} extracted, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
+                         $"{layers[0]} extracted{(sharedConv is null ? " (R-CNN warp)" : $" in shared-conv mode (one pass per image to {sharedConv.Layer} at shorter side {sharedConv.ShorterSide}, RoI pooling)")}, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
                          $"detections in the devkit's format under detections/LAYER/. Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
         var page = new ReportPage(title).Paragraph(summary).AddRange(blocks);
         manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
         Console.WriteLine(TableWriters.Markdown(DetectionReport.ApTable(title, results)));
+    }
+
+    /// <summary>How the region features were computed, as the extracted layer's store records it (mode, layer, scale, stride, grid, engine), with the batch.</summary>
+    static object RegionRecord(string store, SharedConvSettings? sharedConv)
+    {
+        var record = FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Regions ?? RegionFeatures.Warp;
+        return sharedConv is null ? record : new { record.Mode, record.Layer, record.ShorterSide, record.MaxSide, record.Stride, record.Pooled, record.Grid, record.Pool, sharedConv.RegionBatch };
     }
 
     /// <summary>The value, or null for NaN/∞ (JSON has no NaN; a mean over no valid class is NaN).</summary>
