@@ -8,7 +8,7 @@ namespace LayerProbe.Cli;
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
 /// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]
-/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600] [--roi-max-side 1000] [--roi-pool ort|managed] [--roi-batch 256]]</c>:
+/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600[,S2…] [--roi-target-side N]] [--roi-max-side 1000] [--roi-pool ort|managed] [--roi-batch 256]]</c>:
 /// features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand

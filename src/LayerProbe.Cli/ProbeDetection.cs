@@ -72,7 +72,7 @@ static class ProbeDetection
             if (Finite(r.Result.ProposalsPerSecond) is { } rate) manifest.Measurements[$"proposals_per_second_{r.Layer}"] = rate;
         string summary = $"R-CNN detection with {layers.Length} layers of `{modelName}`: detectors trained on {trainval.Name} ({trainval.Images} images, " +
                          $"{trainval.Count:N0} regions) with hard-negative mining, tested on {test.Name} ({test.Images} images, {test.Count:N0} regions); " +
-                         $"{layers[0]} extracted{(sharedConv is null ? " (R-CNN warp)" : $" in shared-conv mode (one pass per image to {sharedConv.Layer} at shorter side {sharedConv.ShorterSide}, RoI pooling)")}, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
+                         $"{layers[0]} extracted{(sharedConv is null ? " (R-CNN warp)" : $" in shared-conv mode (one pass per image to {sharedConv.Layer} at shorter side {string.Join(", ", sharedConv.ShorterSides)}, RoI pooling)")}, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
                          $"detections in the devkit's format under detections/LAYER/. Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
         var page = new ReportPage(title).Paragraph(summary).AddRange(blocks);
         manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
@@ -83,7 +83,7 @@ static class ProbeDetection
     static object RegionRecord(string store, SharedConvSettings? sharedConv)
     {
         var record = FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Regions ?? RegionFeatures.Warp;
-        return sharedConv is null ? record : new { record.Mode, record.Layer, record.ShorterSide, record.MaxSide, record.Stride, record.Pooled, record.Grid, record.Pool, sharedConv.RegionBatch };
+        return sharedConv is null ? record : new { record.Mode, record.Layer, record.ShorterSide, record.MaxSide, record.Stride, record.Pooled, record.Grid, record.Pool, record.Scales, record.TargetSide, sharedConv.RegionBatch };
     }
 
     /// <summary>The value, or null for NaN/∞ (JSON has no NaN; a mean over no valid class is NaN).</summary>

@@ -149,7 +149,7 @@ public static class RcnnDetectionTask
         string storeRoot, SharedConvSettings? sharedConv, ExtractionOptions? extraction, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
-        string mode = sharedConv is null ? "warp" : $"shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide}";
+        string mode = sharedConv is null ? "warp" : $"shared-conv at {sharedConv.Layer}, shorter side {string.Join(",", sharedConv.ShorterSides)}";
         var (progress, _) = ExtractionProgressLines.For($"extract {regions.Name} ({mode})", regions.Count, log == Console.Error ? null : log);
         var first = sharedConv is null
             ? FeatureExtractor.Run(network, regions, preprocessor, [layers[0]], storeRoot, extraction, progress)

@@ -118,6 +118,8 @@ public sealed class SharedConvDetectionTests : IDisposable
     [InlineData("layerprobe: --roi-batch: regions per batch must be at least 1, got 0", "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-batch", "0")]
     [InlineData("--regions: 'tiles' is not one of warp, shared-conv", "--regions", "tiles")]
     [InlineData("--roi-pool: 'gpu' is not one of ort, managed", "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-pool", "gpu")]
+    [InlineData("layerprobe: --roi-target-side: applies to several --roi-scale values (multi-scale) only", "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-target-side", "64")]
+    [InlineData("layerprobe: --roi-scale: 'big' is not a number of pixels", "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-scale", "240,big")]
     [InlineData("layerprobe: --roi-scale: 8: below ", "--regions", "shared-conv", "--roi-layer", "relu5", "--roi-scale", "8")]
     public void Bad_region_mode_combinations_are_one_line_and_exit_2_in_probe_and_extract(string expected, params string[] options)
     {
