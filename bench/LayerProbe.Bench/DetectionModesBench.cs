@@ -22,7 +22,9 @@ namespace LayerProbe.Bench;
 /// typical scene object (sides 40–160 px log-uniform, geometric mean 80) is scaled by (input − 32)/80.
 /// Scenes, proposals and the trained network are kept in <c>--work</c> when given; feature stores are always fresh.
 /// <c>layerprobe-bench detection-modes [--work DIR] [--images 60] [--seed 1] [--model M [--size N]] [--layers pool5,fc7]
-/// [--roi-layer relu5] [--roi-scale S[,S2…]] [--train-iterations 600]</c>
+/// [--roi-layer relu5] [--roi-scale S[,S2…]] [--pyramid S1,S2,…] [--train-iterations 600]</c>; the last row is SPP-net's
+/// multi-scale mode (default pyramid: 1, 1.5, 2, 2.5 × the matched scale, each region at the level where its side is
+/// closest to warp mode's object size).
 /// </summary>
 sealed class DetectionModesBench : IBenchmark
 {
@@ -75,6 +77,12 @@ sealed class DetectionModesBench : IBenchmark
             foreach (int scale in scales)
                 rows.Add(Mode($"shared-conv {scale}", DetectionTaskSettings.Rcnn with { SharedConv = new SharedConvSettings { Layer = roiLayer, ShorterSide = scale } },
                     network, preprocessor, trainval, test, layers, stores, work));
+            // SPP-net's multi-scale: its 480-1200 span 2.5x; here from the matched scale up, each region at the level where it
+            // is closest to warp mode's object size (input - 2x16)
+            var pyramid = RegionDevkit.Arg(args, "--pyramid") is { } p ? p.Split(',').Select(int.Parse).ToArray() : [.. new[] { 1, 1.5, 2, 2.5 }.Select(k => (int)Math.Round(k * matched))];
+            var multi = new SharedConvSettings { Layer = roiLayer, Scales = pyramid, TargetSide = side - 2 * Context, MaxSide = Math.Max(1000, 2 * pyramid.Max()) };
+            rows.Add(Mode($"shared-conv {string.Join("+", pyramid)} (target {side - 2 * Context})", DetectionTaskSettings.Rcnn with { SharedConv = multi },
+                network, preprocessor, trainval, test, layers, stores, work));
 
             Console.WriteLine();
             Console.WriteLine($"| mode | regions/s | ratio | {string.Join(" | ", layers.Select(l => $"mAP {l} | diff"))} |");
@@ -101,7 +109,7 @@ sealed class DetectionModesBench : IBenchmark
         var features = RcnnDetectionTask.ExtractFeatures(network, preprocessor, trainval, test, layers, stores, settings, log: TextWriter.Null);
         double seconds = clock.Elapsed.TotalSeconds, rate = (trainval.Count + test.Count) / seconds;
         clock.Restart();
-        var results = features.Select(f => RcnnDetectionTask.Detect(f, trainval, test, stores, Path.Combine(work, "detections", mode.Replace(' ', '-')), settings, TextWriter.Null)).ToList();
+        var results = features.Select(f => RcnnDetectionTask.Detect(f, trainval, test, stores, Path.Combine(work, "detections", string.Concat(mode.Select(c => char.IsLetterOrDigit(c) ? c : '-'))), settings, TextWriter.Null)).ToList();
         Console.WriteLine($"{mode,-16} features {rate,8:F1} regions/s ({trainval.Count + test.Count:N0} regions in {seconds:F1} s), detectors + test {clock.Elapsed.TotalSeconds:F1} s; " +
                           $"mAP {string.Join(", ", results.Select(r => $"{r.Layer} {100 * r.Result.Mean.ElevenPoint:F1}"))} [load {RegionDevkit.Load()}]");
         return (mode, rate, results);
