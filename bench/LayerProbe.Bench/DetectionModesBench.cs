@@ -22,7 +22,7 @@ namespace LayerProbe.Bench;
 /// typical scene object (sides 40–160 px log-uniform, geometric mean 80) is scaled by (input − 32)/80.
 /// Scenes, proposals and the trained network are kept in <c>--work</c> when given; feature stores are always fresh.
 /// <c>layerprobe-bench detection-modes [--work DIR] [--images 60] [--seed 1] [--model M [--size N]] [--layers pool5,fc7]
-/// [--roi-layer relu5] [--roi-scale S[,S2…]] [--pyramid S1,S2,…] [--train-iterations 600]</c>; the last row is SPP-net's
+/// [--roi-layer relu5] [--roi-scale S[,S2…]] [--pyramid S1,S2,…] [--c 0.001] [--train-iterations 600]</c>; the last row is SPP-net's
 /// multi-scale mode (default pyramid: 1, 1.5, 2, 2.5 × the matched scale, each region at the level where its side is
 /// closest to warp mode's object size).
 /// </summary>
@@ -70,18 +70,23 @@ sealed class DetectionModesBench : IBenchmark
                               $"{test.Images} test images ({test.Count:N0} regions); shared-conv at {roiLayer}, shorter side {string.Join(", ", scales)} " +
                               $"({matched}: objects at about warp mode's size, ({side} - 2x{Context})/{TypicalObjectSide} of 240)");
 
+            // R-CNN's detector settings; --c replaces its SVM C (0.001, chosen for VOC's 5,011 trainval images)
+            var rcnn = DetectionTaskSettings.Rcnn;
+            if (RegionDevkit.Arg(args, "--c") is { } c)
+                rcnn = rcnn with { Training = rcnn.Training with { Svm = rcnn.Training.Svm with { C = double.Parse(c, CultureInfo.InvariantCulture) } } };
+            Console.WriteLine($"detectors: R-CNN's hard-negative mining, SVM C {rcnn.Training.Svm.C}");
             var rows = new List<(string Mode, double Rate, IReadOnlyList<LayerDetection> Results)>
             {
-                Mode("warp", DetectionTaskSettings.Rcnn, network, preprocessor, trainval, test, layers, stores, work),
+                Mode("warp", rcnn, network, preprocessor, trainval, test, layers, stores, work),
             };
             foreach (int scale in scales)
-                rows.Add(Mode($"shared-conv {scale}", DetectionTaskSettings.Rcnn with { SharedConv = new SharedConvSettings { Layer = roiLayer, ShorterSide = scale } },
+                rows.Add(Mode($"shared-conv {scale}", rcnn with { SharedConv = new SharedConvSettings { Layer = roiLayer, ShorterSide = scale } },
                     network, preprocessor, trainval, test, layers, stores, work));
             // SPP-net's multi-scale: its 480-1200 span 2.5x; here from the matched scale up, each region at the level where it
             // is closest to warp mode's object size (input - 2x16)
             var pyramid = RegionDevkit.Arg(args, "--pyramid") is { } p ? p.Split(',').Select(int.Parse).ToArray() : [.. new[] { 1, 1.5, 2, 2.5 }.Select(k => (int)Math.Round(k * matched))];
             var multi = new SharedConvSettings { Layer = roiLayer, Scales = pyramid, TargetSide = side - 2 * Context, MaxSide = Math.Max(1000, 2 * pyramid.Max()) };
-            rows.Add(Mode($"shared-conv {string.Join("+", pyramid)} (target {side - 2 * Context})", DetectionTaskSettings.Rcnn with { SharedConv = multi },
+            rows.Add(Mode($"shared-conv {string.Join("+", pyramid)} (target {side - 2 * Context})", rcnn with { SharedConv = multi },
                 network, preprocessor, trainval, test, layers, stores, work));
 
             Console.WriteLine();
