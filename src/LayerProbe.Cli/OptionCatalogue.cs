@@ -85,6 +85,13 @@ static class OptionCatalogue
     /// <summary><c>--threads</c>: torch threads of a training run.</summary>
     public static Option<int?> TorchThreads() => new("--threads") { Description = "torch threads (fix it for bit-exact resumes; default: all cores)" };
 
+    /// <summary><c>--box-regression</c>: R-CNN's bounding-box regression as a second result of detection.</summary>
+    public static Option<bool> BoxRegression() => new("--box-regression")
+    {
+        Description = "detection (region items) only: also move the detections by R-CNN's class-specific box regressors (ridge on the first " +
+                      "layer's features, λ 1000, pairs IoU > 0.6) and report their AP beside (\"+ BB\")",
+    };
+
     /// <summary>
     /// A choice option: only <paramref name="allowed"/> values are accepted (case-insensitively, returned as spelled in
     /// <paramref name="allowed"/>); help shows them, and a wrong value is one line naming them.

@@ -31,6 +31,8 @@ static class ProbeCommand
         var half = OptionCatalogue.Float16();
         var command = new Command("probe", "Train and score linear SVM probes on chosen layers (per-class AP, mAP).")
             { model, input, trainVal, test, fit, layers, output, stores, solver, grid, half };
+        var boxRegression = OptionCatalogue.BoxRegression();
+        command.Options.Add(boxRegression);
         preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
@@ -39,6 +41,10 @@ static class ProbeCommand
         command.SetAction(parse => Cli.Guard(() =>
         {
             var sharedConv = regionMode.Settings(parse);
+            bool regionItems = ItemSetSources.IsRegionItems(parse.GetValue(trainVal)!);
+            if (parse.GetValue(boxRegression) && !regionItems)
+                throw LayerProbeException.For("--box-regression", "moves detections, so it needs region items (--trainval voc2007:DEVKIT:SPLIT:proposals:STORE)");
+            if (sharedConv is not null && !regionItems) throw RegionModeOptions.NotRegions(parse.GetValue(trainVal)!);
             var settings = ProbeSettings.For(parse.GetValue(solver)!);
             if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ProbeSettings.ParseGrid(g) };
             var outcome = ProbeJob.Run(new ProbeJobSettings
@@ -47,8 +53,7 @@ static class ProbeCommand
                 Fit = parse.GetValue(fit), Layers = ListOption.Items(parse.GetValue(layers)!), Output = parse.GetValue(output)!, Stores = parse.GetValue(stores),
                 Preprocessing = preprocess.Request(parse), Settings = settings,
                 Extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = device.Value(parse) },
-                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid), sharedConv),
-                RefuseOtherItems = sharedConv is null ? null : RegionModeOptions.NotRegions,
+                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid), parse.GetValue(boxRegression), sharedConv),
             }, log: Console.Error);
             if (outcome.Results.Count > 0) Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(outcome.Title, outcome.Results)));
         }));

@@ -18,9 +18,10 @@ static class ProbeDetection
 {
     /// <summary>
     /// Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one
-    /// C), or null; <paramref name="sharedConv"/> computes the region features in shared-conv mode (null: R-CNN's warp).
+    /// C), or null; <paramref name="boxRegression"/> (<c>--box-regression</c>) adds R-CNN's box regression from the first layer;
+    /// <paramref name="sharedConv"/> computes the region features in shared-conv mode (null: R-CNN's warp).
     /// </summary>
-    public static void Run(RegionTask task, string? grid, SharedConvSettings? sharedConv = null)
+    public static void Run(RegionTask task, string? grid, bool boxRegression = false, SharedConvSettings? sharedConv = null)
     {
         var (job, source, network, preprocessor, trainval, outDir, clock) = (task.Job, task.Source, task.Network, task.Preprocessor, task.TrainVal, task.Output, task.Clock);
         var extraction = job.Extraction;
@@ -38,6 +39,7 @@ static class ProbeDetection
             if (c.Count != 1) throw LayerProbeException.For("--c", "detection takes one C (R-CNN: 0.001), not a grid");
             settings = settings with { Training = settings.Training with { Svm = settings.Training.Svm with { C = c[0] } } };
         }
+        if (boxRegression) settings = settings with { BoxRegression = BoxRegressionSettings.Rcnn };
         var layers = job.Layers.ToArray();
         foreach (var name in layers) network.ResolveLayer(name);
 
@@ -60,7 +62,12 @@ static class ProbeDetection
                 ["layers_from_head_subgraph"] = layers.Skip(1).ToArray(), ["device"] = extraction.Device,
                 ["detector_training"] = settings.Training, ["detection"] = settings.Detection,
                 ["regions"] = RegionRecord(results[0].TestStore, sharedConv),
-                ["per_layer"] = results.Select(r => new { r.Layer, r.Dimensions, Map = Finite(r.Result.Mean.ElevenPoint), r.Scaling, r.DetectorFile, r.Comp4Folder, r.Result.Note }).ToList(),
+                ["box_regression"] = settings.BoxRegression, ["box_regression_feature"] = boxRegression ? layers[0] : null,
+                ["per_layer"] = results.Select(r => new
+                {
+                    r.Layer, r.Dimensions, Map = Finite(r.Result.Mean.ElevenPoint), r.Scaling, r.DetectorFile, r.Comp4Folder, r.Result.Note,
+                    MapBb = r.Regressed is { } bb ? Finite(bb.Mean.ElevenPoint) : null, BoxRegression = r.Regression,
+                }).ToList(),
             },
             Measurements =
             {
@@ -69,14 +76,23 @@ static class ProbeDetection
             },
         }.WithOutputs(outDir, files);
         foreach (var r in results)
+        {
             if (Finite(r.Result.ProposalsPerSecond) is { } rate) manifest.Measurements[$"proposals_per_second_{r.Layer}"] = rate;
+            if (r.Regression is { } bb)
+            {
+                if (bb.TrainingSeconds is { } seconds) manifest.Measurements[$"box_regression_training_seconds_{bb.Feature}"] = seconds;
+                manifest.Measurements[$"box_regression_seconds_{r.Layer}"] = bb.ApplySeconds;
+            }
+        }
         string summary = $"R-CNN detection with {layers.Length} layers of `{modelName}`: detectors trained on {trainval.Name} ({trainval.Images} images, " +
                          $"{trainval.Count:N0} regions) with hard-negative mining, tested on {test.Name} ({test.Images} images, {test.Count:N0} regions); " +
                          $"{layers[0]} extracted{(sharedConv is null ? " (R-CNN warp)" : $" in shared-conv mode (one pass per image to {sharedConv.Layer} at shorter side {string.Join(", ", sharedConv.ShorterSides)}, RoI pooling)")}, {(layers.Length > 1 ? string.Join(", ", layers.Skip(1)) + " computed from it by the network's head; " : "")}" +
-                         $"detections in the devkit's format under detections/LAYER/. Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
+                         $"detections in the devkit's format under detections/LAYER/" +
+                         (boxRegression ? $", after bounding-box regression from {layers[0]} under detections/LAYER+bbox-reg/" : "") + $". Wall time {clock.Elapsed.TotalSeconds:F0} s, peak RSS {manifest.Measurements["peak_rss_mib"]:F0} MiB.";
         var page = new ReportPage(title).Paragraph(summary).AddRange(blocks);
         manifest.WithOutputs(outDir, [HtmlReport.Write(page, outDir, manifest)]).Write(Path.Combine(outDir, "manifest.json"));
         Console.WriteLine(TableWriters.Markdown(DetectionReport.ApTable(title, results)));
+        if (boxRegression) Console.WriteLine(TableWriters.Markdown(DetectionReport.MapTable(DetectionReport.MapTitle(title), results)));
     }
 
     /// <summary>How the region features were computed, as the extracted layer's store records it (mode, layer, scale, stride, grid, engine), with the batch.</summary>

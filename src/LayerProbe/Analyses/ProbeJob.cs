@@ -36,11 +36,6 @@ public sealed record ProbeJobSettings
     /// null refuses region items.
     /// </summary>
     public Action<RegionTask>? OnRegions { get; init; }
-    /// <summary>
-    /// Set when an option for region items only was given (<c>--regions shared-conv</c>): items that are not regions are
-    /// refused with the error it makes of their name, before anything is extracted; null accepts them.
-    /// </summary>
-    public Func<string, LayerProbeException>? RefuseOtherItems { get; init; }
 }
 
 /// <summary>What <see cref="ProbeJobSettings.OnRegions"/> is given: the job, networks, preprocessor, trainval regions, report folder, clock.</summary>
@@ -73,7 +68,6 @@ public static class ProbeJob
             using (regions) detection(new RegionTask(job with { Extraction = job.Extraction with { Device = device } }, source, network, preprocessor, regions, outDir, clock));
             return new Outcome([], "");
         }
-        if (job.RefuseOtherItems is { } refuse) { (trainAny as IDisposable)?.Dispose(); throw refuse(trainAny.Name); }
         var trainItems = trainAny as ILabelledItemSet ?? sources.Labelled(job.TrainVal, network, job.Preprocessing, "trainVal").Items; // the latter says why not
         var (testItems, _) = sources.Labelled(job.Test, network, job.Preprocessing, "test");
         var fitIds = job.Fit is { } f ? Ids(sources.Items(f, network, job.Preprocessing, "fit").Items) : null;

@@ -20,14 +20,18 @@ public sealed record BoxRegressor(int Pairs, TargetWhitening Whitening, double[]
 /// </summary>
 public sealed class BoxRegressors
 {
-    /// <summary>Regressors as trained or loaded.</summary>
-    public BoxRegressors(IReadOnlyList<string> classes, IReadOnlyList<BoxRegressor?> models, int dimensions, FeatureScaling scaling, BoxRegressionSettings settings)
+    /// <summary>Regressors as trained or loaded; <paramref name="layer"/> names the feature they read ("" when unknown).</summary>
+    public BoxRegressors(IReadOnlyList<string> classes, IReadOnlyList<BoxRegressor?> models, int dimensions, FeatureScaling scaling, BoxRegressionSettings settings,
+        string layer = "")
     {
         if (classes.Count != models.Count) throw new ArgumentException($"{classes.Count} classes but {models.Count} models");
         foreach (var m in models)
             if (m is not null && m.Beta.Length != (dimensions + 1) * BoxTargets.Count) throw new ArgumentException($"β of {m.Beta.Length} values for {dimensions} dimensions");
-        (Classes, Models, Dimensions, Scaling, Settings) = (classes, models, dimensions, scaling, settings);
+        (Classes, Models, Dimensions, Scaling, Settings, Layer) = (classes, models, dimensions, scaling, settings, layer);
     }
+
+    /// <summary>The layer (feature) whose rows the regressors read, e.g. pool5; "" when not recorded.</summary>
+    public string Layer { get; }
 
     /// <summary>Class names (devkit order).</summary>
     public IReadOnlyList<string> Classes { get; }
@@ -46,18 +50,18 @@ public sealed class BoxRegressors
     /// §6.3 factor of the pool5 features themselves).
     /// </summary>
     public static BoxRegressors Train(VocRegions regions, RegionTableRows table, IFeatureRows pool5, FeatureScaling scaling,
-        BoxRegressionSettings? settings = null, TextWriter? log = null)
+        BoxRegressionSettings? settings = null, TextWriter? log = null, string layer = "")
     {
         settings ??= BoxRegressionSettings.Rcnn;
         settings.Validate();
         if (pool5.Count != regions.Count) throw new LayerProbeException($"box regression: {pool5.Count} feature rows for {regions.Count} regions (features of another split or proposals store?)");
         var pairs = BoxRegressionPairs.Select(regions, table, settings.MinOverlap);
-        return Train(pairs, regions.Classes, pool5, scaling, settings, log);
+        return Train(pairs, regions.Classes, pool5, scaling, settings, log, layer);
     }
 
     /// <summary>Trains one regressor per class from given <paramref name="pairs"/> (rows index <paramref name="pool5"/>).</summary>
     public static BoxRegressors Train(BoxRegressionPairs pairs, IReadOnlyList<string> classes, IFeatureRows pool5, FeatureScaling scaling,
-        BoxRegressionSettings? settings = null, TextWriter? log = null)
+        BoxRegressionSettings? settings = null, TextWriter? log = null, string layer = "")
     {
         settings ??= BoxRegressionSettings.Rcnn;
         settings.Validate();
@@ -99,7 +103,7 @@ public sealed class BoxRegressors
             models[c] = new BoxRegressor(rows.Count, whitening, beta);
         }
         progress.Report(total);
-        return new BoxRegressors(classes, models, d, scaling, settings);
+        return new BoxRegressors(classes, models, d, scaling, settings, layer);
     }
 
     /// <summary>The box class <paramref name="cls"/>'s regressor makes of <paramref name="box"/> from its pool5 row (not clipped; unchanged without a regressor).</summary>

@@ -4,35 +4,74 @@ using LayerProbe.Reports;
 namespace LayerProbe.Detection;
 
 /// <summary>
-/// The report of a detection task: AP per class and layer with mAP (11-point, VOC 2007), what each layer's scoring,
-/// pruning and NMS cost, precision–recall curves per class and layer, and pictures of a few test images with their
-/// ground truth and best detections. Classes left out of a mean are named under the table.
+/// The report of a detection task: AP per class and layer with mAP (11-point, VOC 2007), with box regression a row
+/// "LAYER + BB" of the regressed APs under each layer and a per-layer table of mAP beside "mAP + BB" (the paper's
+/// "BB" rows); what each layer's scoring, pruning, NMS and box regression cost, precision–recall curves per class and
+/// layer, and pictures of a few test images with their ground truth and best detections (before box regression).
+/// Classes left out of a mean are named under the table.
 /// </summary>
 public static class DetectionReport
 {
-    /// <summary>Layers × (classes + mAP), AP in %: "–" for a class without a detector or without test positives, NaN where the devkit's AP is NaN.</summary>
+    /// <summary>Suffix of the rows and column of results after bounding-box regression (the paper's "BB").</summary>
+    public const string BoxRegressed = " + BB";
+
+    /// <summary>
+    /// Layers × (classes + mAP), AP in %: "–" for a class without a detector or without test positives, NaN where the
+    /// devkit's AP is NaN. A layer with box regression is followed by its row "LAYER + BB" of regressed APs.
+    /// </summary>
     public static ResultTable ApTable(string title, IReadOnlyList<LayerDetection> layers)
     {
         var classes = layers[0].Result.Classes.Select(c => c.ClassName).ToList();
         var table = new ResultTable(title, "layer", [.. classes, "mAP"]);
         foreach (var l in layers)
         {
-            table.Add(l.Layer, l.Result.Classes.Select(c => c.HasDetector && c.Ap.IsValid ? 100 * c.Ap.ElevenPoint : (double?)null)
-                .Append(100 * l.Result.Mean.ElevenPoint));
-            table.Note(l.Result.Note is { } note ? $"{l.Layer}: {note}" : "");
+            Row(table, l.Layer, l.Result);
+            if (l.Regressed is { } regressed) Row(table, l.Layer + BoxRegressed, regressed);
         }
+        if (layers.Any(l => l.Regression is not null))
+            table.Note($"+ BB: the same detections after bounding-box regression (docs/method.md §6.6) from {string.Join(", ", layers.Select(l => l.Regression?.Feature).OfType<string>().Distinct())}");
+        return table;
+    }
+
+    static void Row(ResultTable table, string label, DetectionResult result)
+    {
+        table.Add(label, result.Classes.Select(c => c.HasDetector && c.Ap.IsValid ? 100 * c.Ap.ElevenPoint : (double?)null)
+            .Append(100 * result.Mean.ElevenPoint));
+        table.Note(result.Note is { } note ? $"{label}: {note}" : "");
+    }
+
+    /// <summary>Per layer: mAP (%) without and with bounding-box regression ("mAP + BB") and what the regression read.</summary>
+    public static ResultTable MapTable(string title, IReadOnlyList<LayerDetection> layers)
+    {
+        var table = new ResultTable(title, "layer", ["dimensions", "mAP", "mAP" + BoxRegressed, "difference"]);
+        foreach (var l in layers)
+        {
+            double map = 100 * l.Result.Mean.ElevenPoint;
+            double? bb = l.Regressed is { } r ? 100 * r.Mean.ElevenPoint : null;
+            table.Add(l.Layer, [l.Dimensions, map, bb, bb - map]);
+        }
+        foreach (var feature in layers.Select(l => l.Regression).OfType<BoxRegressionRun>().DistinctBy(r => r.RegressorFile))
+            table.Note($"box regressors on {feature.Feature}: {feature.RegressorFile}" +
+                       (feature.WithoutRegressor.Count > 0 ? $"; no training pairs (boxes only clipped): {string.Join(", ", feature.WithoutRegressor)}" : ""));
         return table;
     }
 
     /// <summary>Per layer: dimensions, proposals scored, scoring + pruning + NMS seconds and proposals/s, detections kept, training seconds and retrains.</summary>
     public static ResultTable CostTable(IReadOnlyList<LayerDetection> layers)
     {
+        bool regression = layers.Any(l => l.Regression is not null);
+        string[] bbColumns = regression ? ["box regression training seconds", "box regression seconds"] : [];
         var table = new ResultTable("Detection per layer: proposals scored and suppressed per second (scoring + pruning + NMS), detector training",
-            "layer", ["dimensions", "proposals", "seconds", "proposals/s", "detections kept", "training seconds", "retrains"]) { Format = "G4" };
+            "layer", ["dimensions", "proposals", "seconds", "proposals/s", "detections kept", "training seconds", "retrains", .. bbColumns]) { Format = "G4" };
         foreach (var l in layers)
-            table.Add(l.Layer, [l.Dimensions, l.Result.ProposalsScored, l.Result.ScoringSeconds, Math.Round(l.Result.ProposalsPerSecond),
-                l.Result.Classes.Sum(c => c.Detections.Count), l.Training?.Seconds, l.Training?.Retrains.Count]);
+        {
+            double?[] values = [l.Dimensions, l.Result.ProposalsScored, l.Result.ScoringSeconds, Math.Round(l.Result.ProposalsPerSecond),
+                l.Result.Classes.Sum(c => c.Detections.Count), l.Training?.Seconds, l.Training?.Retrains.Count];
+            table.Add(l.Layer, regression ? [.. values, l.Regression?.TrainingSeconds, l.Regression?.ApplySeconds] : values);
+        }
         if (layers.Any(l => l.Training is null)) table.Note("training columns empty: the detectors were read from their file (trained by an earlier run with the same stores and settings)");
+        if (layers.Any(l => l.Regression is { TrainingSeconds: null }))
+            table.Note("box regression training empty: the regressors were read from their file (trained for an earlier layer or run; one set per feature they read)");
         return table;
     }
 
@@ -88,7 +127,14 @@ public static class DetectionReport
         var cost = CostTable(layers);
         files.AddRange(TableWriters.WriteAll(ap, directory, stem));
         files.AddRange(TableWriters.WriteAll(cost, directory, stem + "-cost"));
-        var page = new ReportPage(title).Table(ap).Table(cost);
+        var page = new ReportPage(title);
+        if (layers.Any(l => l.Regressed is not null))
+        {
+            var map = MapTable(MapTitle(title), layers);
+            files.AddRange(TableWriters.WriteAll(map, directory, stem + "-map"));
+            page.Table(map);
+        }
+        page.Table(ap).Table(cost);
         foreach (var l in layers)
         {
             string prStem = $"{stem}-pr-{Safe(l.Layer)}";
@@ -98,7 +144,7 @@ public static class DetectionReport
         }
         var best = layers.Where(l => !double.IsNaN(l.Result.Mean.ElevenPoint)).MaxBy(l => l.Result.Mean.ElevenPoint) ?? layers[^1];
         var s = best.Result.Settings;
-        page.Paragraph($"Test images with their ground truth (dashed white; difficult objects marked) and the detections of {best.Layer} (the layer with the best mAP): " +
+        page.Paragraph($"Test images with their ground truth (dashed white; difficult objects marked) and the detections of {best.Layer} (the layer with the best mAP), before box regression: " +
                        $"per class the best {s.PicturePerClass} after NMS scoring at least {s.PictureMinScore:G3} (where none does, the image's best detection), with class and score.");
         foreach (var picture in Pictures(directory, $"{stem}-pictures", test, best.Result))
         {
@@ -107,6 +153,9 @@ public static class DetectionReport
         }
         return (page.Blocks, files);
     }
+
+    /// <summary>The per-layer table's title for an AP table titled <paramref name="title"/>.</summary>
+    public static string MapTitle(string title) => $"{title}: mAP with and without bounding-box regression";
 
     static string Safe(string layer) => string.Concat(layer.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_'));
 }

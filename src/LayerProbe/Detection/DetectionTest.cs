@@ -10,8 +10,9 @@ namespace LayerProbe.Detection;
 /// <c>imdb_eval_voc.m</c>, <c>VOCevaldet.m</c>): every non-GT proposal of the test split scored by each class's detector
 /// (<see cref="RegionScorer"/>, images in parallel), pruned image by image in split order (<see cref="RcnnPruning"/>),
 /// greedy NMS per class and image (<see cref="Nms"/>), then the devkit's AP per class (<see cref="VocDetectionAp"/>,
-/// difficult objects ignored) and the mean over the classes that have a detector and test positives. Memory: the
-/// scores of a few images and the pruned candidates, never the regions' features.
+/// difficult objects ignored) and the mean over the classes that have a detector and test positives. In two halves so that
+/// bounding-box regression can move the pruned boxes in between (<see cref="Prune"/>, <see cref="BoxRegressionTest"/>,
+/// <see cref="Evaluate"/>). Memory: the scores of a few images and the pruned candidates, never the regions' features.
 /// </summary>
 public static class DetectionTest
 {
@@ -21,7 +22,16 @@ public static class DetectionTest
     /// <paramref name="comp4Folder"/> is given, each detected class's detections are written there in the devkit's format.
     /// </summary>
     public static DetectionResult Run(DetectorSet detectors, VocRegions regions, string storeDirectory, string tableDirectory,
-        DetectionSettings settings, string detectorSource, string? comp4Folder = null, TextWriter? log = null)
+        DetectionSettings settings, string detectorSource, string? comp4Folder = null, TextWriter? log = null) =>
+        Evaluate(Prune(detectors, regions, storeDirectory, tableDirectory, settings, detectorSource, log), regions, comp4Folder);
+
+    /// <summary>
+    /// Scores every non-GT proposal of <paramref name="regions"/> and prunes each class's boxes as <c>rcnn_test.m</c>
+    /// does (top <see cref="DetectionSettings.MaxPerImage"/> per image, then the running threshold): what NMS and box
+    /// regression start from.
+    /// </summary>
+    public static PrunedDetections Prune(DetectorSet detectors, VocRegions regions, string storeDirectory, string tableDirectory,
+        DetectionSettings settings, string detectorSource, TextWriter? log = null)
     {
         settings.Validate();
         using var scorer = new RegionScorer(detectors, regions, storeDirectory, tableDirectory, detectorSource);
@@ -49,10 +59,20 @@ public static class DetectionTest
             }
             progress.Report(first + n);
         }
-        var detections = new Dictionary<int, (List<Probes.Detection> Kept, double Threshold)>();
-        for (int k = 0; k < scored.Count; k++)
-            detections[scored[k]] = (Suppress(pruning[k].Finish(), regions, settings.NmsOverlap), pruning[k].Threshold);
-        double seconds = clock.Elapsed.TotalSeconds;
+        var classes = scored.Select((c, k) => new PrunedClass(c, pruning[k].Finish(), pruning[k].Threshold)).ToList();
+        return new PrunedDetections(detectors.Layer, classes, regions.Images, proposals, clock.Elapsed.TotalSeconds, settings);
+    }
+
+    /// <summary>
+    /// Greedy NMS per class and image of the pruned boxes (<see cref="Nms"/>), then the devkit's AP per class and the
+    /// mean; with <paramref name="comp4Folder"/>, each scored class's detections are written there in the devkit's format.
+    /// </summary>
+    public static DetectionResult Evaluate(PrunedDetections pruned, VocRegions regions, string? comp4Folder = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var settings = pruned.Settings;
+        var detections = pruned.Classes.ToDictionary(p => p.Class, p => (Kept: Suppress(p.Candidates, regions, settings.NmsOverlap), p.Threshold));
+        double seconds = pruned.Seconds + clock.Elapsed.TotalSeconds;
 
         var classes = new List<ClassDetections>();
         for (int c = 0; c < regions.Classes.Count; c++)
@@ -69,7 +89,7 @@ public static class DetectionTest
             if (comp4Folder is not null) Comp4Files.Write(comp4Folder, regions.Split, name, found.Kept);
         }
         var mean = MeanAp.Of(classes.Where(c => c.HasDetector).Select(c => (c.ClassName, c.Ap)).ToList());
-        return new DetectionResult(detectors.Layer, classes, mean, regions.Images, proposals, seconds, settings);
+        return new DetectionResult(pruned.Layer, classes, mean, regions.Images, pruned.ProposalsScored, seconds, settings);
     }
 
     /// <summary>The GT objects of class <paramref name="c"/> in every image of the split (difficult ones flagged).</summary>

@@ -44,6 +44,9 @@ public sealed record LayerDetection(string Layer, int Dimensions, DetectionResul
 {
     /// <summary>The same detections after bounding-box regression (§6.6), or null when it was not asked for.</summary>
     public DetectionResult? Regressed { get; init; }
+
+    /// <summary>What the box regression read, wrote and cost (null without it).</summary>
+    public BoxRegressionRun? Regression { get; init; }
 }
 
 /// <summary>
@@ -65,7 +68,7 @@ public static class RcnnDetectionTask
     {
         log ??= Console.Error;
         var features = ExtractFeatures(network, preprocessor, trainval, test, layers, storeRoot, settings, extraction, log);
-        return [.. features.Select(f => Detect(f, trainval, test, storeRoot, outputDirectory, settings, log))];
+        return [.. features.Select(f => Detect(f, trainval, test, storeRoot, outputDirectory, settings, log, regressionFeatures: features[0]))];
     }
 
     /// <summary>
@@ -91,10 +94,13 @@ public static class RcnnDetectionTask
     /// <summary>
     /// Detection with one feature: detectors trained on its trainval store with hard-negative mining (or read from their
     /// content-addressed file), tested on its test store, detections written in the devkit's format under
-    /// <paramref name="outputDirectory"/>/detections/NAME.
+    /// <paramref name="outputDirectory"/>/detections/NAME. With <see cref="DetectionTaskSettings.BoxRegression"/>, the
+    /// pruned detections are also moved by box regressors trained on <paramref name="regressionFeatures"/> (R-CNN: pool5,
+    /// also for fc6/fc7 detectors; null: <paramref name="features"/> itself; kept beside the detectors, content-addressed)
+    /// and evaluated again: <see cref="LayerDetection.Regressed"/>, devkit files under detections/NAME+bbox-reg.
     /// </summary>
     public static LayerDetection Detect(DetectionFeatures features, VocRegions trainval, VocRegions test, string storeRoot,
-        string outputDirectory, DetectionTaskSettings settings, TextWriter? log = null)
+        string outputDirectory, DetectionTaskSettings settings, TextWriter? log = null, DetectionFeatures? regressionFeatures = null)
     {
         log ??= Console.Error;
         CheckSplits(trainval, test);
@@ -106,11 +112,54 @@ public static class RcnnDetectionTask
         var (detectors, training, file) = Detectors(trainval, features.TrainValStore, store, trainTable, features.Name, storeRoot, settings.Training, log);
         foreach (var warning in training?.Warnings ?? []) log.WriteLine($"detect {features.Name}: {warning}");
         string comp4 = Comp4Files.Folder(Path.Combine(outputDirectory, "detections", features.Name), year);
-        var result = DetectionTest.Run(detectors, test, features.TestStore, storeRoot, settings.Detection, file, comp4, log);
+        var pruned = DetectionTest.Prune(detectors, test, features.TestStore, storeRoot, settings.Detection, file, log);
+        var result = DetectionTest.Evaluate(pruned, test, comp4);
         int dims = store.Shape.Aggregate(1, (a, b) => a * b);
         log.WriteLine($"detect {features.Name,-10} dims {dims,9:N0}  mAP {100 * result.Mean.ElevenPoint,5:F1}  " +
                       $"{result.ProposalsScored:N0} proposals in {result.ScoringSeconds:F1}s ({result.ProposalsPerSecond:N0}/s)" + (result.Note is { } note ? $"  ({note})" : ""));
-        return new LayerDetection(features.Name, dims, result, training, file, features.TestStore, comp4, detectors.Scaling);
+        var detection = new LayerDetection(features.Name, dims, result, training, file, features.TestStore, comp4, detectors.Scaling);
+        if (settings.BoxRegression is not { } boxRegression) return detection;
+        var regression = regressionFeatures ?? features;
+        var (regressors, seconds, regressorFile) = Regressors(trainval, regression, trainTable, storeRoot, boxRegression, settings.Training, log);
+        string bbComp4 = Comp4Files.Folder(Path.Combine(outputDirectory, "detections", features.Name + "+bbox-reg"), year);
+        var moved = BoxRegressionTest.Apply(regressors, pruned, test, regression.TestStore, regressorFile);
+        var regressed = DetectionTest.Evaluate(moved, test, bbComp4);
+        log.WriteLine($"detect {features.Name,-10} + box regression ({regression.Name})  mAP {100 * regressed.Mean.ElevenPoint,5:F1}  boxes moved in {moved.Seconds - pruned.Seconds:F1}s");
+        return detection with
+        {
+            Regressed = regressed,
+            Regression = BoxRegressionRun.Of(regressors, regressorFile, seconds, moved.Seconds - pruned.Seconds, bbComp4),
+        };
+    }
+
+    /// <summary>
+    /// The box regressors of one feature: read from their content-addressed file beside the detectors when it exists,
+    /// else trained on its trainval store (pairs from the region table, rows scaled by the feature's own §6.3 factor) and written.
+    /// </summary>
+    static (BoxRegressors Set, double? Seconds, string File) Regressors(VocRegions trainval, DetectionFeatures feature, string tablePath, string storeRoot,
+        BoxRegressionSettings settings, DetectorTrainingSettings scaling, TextWriter log)
+    {
+        var store = FeatureManifest.Read(Path.Combine(feature.TrainValStore, FeatureStoreFiles.Manifest));
+        string file = BoxRegressorFile.PathFor(Path.Combine(storeRoot, "detectors"), BoxRegressorFile.Key(store.Key, tablePath, feature.Name, settings, scaling));
+        if (File.Exists(file))
+        {
+            var cached = BoxRegressorFile.Read(file);
+            if (cached.Layer == feature.Name && cached.Settings == settings && cached.Classes.SequenceEqual(trainval.Classes))
+            {
+                log.WriteLine($"detect: box regressors ({feature.Name}) from {file}");
+                return (cached, null, file);
+            }
+        }
+        var clock = Stopwatch.StartNew();
+        using var matrix = RegionFeatureStore.Open(feature.TrainValStore, trainval, "", "box regression", feature.TrainValStore);
+        var rows = new StoredFeatureRows(matrix);
+        using var table = RegionTableRows.Of(trainval, Path.GetDirectoryName(tablePath)!);
+        var factor = Probes.FeatureScaling.Estimate(rows, scaling.ScalingSampleSize, scaling.ScalingSeed, scaling.TargetNorm);
+        var regressors = BoxRegressors.Train(trainval, table, rows, factor, settings, log, feature.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        regressors.Save(file);
+        log.WriteLine($"detect: box regressors ({feature.Name}) trained in {clock.Elapsed.TotalSeconds:F1}s → {file}");
+        return (regressors, clock.Elapsed.TotalSeconds, file);
     }
 
     static void CheckSplits(VocRegions trainval, VocRegions test)

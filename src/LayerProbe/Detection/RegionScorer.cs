@@ -41,18 +41,10 @@ public sealed class RegionScorer : IDisposable
             if (regions.FirstItem(i + 1) - regions.FirstItem(i) == regions.Annotation(i).Objects.Count)
                 throw LayerProbeException.For(Path.Combine(regions.ProposalsDirectory, Proposals.ProposalStoreFiles.Images),
                     $"test image {regions.Annotation(i).ImageId} has no proposals: nothing to detect in it");
-        if (!FeatureStoreFiles.IsComplete(storeDirectory)) throw LayerProbeException.For(storeDirectory, "not a complete feature store (extract it first, or rerun to resume)");
-        var manifest = FeatureManifest.Read(Path.Combine(storeDirectory, FeatureStoreFiles.Manifest));
-        if (detectors.Layer != manifest.LayerAlias && detectors.Layer != manifest.LayerValue)
-            throw LayerProbeException.For(detectorSource, $"detectors of layer '{detectors.Layer}', but the store {storeDirectory} holds '{manifest.LayerAlias}'");
-        if (manifest.DataFingerprint != regions.Fingerprint)
-            throw LayerProbeException.For(storeDirectory, $"holds features of other items ({manifest.DataName}) than the regions of {regions.Devkit.Root} split '{regions.Split}' with proposals {regions.ProposalsDirectory}");
-        _matrix = FeatureMatrix.Open(storeDirectory);
+        _matrix = RegionFeatureStore.Open(storeDirectory, regions, detectors.Layer, "detectors", detectorSource);
         try
         {
             _rows = new StoredFeatureRows(_matrix);
-            if (_matrix.RowCount != regions.Count)
-                throw LayerProbeException.For(storeDirectory, $"{_matrix.RowCount} rows for the {regions.Count} regions of split '{regions.Split}'");
             foreach (int c in detectors.TrainedClasses)
                 if (detectors.Models[c]!.Weights.Length != _matrix.Cols)
                     throw LayerProbeException.For(detectorSource, $"the {detectors.Classes[c]} detector has {detectors.Models[c]!.Weights.Length} weights, but {storeDirectory} has {_matrix.Cols}-dimensional rows");
@@ -102,7 +94,7 @@ public sealed class RegionScorer : IDisposable
         return new ImageScores(image, regions.ToArray(), boxes, scores, _classes.Length);
     }
 
-    static string Names(IReadOnlyList<string> classes) =>
+    internal static string Names(IReadOnlyList<string> classes) =>
         classes.Count <= 6 ? string.Join(",", classes) : $"{string.Join(",", classes.Take(5))},… ({classes.Count})";
 
     /// <summary>Releases the maps.</summary>

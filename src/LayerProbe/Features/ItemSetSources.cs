@@ -23,10 +23,18 @@ public static class ItemSetSources
     /// </summary>
     public static Regions.VocRegions RegionItems(string specification, string option)
     {
-        const string prefix = "voc2007:";
-        var parts = specification.StartsWith(prefix, StringComparison.Ordinal) ? specification[prefix.Length..].Split(':', 4) : [];
-        if (parts.Length != 4 || parts[2] != "proposals")
+        if (RegionParts(specification) is not { } parts)
             throw LayerProbeException.For(option, $"'{specification}' are not region items (voc2007:DEVKIT_DIR:SPLIT:proposals:STORE_DIR)");
         return new Regions.VocRegions(new VocDevkit(parts[0]), parts[1], parts[3]);
+    }
+
+    /// <summary>Whether <paramref name="specification"/> names region items (it is not opened).</summary>
+    public static bool IsRegionItems(string specification) => RegionParts(specification) is not null;
+
+    static string[]? RegionParts(string specification)
+    {
+        const string prefix = "voc2007:";
+        var parts = specification.StartsWith(prefix, StringComparison.Ordinal) ? specification[prefix.Length..].Split(':', 4) : [];
+        return parts.Length == 4 && parts[2] == "proposals" ? parts : null;
     }
 }

@@ -13,7 +13,8 @@ public class DetectionCliTests
 {
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    static string OneLine(ChildCli child)
+    /// <summary>The one "layerprobe: …" line of a run that must end with exit code 2.</summary>
+    internal static string OneLine(ChildCli child)
     {
         Assert.True(child.ExitCode == 2, child.ToString());
         var lines = child.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
