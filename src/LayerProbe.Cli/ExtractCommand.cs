@@ -8,7 +8,7 @@ namespace LayerProbe.Cli;
 /// <summary>
 /// <c>layerprobe extract --model M --layers pool5,res3b --out DIR (--images DIR | --data SCHEME:ARG) [--batch 16]
 /// [--preprocess caffe|torchvision|cntk-resnet|grey] [--channels/--scale/--mean/--std/--size] [--input NAME] [--float16] [--export-npy] [--commit-interval S] [--keep-non-finite] [--device cpu|cuda[:N]] [--shard I/N]
-/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600] [--roi-max-side 1000] [--roi-pool auto|ort|managed] [--roi-batch 256] [--fc-rank fc6=1024,fc7=256]]</c>:
+/// [--regions warp|shared-conv --roi-layer L [--roi-scale 600[,S2…] [--roi-target-side N]] [--roi-max-side 1000] [--roi-pool ort|managed] [--roi-batch 256] [--fc-rank fc6=1024,fc7=256]]</c>:
 /// features of several layers in one pass into resumable feature stores.
 /// </summary>
 static class ExtractCommand
@@ -75,7 +75,7 @@ static class ExtractCommand
             var sharedConv = regionOptions.SharedConv(parse, items);
             if (sharedConv is not null && options.Shard is not null)
                 throw new LayerProbeException("--shard: shared-conv region extraction is not sharded yet; shard warp mode, or run shared-conv whole (it is 20x+ faster)");
-            if (sharedConv is not null) Console.WriteLine($"regions: shared-conv at {sharedConv.Layer}, shorter side {sharedConv.ShorterSide} (longer at most {sharedConv.MaxSide}), pooling {sharedConv.Pool.ToString().ToLowerInvariant()}, {sharedConv.RegionBatch} regions per batch{(options.FcRanks is { } fc ? $", fc layers by truncated SVD ({fc})" : "")}");
+            if (sharedConv is not null) Console.WriteLine(RegionModeOptions.Describe(sharedConv) + (options.FcRanks is { } fc ? $", fc layers by truncated SVD ({fc})" : ""));
             var (progress, lines) = ExtractionProgressLines.For($"extract {items.Name}{(options.Shard is { } sh ? $" shard {sh}" : "")}", count);
             try
             {

@@ -10,7 +10,8 @@ namespace LayerProbe.Cli;
 /// <c>layerprobe probe --model M --trainval SPEC --test SPEC --layers L1,L2 --out DIR</c>: parses the options into a
 /// <see cref="ProbeJobSettings"/>, runs the <see cref="ProbeJob"/> (linear-SVM probes per layer, report, manifest) and
 /// prints the AP table. On region items (<c>voc2007:DEVKIT:SPLIT:proposals:STORE</c> for both splits) the task is R-CNN
-/// detection (<see cref="ProbeDetection"/>).
+/// detection (<see cref="ProbeDetection"/>), its region features computed as <c>extract</c>'s
+/// (<see cref="RegionModeOptions"/>: <c>--regions warp|shared-conv --roi-layer …</c>).
 /// </summary>
 static class ProbeCommand
 {
@@ -35,10 +36,15 @@ static class ProbeCommand
         preprocess.AddTo(command);
         var device = new DeviceOption();
         device.AddTo(command);
+        var regionMode = new RegionModeOptions();
+        regionMode.AddTo(command);
         command.SetAction(parse => Cli.Guard(() =>
         {
-            if (parse.GetValue(boxRegression) && !ItemSetSources.IsRegionItems(parse.GetValue(trainVal)!))
+            var sharedConv = regionMode.Settings(parse);
+            bool regionItems = ItemSetSources.IsRegionItems(parse.GetValue(trainVal)!);
+            if (parse.GetValue(boxRegression) && !regionItems)
                 throw LayerProbeException.For("--box-regression", "moves detections, so it needs region items (--trainval voc2007:DEVKIT:SPLIT:proposals:STORE)");
+            if (sharedConv is not null && !regionItems) throw RegionModeOptions.NotRegions(parse.GetValue(trainVal)!);
             var settings = ProbeSettings.For(parse.GetValue(solver)!);
             if (parse.GetValue(grid) is { } g) settings = settings with { CGrid = ProbeSettings.ParseGrid(g) };
             var outcome = ProbeJob.Run(new ProbeJobSettings
@@ -47,7 +53,7 @@ static class ProbeCommand
                 Fit = parse.GetValue(fit), Layers = ListOption.Items(parse.GetValue(layers)!), Output = parse.GetValue(output)!, Stores = parse.GetValue(stores),
                 Preprocessing = preprocess.Request(parse), Settings = settings,
                 Extraction = new ExtractionOptions { DType = parse.GetValue(half) ? FeatureDType.Float16 : FeatureDType.Float32, Device = device.Value(parse) },
-                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid), parse.GetValue(boxRegression)),
+                OnRegions = regions => ProbeDetection.Run(regions, parse.GetValue(grid), parse.GetValue(boxRegression), sharedConv),
             }, log: Console.Error);
             if (outcome.Results.Count > 0) Console.WriteLine(TableWriters.Markdown(LayerwiseReport.ElevenPointTable(outcome.Title, outcome.Results)));
         }));

@@ -11,16 +11,17 @@ namespace LayerProbe.Cli;
 
 /// <summary>
 /// <c>probe</c> on region items: R-CNN detection per layer (<see cref="RcnnDetectionTask"/>): the first layer of
-/// <c>--layers</c> is extracted for every region, the others computed from its store by the network's head; detectors
+/// <c>--layers</c> is extracted for every region (warp, or shared-conv: <see cref="RegionModeOptions"/>), the others computed from its store by the network's head; detectors
 /// with hard-negative mining; detection AP per class and layer, comp4 files, PR curves, pictures, manifest, report.html.
 /// </summary>
 static class ProbeDetection
 {
     /// <summary>
     /// Runs detection on the region items of <paramref name="task"/>; <paramref name="grid"/> is <c>--c</c> as written (one
-    /// C), or null; <paramref name="boxRegression"/> (<c>--box-regression</c>) adds R-CNN's box regression from the first layer.
+    /// C), or null; <paramref name="boxRegression"/> (<c>--box-regression</c>) adds R-CNN's box regression from the first layer;
+    /// <paramref name="sharedConv"/> computes the region features in shared-conv mode (null: R-CNN's warp).
     /// </summary>
-    public static void Run(RegionTask task, string? grid, bool boxRegression = false)
+    public static void Run(RegionTask task, string? grid, bool boxRegression = false, SharedConvSettings? sharedConv = null)
     {
         var (job, source, network, preprocessor, trainval, outDir, clock) = (task.Job, task.Source, task.Network, task.Preprocessor, task.TrainVal, task.Output, task.Clock);
         var extraction = job.Extraction;
@@ -30,7 +31,8 @@ static class ProbeDetection
         using var owned = testItems as IDisposable;
         if (testItems is not VocRegions test)
             throw LayerProbeException.For("--test", $"'{testSpec}' are not region items; detection needs voc2007:DEVKIT:SPLIT:proposals:STORE for --test too");
-        var settings = DetectionTaskSettings.Rcnn;
+        var settings = DetectionTaskSettings.Rcnn with { SharedConv = sharedConv };
+        Console.Error.WriteLine(RegionModeOptions.Describe(sharedConv));
         if (grid is not null)
         {
             var c = ProbeSettings.ParseGrid(grid);

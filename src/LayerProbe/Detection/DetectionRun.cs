@@ -100,8 +100,8 @@ public static class DetectionRun
         var (blocks, files) = DetectionReport.Write(r.OutputDirectory, r.Stem, title, results, r.Test);
         // The mode the stores were made in, as their manifest says (not as asked): a build without shared-conv extraction says so.
         bool sharedConv = FeatureManifest.Read(Path.Combine(features[0].TrainValStore, FeatureStoreFiles.Manifest)).Regions?.Mode == "shared-conv";
-        string mode = sharedConv && r.Settings.SharedConv is { } shared ? $"shared-conv ({shared.Layer} once per image, shorter side {shared.ShorterSide})"
-            : r.Settings.SharedConv is not null ? "warped — shared-conv was asked for, but the stores hold warped regions (this build's detection task warps only)" : "warped";
+        string mode = sharedConv && r.Settings.SharedConv is { } shared ? $"shared-conv ({shared.Layer} once per image, shorter side {string.Join(", ", shared.ShorterSides)}, RoI pooling)"
+            : r.Settings.SharedConv is not null ? "warped — shared-conv was asked for, but the stores hold warped regions" : "R-CNN warp";
         if (r.Settings.SharedConv is not null && !sharedConv) log.WriteLine($"detection: {r.ModelName}: shared-conv asked for, but the stores hold warped regions");
         string summary = $"R-CNN detection with {r.Layers.Count} layers of `{r.ModelName}`: detectors trained on {r.TrainVal.Name} ({r.TrainVal.Images} images, " +
                          $"{r.TrainVal.Count:N0} regions) with hard-negative mining, tested on {r.Test.Name} ({r.Test.Images} images, {r.Test.Count:N0} regions); " +
@@ -147,12 +147,20 @@ public static class DetectionRun
         ["detector_training"] = r.Settings.Training, ["detection"] = r.Settings.Detection,
         ["box_regression"] = r.Settings.BoxRegression, ["box_regression_feature"] = r.Settings.BoxRegression is not null ? r.Layers[0] : null,
         ["shared_conv"] = r.Settings.SharedConv,
+        ["regions"] = RegionRecord(result.Features[0].TestStore, r.Settings.SharedConv),
         ["per_layer"] = result.Features.Select(f => new
         {
             f.Layer, f.Dimensions, Map = Finite(f.Result.Mean.ElevenPoint), f.Scaling, f.DetectorFile, f.Comp4Folder, f.Result.Note,
             MapBb = f.Regressed is { } bb ? Finite(bb.Mean.ElevenPoint) : null, BoxRegression = f.Regression,
         }).ToList(),
     };
+
+    /// <summary>How the region features were computed, as the extracted layer's store records it (mode, layer, scale, stride, grid, engine), with the batch.</summary>
+    static object RegionRecord(string store, SharedConvSettings? sharedConv)
+    {
+        var record = FeatureManifest.Read(Path.Combine(store, FeatureStoreFiles.Manifest)).Regions ?? RegionFeatures.Warp;
+        return sharedConv is null ? record : new { record.Mode, record.Layer, record.ShorterSide, record.MaxSide, record.Stride, record.Pooled, record.Grid, record.Pool, record.Scales, record.TargetSide, sharedConv.RegionBatch };
+    }
 
     /// <summary>Wall time, peak RSS, extraction speed and each feature's scoring speed.</summary>
     public static Dictionary<string, double> Measurements(DetectionRunResult result, double wallSeconds)

@@ -51,7 +51,9 @@ public sealed record LayerDetection(string Layer, int Dimensions, DetectionResul
 
 /// <summary>
 /// R-CNN detection as a probe of layers (docs/method.md §2.3, §6): the first requested layer is extracted for every
-/// region of trainval and test (GT boxes and proposals, R-CNN's warp); every further layer is computed from that
+/// region of trainval and test (GT boxes and proposals; R-CNN's warp, or one forward pass per image and RoI pooling
+/// when <see cref="DetectionTaskSettings.SharedConv"/> is set — the same stores, ids and region tables, other store
+/// keys); every further layer is computed from that
 /// layer's stores by the network's head subgraph (R-CNN's pool5 → fc6 → fc7 from cached pool5,
 /// <see cref="HeadFeatures"/>); per layer, detectors are trained with hard-negative mining (<see cref="HardNegativeMining"/>,
 /// kept in a <see cref="DetectorSetFile"/> so a rerun reuses them) and tested (<see cref="DetectionTest"/>), the
@@ -80,8 +82,10 @@ public static class RcnnDetectionTask
         if (layers.Count == 0) throw LayerProbeException.For("--layers", "no layer to detect with");
         CheckSplits(trainval, test);
         settings.Detection.Validate();
-        var trainStores = Stores(network, preprocessor, trainval, layers, storeRoot, extraction, log);
-        var testStores = Stores(network, preprocessor, test, layers, storeRoot, extraction, log);
+        if (settings.SharedConv is not null && preprocessor is not ConventionPreprocessor)
+            throw LayerProbeException.For(network.Path, $"shared-conv regions need the network's input convention, not {preprocessor.Description}");
+        var trainStores = Stores(network, preprocessor, trainval, layers, storeRoot, settings.SharedConv, extraction, log);
+        var testStores = Stores(network, preprocessor, test, layers, storeRoot, settings.SharedConv, extraction, log);
         RegionTable.WriteBeside(trainval, storeRoot);
         RegionTable.WriteBeside(test, storeRoot);
         return [.. layers.Select((layer, l) => new DetectionFeatures(layer, trainStores[l].Directory, testStores[l].Directory))];
@@ -185,15 +189,22 @@ public static class RcnnDetectionTask
         return (training.Detectors, training, file);
     }
 
-    /// <summary>The stores of every layer for one split: the first layer extracted, the others from its store by the head subgraph.</summary>
+    /// <summary>
+    /// The stores of every layer for one split: the first layer extracted — every region warped (R-CNN) or, with
+    /// <paramref name="sharedConv"/>, pooled from one forward pass per image (<see cref="SharedConvExtractor"/>: same
+    /// ids, rows and store format, its own store key) — the others from its store by the head subgraph.
+    /// </summary>
     static List<LayerStore> Stores(OnnxNetwork network, IPreprocessor preprocessor, VocRegions regions, IReadOnlyList<string> layers,
-        string storeRoot, ExtractionOptions? extraction, TextWriter log)
+        string storeRoot, SharedConvSettings? sharedConv, ExtractionOptions? extraction, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
-        var (progress, _) = ExtractionProgressLines.For($"extract {regions.Name}", regions.Count, log == Console.Error ? null : log);
-        var first = FeatureExtractor.Run(network, regions, preprocessor, [layers[0]], storeRoot, extraction, progress);
+        string mode = sharedConv is null ? "warp" : $"shared-conv at {sharedConv.Layer}, shorter side {string.Join(",", sharedConv.ShorterSides)}";
+        var (progress, _) = ExtractionProgressLines.For($"extract {regions.Name} ({mode})", regions.Count, log == Console.Error ? null : log);
+        var first = sharedConv is null
+            ? FeatureExtractor.Run(network, regions, preprocessor, [layers[0]], storeRoot, extraction, progress)
+            : SharedConvExtractor.Run(network, regions, (ConventionPreprocessor)preprocessor, sharedConv, [layers[0]], storeRoot, extraction, progress);
         if (first.Extracted > 0)
-            log.WriteLine($"extract {regions.Name} {layers[0]}: {first.Extracted} regions in {first.Elapsed.TotalSeconds:F1}s ({first.Extracted / first.Elapsed.TotalSeconds:F0} regions/s)");
+            log.WriteLine($"extract {regions.Name} {layers[0]} ({mode}): {first.Extracted} regions in {first.Elapsed.TotalSeconds:F1}s ({first.Extracted / first.Elapsed.TotalSeconds:F0} regions/s)");
         var stores = new List<LayerStore> { first.Stores[0] };
         foreach (var layer in layers.Skip(1))
         {

@@ -18,4 +18,9 @@ public sealed record RegionFeatures(string Mode, string? Layer = null, int? Shor
 {
     /// <summary>The R-CNN warp.</summary>
     public static RegionFeatures Warp { get; } = new("warp");
+
+    /// <summary>Multi-scale shared-conv (SPP-net): every shorter side the image was run at; null for one scale.</summary>
+    public int[]? Scales { get; init; }
+    /// <summary>Multi-scale shared-conv: the side whose square each region's scaled area was brought closest to; null for one scale.</summary>
+    public int? TargetSide { get; init; }
 }

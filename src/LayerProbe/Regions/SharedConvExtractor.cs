@@ -8,7 +8,8 @@ namespace LayerProbe.Regions;
 /// <summary>
 /// Region features in shared-convolution mode (SPP-net, Fast R-CNN): per image, the layers up to
 /// <see cref="SharedConvSettings.Layer"/> run once on the whole image scaled isotropically
-/// (<see cref="ScaledImagePreprocessor"/>), then every region (GT rows, then proposals) is max-pooled from that feature
+/// (<see cref="ScaledImagePreprocessor"/>; in SPP-net's multi-scale mode once per scale, each region pooled at the
+/// scale <see cref="PyramidLevel"/> picks), then every region (GT rows, then proposals) is max-pooled from that feature
 /// map to the grid of the layer the pooling stands for and continued through the head in batches
 /// (<see cref="SharedConvPass"/>). It writes the same stores as warp-mode extraction (<see cref="FeatureExtractor"/>):
 /// same format, one row per region item in item order, the same item ids, so detectors, the evaluator and transforms run
@@ -33,10 +34,18 @@ public static class SharedConvExtractor
         if (layers.Count == 0) throw LayerProbeException.For(network.Path, "no layers requested");
         var split = SharedConvNetwork.For(network, settings.Layer);
         var engine = settings.Pool;
-        var scaled = new ScaledImagePreprocessor(convention, settings.ShorterSide, settings.MaxSide, split.MinimumSide);
-        var record = new RegionFeatures("shared-conv", split.FeatureValue, settings.ShorterSide, settings.MaxSide, split.Stride, split.PooledValue,
-            [split.GridHeight, split.GridWidth], engine.ToString().ToLowerInvariant());
-        string description = $"shared-conv({split.Description},pool={record.Pool}) {scaled.Description}";
+        var levels = settings.ShorterSides.Select(side => new ScaledImagePreprocessor(convention, side, settings.MaxSide, split.MinimumSide)).ToList();
+        int target = settings.TargetSide ?? network.InputSize?.Height ?? OnnxNetwork.DefaultInputSide;
+        if (target < 1) throw LayerProbeException.For("--roi-target-side", $"must be at least 1 pixel, got {target}");
+        var record = new RegionFeatures("shared-conv", split.FeatureValue, levels[0].ShorterSide, settings.MaxSide, split.Stride, split.PooledValue,
+            [split.GridHeight, split.GridWidth], engine.ToString().ToLowerInvariant())
+        {
+            Scales = settings.MultiScale ? [.. settings.ShorterSides] : null,
+            TargetSide = settings.MultiScale ? target : null,
+        };
+        // one scale keeps the key it always had; a pyramid adds its scales and target
+        string pyramid = settings.MultiScale ? $",scales={string.Join("+", settings.ShorterSides)},target-side={target}" : "";
+        string description = $"shared-conv({split.Description},pool={record.Pool}{pyramid}) {levels[0].Description}";
         var fcRanks = FcRanks.Resolve(network, options.FcRanks); // a layer computed through a compressed fc layer is keyed apart
 
         var plan = new List<LayerStore>();
@@ -53,7 +62,7 @@ public static class SharedConvExtractor
         if (plan.All(p => FeatureStoreFiles.IsComplete(p.Directory))) return Finished(plan, regions, progress, clock);
 
         // Sessions (and the scale check) before any lock: a refused setting leaves no store folder behind.
-        var pass = new SharedConvPass(split, engine, scaled, Missing(plan).Select(p => p.Value).ToList(), settings.RegionBatch, options);
+        var pass = new SharedConvPass(split, engine, levels, target, Missing(plan).Select(p => p.Value).ToList(), settings.RegionBatch, options);
         var locks = new List<StoreWriteLock>();
         var writers = new List<FeatureStoreWriter>();
         try
@@ -66,7 +75,7 @@ public static class SharedConvExtractor
             if (!missing.Select(p => p.Value).SequenceEqual(pass.Targets))
             {
                 pass.Dispose();
-                pass = new SharedConvPass(split, engine, scaled, missing.Select(p => p.Value).ToList(), settings.RegionBatch, options);
+                pass = new SharedConvPass(split, engine, levels, target, missing.Select(p => p.Value).ToList(), settings.RegionBatch, options);
             }
             var stores = missing.Select((p, i) => p with { Shape = pass.Shapes[i] }).ToList();
             foreach (var s in stores)

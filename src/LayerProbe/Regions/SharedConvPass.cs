@@ -11,13 +11,16 @@ namespace LayerProbe.Regions;
 /// per image (the next image is decoded and scaled meanwhile), then the image's regions in batches: each batch's
 /// boxes mapped to the scaled image (<see cref="RoiMaxPool.Region"/>), pooled (by <c>MaxRoiPool</c> in the same session
 /// as the head, or by <see cref="RoiMaxPool"/> with the head as its own session) and run through the head, the results
-/// written to the stores in item order.
+/// written to the stores in item order. In multi-scale mode (SPP-net) the image is run at every scale of the pyramid
+/// and each region is pooled from the level <see cref="PyramidLevel"/> picks; a batch runs the head once per level it
+/// holds, its rows put back in item order.
 /// </summary>
 sealed class SharedConvPass : IDisposable
 {
     readonly SharedConvNetwork _split;
     readonly RoiPoolEngine _engine;
-    readonly ScaledImagePreprocessor _scaled;
+    readonly ScaledImagePreprocessor[] _levels; // one per scale, smallest first
+    readonly int _targetSide;
     readonly IReadOnlyList<string> _targets;
     readonly int _batch, _pooledIndex;
     readonly TimeSpan _commitInterval;
@@ -27,9 +30,12 @@ sealed class SharedConvPass : IDisposable
     readonly List<string> _headOutputs;
     readonly int[] _headIndex; // target index of each head output
 
-    public SharedConvPass(SharedConvNetwork split, RoiPoolEngine engine, ScaledImagePreprocessor scaled, IReadOnlyList<string> targets, int batch, ExtractionOptions options)
+    public SharedConvPass(SharedConvNetwork split, RoiPoolEngine engine, IReadOnlyList<ScaledImagePreprocessor> levels, int targetSide, IReadOnlyList<string> targets,
+        int batch, ExtractionOptions options)
     {
-        (_split, _engine, _scaled, _targets, _batch) = (split, engine, scaled, targets, batch);
+        (_split, _engine, _levels, _targetSide, _targets, _batch) = (split, engine, [.. levels], targetSide, targets, batch);
+        _inputs = [new float[_levels.Length][], new float[_levels.Length][]];
+        foreach (var slot in _inputs) Array.Fill(slot, []);
         _pooledIndex = targets.ToList().IndexOf(split.PooledValue);
         _headOutputs = engine == RoiPoolEngine.Ort ? [.. targets] : [.. targets.Where(t => t != split.PooledValue)];
         _headIndex = [.. _headOutputs.Select(t => targets.ToList().IndexOf(t))];
@@ -60,7 +66,18 @@ sealed class SharedConvPass : IDisposable
     /// <summary>Time waiting for the next image's decode and scaling.</summary>
     public TimeSpan WaitingForInput { get; private set; }
 
+    /// <summary>One level of an image, scaled and in the network's numbers.</summary>
     sealed record Prepared(float[] Input, int Width, int Height, double Scale);
+
+    /// <summary>The feature map of one level of the current image.</summary>
+    sealed record LevelMap(IDisposableReadOnlyCollection<OrtValue> Map, OrtValue Input, long[] Shape, float[]? Values, double Scale) : IDisposable
+    {
+        public void Dispose()
+        {
+            Map.Dispose();
+            Input.Dispose();
+        }
+    }
 
     /// <summary>Writes rows <paramref name="start"/>.. of <paramref name="regions"/> to <paramref name="writers"/> (one per target).</summary>
     public void Run(VocRegions regions, int start, IReadOnlyList<FeatureStoreWriter> writers, IProgress<ExtractionProgress>? progress, Stopwatch clock, CancellationToken cancellation)
@@ -74,49 +91,90 @@ sealed class SharedConvPass : IDisposable
         var lastCommit = clock.Elapsed;
         int done = start;
         var (firstImage, firstRow) = regions.Locate(start);
-        Task<Prepared>? next = Prepare(regions, firstImage, cancellation);
+        var levelRows = new int[_levels.Length][];
+        var levelOutputs = _levels.Length == 1 ? [] : cols.Select(c => new float[_batch * c]).ToArray();
+        var levelPooled = _engine == RoiPoolEngine.Managed && _levels.Length > 1 ? (_pooledIndex >= 0 ? levelOutputs[_pooledIndex] : pooled) : pooled;
+        var levelOf = new int[_batch];
+        var factors = new double[_levels.Length];
+        Task<Prepared[]>? next = Prepare(regions, firstImage, cancellation);
         var wait = new Stopwatch();
         for (int image = firstImage; image < regions.Images; image++)
         {
             int first = regions.FirstItem(image), rows = regions.FirstItem(image + 1) - first;
             if (rows == 0) continue;
             wait.Restart();
-            var input = next!.GetAwaiter().GetResult();
+            var inputs = next!.GetAwaiter().GetResult();
             WaitingForInput += wait.Elapsed;
             next = NextWithRows(regions, image + 1, cancellation);
             var annotation = regions.Annotation(image);
             var proposals = regions.Proposals(image);
             wait.Restart();
-            using var mapInput = Tensor(input.Input, [1, _scaled.Channels, input.Height, input.Width]);
-            using var map = RunConv(mapInput);
-            var mapShape = map[0].GetTensorTypeAndShape().Shape;
-            float[]? mapValues = _engine == RoiPoolEngine.Managed ? map[0].GetTensorDataAsSpan<float>().ToArray() : null;
-            Inferring += wait.Elapsed;
-            for (int row = image == firstImage ? firstRow : 0; row < rows; row += _batch)
+            var maps = new List<LevelMap>(inputs.Length);
+            try
             {
-                cancellation.ThrowIfCancellationRequested();
-                int n = Math.Min(_batch, rows - row);
-                for (int k = 0; k < n; k++)
+                foreach (var input in inputs)
                 {
-                    rois[5 * k] = 0; // batch index: the one image
-                    RoiMaxPool.Region(RegionRows.Box(annotation, proposals, row + k), input.Scale, rois.AsSpan(5 * k + 1, 4));
-                    ids[k] = regions.Id(first + row + k);
+                    var mapInput = Tensor(input.Input, [1, _levels[0].Channels, input.Height, input.Width]);
+                    var map = RunConv(mapInput);
+                    maps.Add(new LevelMap(map, mapInput, map[0].GetTensorTypeAndShape().Shape,
+                        _engine == RoiPoolEngine.Managed ? map[0].GetTensorDataAsSpan<float>().ToArray() : null, input.Scale));
                 }
-                wait.Restart();
-                if (_engine == RoiPoolEngine.Ort) RunHead([map[0], Tensor(rois, [n, 5])], outputs, n);
-                else PoolManaged(mapValues!, mapShape, rois, n, pooled, outputs);
+                for (int l = 0; l < maps.Count; l++) factors[l] = maps[l].Scale;
                 Inferring += wait.Elapsed;
-                var batchIds = new ArraySegment<string>(ids, 0, n);
-                for (int t = 0; t < writers.Count; t++) writers[t].Append(outputs[t].AsSpan(0, n * cols[t]), batchIds);
-                done += n;
-                if (done == regions.Count || clock.Elapsed - lastCommit >= _commitInterval)
+                for (int row = image == firstImage ? firstRow : 0; row < rows; row += _batch)
                 {
-                    foreach (var w in writers) w.Commit();
-                    lastCommit = clock.Elapsed;
+                    cancellation.ThrowIfCancellationRequested();
+                    int n = Math.Min(_batch, rows - row);
+                    for (int k = 0; k < n; k++)
+                    {
+                        levelOf[k] = maps.Count == 1 ? 0 : PyramidLevel.Of(RegionRows.Box(annotation, proposals, row + k), factors, _targetSide);
+                        ids[k] = regions.Id(first + row + k);
+                    }
+                    wait.Restart();
+                    if (maps.Count == 1) Pool(maps[0], annotation, proposals, row, [.. Enumerable.Range(0, n)], rois, pooled, outputs);
+                    else
+                        for (int l = 0; l < maps.Count; l++)
+                        {
+                            levelRows[l] = [.. Enumerable.Range(0, n).Where(k => levelOf[k] == l)];
+                            if (levelRows[l].Length == 0) continue;
+                            Pool(maps[l], annotation, proposals, row, levelRows[l], rois, levelPooled, levelOutputs);
+                            for (int t = 0; t < cols.Length; t++)
+                                for (int j = 0; j < levelRows[l].Length; j++)
+                                    Array.Copy(levelOutputs[t], j * cols[t], outputs[t], levelRows[l][j] * cols[t], cols[t]);
+                        }
+                    Inferring += wait.Elapsed;
+                    var batchIds = new ArraySegment<string>(ids, 0, n);
+                    for (int t = 0; t < writers.Count; t++) writers[t].Append(outputs[t].AsSpan(0, n * cols[t]), batchIds);
+                    done += n;
+                    if (done == regions.Count || clock.Elapsed - lastCommit >= _commitInterval)
+                    {
+                        foreach (var w in writers) w.Commit();
+                        lastCommit = clock.Elapsed;
+                    }
+                    progress?.Report(new ExtractionProgress(done, regions.Count, start, clock.Elapsed));
                 }
-                progress?.Report(new ExtractionProgress(done, regions.Count, start, clock.Elapsed));
+            }
+            finally
+            {
+                foreach (var m in maps) m.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Pools the regions <paramref name="members"/> (offsets from row <paramref name="row"/> of the image) from one level's
+    /// map and runs them through the head, into the first rows of <paramref name="outputs"/> in the order given.
+    /// </summary>
+    void Pool(LevelMap level, VocAnnotation annotation, IReadOnlyList<PixelBox> proposals, int row, int[] members, float[] rois, float[] pooled, float[][] outputs)
+    {
+        int n = members.Length;
+        for (int j = 0; j < n; j++)
+        {
+            rois[5 * j] = 0; // batch index: the one image
+            RoiMaxPool.Region(RegionRows.Box(annotation, proposals, row + members[j]), level.Scale, rois.AsSpan(5 * j + 1, 4));
+        }
+        if (_engine == RoiPoolEngine.Ort) RunHead([level.Map[0], Tensor(rois, [n, 5])], outputs, n);
+        else PoolManaged(level.Values!, level.Shape, rois, n, pooled, outputs);
     }
 
     void PoolManaged(float[] map, long[] mapShape, float[] rois, int n, float[] pooled, float[][] outputs)
@@ -159,11 +217,16 @@ sealed class SharedConvPass : IDisposable
     /// <summary>Refuses a scale at which the layer's map (on a square image of the shorter side) is smaller than the grid.</summary>
     void CheckScale()
     {
-        int side = _scaled.ShorterSide;
+        foreach (var level in _levels) CheckScale(level);
+    }
+
+    void CheckScale(ScaledImagePreprocessor level)
+    {
+        int side = level.ShorterSide;
         string problem;
         try
         {
-            using var zeros = Tensor(new float[_scaled.Channels * side * side], [1, _scaled.Channels, side, side]);
+            using var zeros = Tensor(new float[level.Channels * side * side], [1, level.Channels, side, side]);
             using var run = new RunOptions();
             using var map = _conv.Run(run, [_split.Network.InputName], [zeros], [_split.FeatureValue]);
             var shape = map[0].GetTensorTypeAndShape().Shape;
@@ -208,29 +271,35 @@ sealed class SharedConvPass : IDisposable
     static OrtValue Tensor(float[] values, long[] shape) =>
         OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, values.AsMemory(0, checked((int)shape.Aggregate(1L, (a, b) => a * b))), shape);
 
-    Task<Prepared>? NextWithRows(VocRegions regions, int image, CancellationToken cancellation)
+    Task<Prepared[]>? NextWithRows(VocRegions regions, int image, CancellationToken cancellation)
     {
         while (image < regions.Images && regions.FirstItem(image + 1) == regions.FirstItem(image)) image++;
         return image < regions.Images ? Prepare(regions, image, cancellation) : null;
     }
 
-    readonly float[][] _inputs = [[], []];
+    readonly float[][][] _inputs; // two alternating slots, one buffer per level each
     int _nextInput;
 
-    /// <summary>Decodes and scales image <paramref name="image"/> on a pool thread, into one of two alternating buffers.</summary>
-    Task<Prepared> Prepare(VocRegions regions, int image, CancellationToken cancellation)
+    /// <summary>Decodes image <paramref name="image"/> and scales it to every level on a pool thread, into one of two alternating slots.</summary>
+    Task<Prepared[]> Prepare(VocRegions regions, int image, CancellationToken cancellation)
     {
         int slot = _nextInput;
         _nextInput ^= 1;
         return Task.Run(() =>
         {
             var pixels = regions.Decode(image);
-            var (w, h) = _scaled.SizeOf(pixels.Width, pixels.Height);
-            int length = _scaled.Channels * w * h;
-            if (_inputs[slot].Length < length) _inputs[slot] = new float[length];
-            var buffer = _inputs[slot];
-            _scaled.Fill(pixels, buffer.AsSpan(0, length));
-            return new Prepared(buffer, w, h, _scaled.ScaleOf(pixels.Width, pixels.Height));
+            var prepared = new Prepared[_levels.Length];
+            for (int l = 0; l < _levels.Length; l++)
+            {
+                var scaled = _levels[l];
+                var (w, h) = scaled.SizeOf(pixels.Width, pixels.Height);
+                int length = scaled.Channels * w * h;
+                if (_inputs[slot][l].Length < length) _inputs[slot][l] = new float[length];
+                var buffer = _inputs[slot][l];
+                scaled.Fill(pixels, buffer.AsSpan(0, length));
+                prepared[l] = new Prepared(buffer, w, h, scaled.ScaleOf(pixels.Width, pixels.Height));
+            }
+            return prepared;
         }, cancellation);
     }
 
