@@ -32,7 +32,8 @@ public partial class SlurmEngineTests
             daemons = [.. cluster.DaemonPids];
             string out_ = tmp.Sub("slurm-out"), features = Path.Combine(out_, "features");
             // Task 1 will wait inside its run for these locks (shard 1 of every store), so it is surely running when cancelled.
-            var held = Directory.GetDirectories(Path.Combine(local, "features")).Select(d =>
+            // (stores only: the features folder also keeps the probes' results, which are not sharded)
+            var held = Directory.GetDirectories(Path.Combine(local, "features")).Where(FeatureStoreFiles.IsComplete).Select(d =>
             {
                 string store = Path.Combine(features, Path.GetFileName(d) + new Shard(1, 3).Suffix);
                 Directory.CreateDirectory(store);
