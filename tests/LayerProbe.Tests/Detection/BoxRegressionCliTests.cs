@@ -122,11 +122,8 @@ public class BoxRegressionCliTests
     public void Detect_refuses_box_regressors_of_another_dimension_or_class_list_and_a_damaged_file_in_one_line()
     {
         using var tmp = new TempDir();
-        string root = RegionDevkit.Write(tmp);
-        string proposals = RegionDevkit.Store(tmp, root, "test", RegionDevkit.ManyBoxes(3, 5));
-        string spec = $"voc2007:{root}:test:proposals:{proposals}";
-        using var regions = new VocRegions(new VocDevkit(root), "test", proposals);
-        string store = SyntheticRegionStore.Write(tmp.Combine("features"), regions, "fc7", 4, _ => [1, 2, 3, 4]);
+        using var split = SyntheticTestSplit.Write(tmp);
+        var (root, spec, store) = (split.Root, split.Spec, split.Store);
         var models = VocClasses.Names.Select((_, c) => c == 0 ? new LinearModel(new float[4], 0) : null).ToArray();
         string detectors = DetectorSetFile.Write(Directory.CreateDirectory(tmp.Combine("dets")).FullName, new string('a', 64),
             new DetectorSet(VocClasses.Names, models, new FeatureScaling(1, 1, 20, 1, 0), "fc7"), DetectorTrainingSettings.Rcnn);

@@ -96,12 +96,9 @@ public class DetectionCliTests
     public void Detect_refuses_detectors_of_other_classes_or_dimensions_and_a_store_of_other_regions_in_one_line()
     {
         using var tmp = new TempDir();
-        string root = RegionDevkit.Write(tmp);
-        string proposals = RegionDevkit.Store(tmp, root, "test", RegionDevkit.ManyBoxes(3, 5));
-        string spec = $"voc2007:{root}:test:proposals:{proposals}";
-        using var regions = new VocRegions(new VocDevkit(root), "test", proposals);
+        using var split = SyntheticTestSplit.Write(tmp);
+        var (root, _, spec, regions, store) = split;
         string features = tmp.Combine("features");
-        string store = SyntheticRegionStore.Write(features, regions, "fc7", 4, _ => [1, 2, 3, 4]);
         string Detectors(string name, IReadOnlyList<string> classes, int dims)
         {
             var models = classes.Select((_, c) => c == 0 ? new LinearModel(new float[dims], 0) : null).ToArray();
@@ -125,4 +122,20 @@ public class DetectionCliTests
             OneLine(ChildCli.Run(Timeout, "detect", "--detectors", ok, "--test", spec, "--features", otherStore, "--out", tmp.Combine("o3"))));
         Assert.False(Directory.Exists(tmp.Combine("o3", "results")));
     }
+}
+
+/// <summary>The test split of <see cref="RegionDevkit"/> with 5 proposals per image and a synthetic 4-dimensional fc7
+/// store of its regions under <c>features/</c>: what the <c>detect</c> refusal tests start from.</summary>
+sealed record SyntheticTestSplit(string Root, string Proposals, string Spec, VocRegions Regions, string Store) : IDisposable
+{
+    public static SyntheticTestSplit Write(TempDir tmp)
+    {
+        string root = RegionDevkit.Write(tmp);
+        string proposals = RegionDevkit.Store(tmp, root, "test", RegionDevkit.ManyBoxes(3, 5));
+        var regions = new VocRegions(new VocDevkit(root), "test", proposals);
+        string store = SyntheticRegionStore.Write(tmp.Combine("features"), regions, "fc7", 4, _ => [1, 2, 3, 4]);
+        return new(root, proposals, $"voc2007:{root}:test:proposals:{proposals}", regions, store);
+    }
+
+    public void Dispose() => Regions.Dispose();
 }
