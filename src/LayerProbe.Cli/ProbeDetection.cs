@@ -31,14 +31,8 @@ static class ProbeDetection
         using var owned = testItems as IDisposable;
         if (testItems is not VocRegions test)
             throw LayerProbeException.For("--test", $"'{testSpec}' are not region items; detection needs voc2007:DEVKIT:SPLIT:proposals:STORE for --test too");
-        var settings = DetectionTaskSettings.Rcnn with { SharedConv = sharedConv };
+        var settings = Studies.DetectionStudyTask.SettingsWithC(grid is null ? null : ProbeSettings.ParseGrid(grid)) with { SharedConv = sharedConv };
         Console.Error.WriteLine(RegionModeOptions.Describe(sharedConv));
-        if (grid is not null)
-        {
-            var c = ProbeSettings.ParseGrid(grid);
-            if (c.Count != 1) throw LayerProbeException.For("--c", "detection takes one C (R-CNN: 0.001), not a grid");
-            settings = settings with { Training = settings.Training with { Svm = settings.Training.Svm with { C = c[0] } } };
-        }
         if (boxRegression) settings = settings with { BoxRegression = BoxRegressionSettings.Rcnn };
         var layers = job.Layers.ToArray();
         foreach (var name in layers) network.ResolveLayer(name);
